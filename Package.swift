@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "vtep-kdp",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vtep-kdp", targets: ["vtep-kdp"]),
+        .library(name: "OVSDatapathNL", targets: ["OVSDatapathNL"]),
+        .library(name: "VTEPOffload", targets: ["VTEPOffload"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // libmnl (sockets, batching) and libnl-genl-3 (family and group
+        // resolution), plus static-inline shims for what Swift cannot import.
+        .systemLibrary(
+            name: "CNetlink",
+            pkgConfig: "libmnl libnl-genl-3.0",
+            providers: [.apt(["libmnl-dev", "libnl-genl-3-dev", "libnl-3-dev"])]
+        ),
+        // Typed Swift API of the openvswitch kernel datapath.
+        .target(name: "OVSDatapathNL", dependencies: ["CNetlink"]),
+        // OVSDB client, VTEP model, compiler, reconciler, learning.
+        .target(name: "VTEPOffload", dependencies: ["OVSDatapathNL"]),
+        .executableTarget(
+            name: "vtep-kdp",
+            dependencies: [
+                "OVSDatapathNL",
+                "VTEPOffload",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "OVSDatapathNLTests", dependencies: ["OVSDatapathNL", "CNetlink"]),
+        .testTarget(name: "VTEPOffloadTests", dependencies: ["VTEPOffload"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

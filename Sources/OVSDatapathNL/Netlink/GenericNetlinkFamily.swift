@@ -1,0 +1,41 @@
+import CNetlink
+
+/// A generic netlink family as the kernel numbered it at load time, with the
+/// multicast group of the same name when the family has one.
+public struct GenericNetlinkFamily: Sendable, Equatable {
+    public let name: String
+    public let id: UInt16
+    public let version: UInt8
+    public let multicastGroup: UInt32?
+
+    public init(name: String, id: UInt16, version: UInt8, multicastGroup: UInt32?) {
+        self.name = name
+        self.id = id
+        self.version = version
+        self.multicastGroup = multicastGroup
+    }
+
+    /// Asks the kernel's genl controller (through libnl-genl) for `name` and
+    /// its group `group`. A family the kernel lacks is
+    /// `.familyUnavailable`, not a crash.
+    public static func resolve(_ name: String, version: UInt8, group: String? = nil) throws(NetlinkError) -> GenericNetlinkFamily {
+        var familyID: Int32 = 0
+        var groupID: Int32 = -1
+        let rc: Int32
+        if let group {
+            rc = cnetlink_resolve_family(name, group, &familyID, &groupID)
+        } else {
+            rc = cnetlink_resolve_family(name, nil, &familyID, &groupID)
+        }
+        if rc == -NLE_OBJ_NOTFOUND {
+            throw NetlinkError(operation: "resolve generic netlink family", object: name, cause: .familyUnavailable(family: name))
+        }
+        if rc < 0 {
+            let text = String(cString: nl_geterror(rc))
+            throw NetlinkError(operation: "resolve generic netlink family", object: name,
+                               cause: .kernel(errno: EIO, message: "libnl: \(text)"))
+        }
+        return GenericNetlinkFamily(name: name, id: UInt16(familyID), version: version,
+                                    multicastGroup: groupID >= 0 ? UInt32(groupID) : nil)
+    }
+}

@@ -1,0 +1,104 @@
+/// Appends netlink attributes (`struct nlattr` + payload, padded to 4 bytes)
+/// to a growing byte buffer. Integers are written in host order unless the
+/// method says big-endian (`be16`, `be32`, `be64`), as the kernel's policies
+/// expect.
+///
+/// The writer is a value: a message builder owns one and hands it to callers
+/// as `inout`, so building a message never allocates per attribute.
+public struct NetlinkAttributeWriter: Sendable {
+    /// Every byte written so far, including any fixed headers placed before
+    /// the first attribute.
+    public internal(set) var bytes: [UInt8]
+
+    public init(reservingCapacity capacity: Int = 256) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    // MARK: Scalars
+
+    public mutating func put(_ type: UInt16, u8 value: UInt8) { putRaw(type, value) }
+    public mutating func put(_ type: UInt16, u16 value: UInt16) { putRaw(type, value) }
+    public mutating func put(_ type: UInt16, u32 value: UInt32) { putRaw(type, value) }
+    public mutating func put(_ type: UInt16, u64 value: UInt64) { putRaw(type, value) }
+    public mutating func put(_ type: UInt16, be16 value: UInt16) { putRaw(type, value.bigEndian) }
+    public mutating func put(_ type: UInt16, be32 value: UInt32) { putRaw(type, value.bigEndian) }
+    public mutating func put(_ type: UInt16, be64 value: UInt64) { putRaw(type, value.bigEndian) }
+
+    /// A NUL-terminated string, as `NLA_NUL_STRING` and `NLA_STRING` policies accept.
+    public mutating func put(_ type: UInt16, string value: String) {
+        var utf8 = Array(value.utf8)
+        utf8.append(0)
+        put(type, bytes: utf8)
+    }
+
+    /// A zero-length attribute whose presence is the value (`NLA_FLAG`).
+    public mutating func putFlag(_ type: UInt16) {
+        put(type, bytes: [UInt8]())
+    }
+
+    public mutating func put<Bytes: Collection>(_ type: UInt16, bytes payload: Bytes) where Bytes.Element == UInt8 {
+        appendHeader(type: type, payloadLength: payload.count)
+        bytes.append(contentsOf: payload)
+        pad()
+    }
+
+    /// An array of host-order u32 values, as `OVS_VPORT_ATTR_UPCALL_PID` and
+    /// `OVS_DP_ATTR_PER_CPU_PIDS` carry.
+    public mutating func put(_ type: UInt16, u32Array values: [UInt32]) {
+        appendHeader(type: type, payloadLength: values.count * 4)
+        for value in values { appendScalar(value) }
+        pad()
+    }
+
+    /// A nested attribute: `body` appends the inner attributes, then the outer
+    /// header's length is patched to cover them.
+    public mutating func nest(_ type: UInt16, _ body: (inout NetlinkAttributeWriter) throws -> Void) rethrows {
+        let start = bytes.count
+        appendHeader(type: type, payloadLength: 0)
+        try body(&self)
+        patchLength(at: start, to: bytes.count - start)
+    }
+
+    // MARK: Fixed headers
+
+    /// Appends any fixed-size value's bytes (a C struct header, say) without
+    /// an attribute header, padded to the netlink alignment.
+    public mutating func appendFixed<T: BitwiseCopyable>(_ value: T) {
+        appendScalar(value)
+        pad()
+    }
+
+    // MARK: Internals
+
+    mutating func patchLength(at offset: Int, to length: Int) {
+        precondition(length <= Int(UInt16.max), "netlink attribute larger than 64 KiB")
+        let value = UInt16(length)
+        bytes[offset] = UInt8(truncatingIfNeeded: value)
+        bytes[offset + 1] = UInt8(truncatingIfNeeded: value >> 8)
+    }
+
+    private mutating func putRaw<T: FixedWidthInteger & BitwiseCopyable>(_ type: UInt16, _ value: T) {
+        appendHeader(type: type, payloadLength: MemoryLayout<T>.size)
+        appendScalar(value)
+        pad()
+    }
+
+    private mutating func appendHeader(type: UInt16, payloadLength: Int) {
+        let length = NetlinkLayout.attributeHeaderLength + payloadLength
+        precondition(length <= Int(UInt16.max), "netlink attribute larger than 64 KiB")
+        appendScalar(UInt16(length))
+        appendScalar(type)
+    }
+
+    private mutating func appendScalar<T: BitwiseCopyable>(_ value: T) {
+        withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func pad() {
+        let padded = NetlinkLayout.align(bytes.count)
+        if padded > bytes.count {
+            bytes.append(contentsOf: repeatElement(0, count: padded - bytes.count))
+        }
+    }
+}

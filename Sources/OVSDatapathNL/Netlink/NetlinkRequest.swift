@@ -1,0 +1,68 @@
+/// One netlink request under construction: the `nlmsghdr` placeholder, any
+/// family headers, then attributes. The socket fills in length, sequence
+/// number and port id when it sends the message.
+public struct NetlinkRequest: Sendable {
+    public let type: UInt16
+    public var flags: UInt16
+    /// Attributes and family headers, starting right after the `nlmsghdr`.
+    public var body: NetlinkAttributeWriter
+    /// What the request does, for error messages ("create datapath").
+    public var operation: String
+    /// What it does it to, for error messages ("ovs-system").
+    public var object: String
+
+    public init(type: UInt16, flags: UInt16 = 0, operation: String, object: String) {
+        self.type = type
+        self.flags = flags | NetlinkConstants.flagRequest
+        self.body = NetlinkAttributeWriter()
+        self.operation = operation
+        self.object = object
+    }
+
+    /// A generic netlink request: `genlmsghdr` and, for the OVS families,
+    /// the `ovs_header` carrying the datapath's ifindex.
+    public static func generic(
+        family: UInt16, command: UInt8, version: UInt8, flags: UInt16 = 0,
+        dpIfindex: Int32? = nil, operation: String, object: String
+    ) -> NetlinkRequest {
+        var request = NetlinkRequest(type: family, flags: flags, operation: operation, object: object)
+        request.body.appendFixed(GenericHeader(command: command, version: version))
+        if let dpIfindex { request.body.appendFixed(dpIfindex) }
+        return request
+    }
+
+    /// The wire bytes with length, sequence and port id filled in.
+    public func encoded(sequence: UInt32, portID: UInt32) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(NetlinkLayout.messageHeaderLength + body.bytes.count)
+        appendEncoded(to: &out, sequence: sequence, portID: portID)
+        return out
+    }
+
+    /// Appends the wire bytes to a batch buffer without an intermediate copy.
+    public func appendEncoded(to out: inout [UInt8], sequence: UInt32, portID: UInt32) {
+        let header = MessageHeader(
+            length: UInt32(NetlinkLayout.messageHeaderLength + body.bytes.count),
+            type: type, flags: flags, sequence: sequence, portID: portID)
+        withUnsafeBytes(of: header) { out.append(contentsOf: $0) }
+        out.append(contentsOf: body.bytes)
+    }
+
+    public var encodedLength: Int { NetlinkLayout.messageHeaderLength + body.bytes.count }
+}
+
+/// `struct nlmsghdr`, laid out as the kernel expects (host order).
+struct MessageHeader: BitwiseCopyable {
+    var length: UInt32
+    var type: UInt16
+    var flags: UInt16
+    var sequence: UInt32
+    var portID: UInt32
+}
+
+/// `struct genlmsghdr`.
+struct GenericHeader: BitwiseCopyable {
+    var command: UInt8
+    var version: UInt8
+    var reserved: UInt16 = 0
+}

@@ -1,0 +1,249 @@
+import CNetlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A netlink socket that owns its file descriptor (through libmnl), numbers
+/// its requests and matches every reply, error or ack back to the request
+/// that caused it.
+///
+/// Not thread-safe by design: one owner sends and receives on it. A failed
+/// request leaves the socket usable for the next one.
+public final class NetlinkSocket {
+    private let handle: OpaquePointer
+    public let portID: UInt32
+    public let netlinkProtocol: Int32
+    private var nextSequence: UInt32
+    private var receiveBuffer: [UInt8]
+
+    /// How many bytes of requests go into one `sendmsg` at most.
+    public var maxBatchBytes = 32 * 1024
+
+    /// - Parameter receiveTimeout: how long a blocking receive waits for the
+    ///   kernel before the operation fails with `.timedOut`.
+    public init(protocol netlinkProtocol: Int32 = NETLINK_GENERIC, receiveTimeout: Duration = .seconds(10)) throws(NetlinkError) {
+        guard let handle = mnl_socket_open2(netlinkProtocol, Int32(SOCK_CLOEXEC.rawValue)) else {
+            throw NetlinkError(operation: "open netlink socket", object: "", cause: .system(call: "socket", errno: cnetlink_errno()))
+        }
+        guard mnl_socket_bind(handle, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
+            let err = cnetlink_errno()
+            mnl_socket_close(handle)
+            throw NetlinkError(operation: "bind netlink socket", object: "", cause: .system(call: "bind", errno: err))
+        }
+        self.handle = handle
+        self.netlinkProtocol = netlinkProtocol
+        self.portID = mnl_socket_get_portid(handle)
+        self.nextSequence = UInt32(truncatingIfNeeded: time(nil))
+        self.receiveBuffer = [UInt8](repeating: 0, count: 256 * 1024)
+
+        let fd = mnl_socket_get_fd(handle)
+        // Errors name the attribute and reason; requests are not echoed back in them.
+        var on: Int32 = 1
+        _ = mnl_socket_setsockopt(handle, NETLINK_EXT_ACK, &on, socklen_t(MemoryLayout<Int32>.size))
+        _ = mnl_socket_setsockopt(handle, NETLINK_CAP_ACK, &on, socklen_t(MemoryLayout<Int32>.size))
+        // A large queue so a batch's error replies and dumps never overflow it
+        // (FORCE needs CAP_NET_ADMIN; fall back to the capped option).
+        var size: Int32 = 4 * 1024 * 1024
+        if setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, socklen_t(MemoryLayout<Int32>.size)) != 0 {
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        let (seconds, attoseconds) = receiveTimeout.components
+        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { mnl_socket_close(handle) }
+
+    public var fileDescriptor: Int32 { mnl_socket_get_fd(handle) }
+
+    /// Joins a multicast group (notifications of another writer, say).
+    public func join(group: UInt32) throws(NetlinkError) {
+        var group = group
+        guard mnl_socket_setsockopt(handle, NETLINK_ADD_MEMBERSHIP, &group, socklen_t(MemoryLayout<UInt32>.size)) == 0 else {
+            throw NetlinkError(operation: "join multicast group", object: "\(group)", cause: .system(call: "setsockopt", errno: cnetlink_errno()))
+        }
+    }
+
+    // MARK: Single requests
+
+    /// Sends one request with `NLM_F_ACK` and returns the replies that came
+    /// before the ack (a GET's answer, an ECHOed NEW).
+    @discardableResult
+    public func transact(_ request: NetlinkRequest) throws(NetlinkError) -> [NetlinkMessage] {
+        var request = request
+        request.flags |= NetlinkConstants.flagAck
+        let sequence = allocateSequence()
+        try send(request.encoded(sequence: sequence, portID: portID), for: request)
+        var replies: [NetlinkMessage] = []
+        while true {
+            for message in try receiveDatagram(for: request, blocking: true) where message.sequence == sequence {
+                switch message.type {
+                case NetlinkConstants.error:
+                    let (errno, _, text) = try decodeError(message, for: request)
+                    if errno == 0 { return replies }
+                    throw NetlinkError(operation: request.operation, object: request.object, cause: .kernel(errno: errno, message: text))
+                case NetlinkConstants.done:
+                    return replies
+                case NetlinkConstants.noop:
+                    continue
+                default:
+                    replies.append(message)
+                }
+            }
+        }
+    }
+
+    /// Sends a dump request and collects every part until `NLMSG_DONE`.
+    public func dump(_ request: NetlinkRequest) throws(NetlinkError) -> [NetlinkMessage] {
+        var parts: [NetlinkMessage] = []
+        try dump(request) { parts.append($0) }
+        return parts
+    }
+
+    /// Streams a dump's parts to `body` as they arrive, so a large table never
+    /// sits twice in memory.
+    public func dump(_ request: NetlinkRequest, _ body: (NetlinkMessage) throws(NetlinkError) -> Void) throws(NetlinkError) {
+        var request = request
+        request.flags |= NetlinkConstants.flagDump | NetlinkConstants.flagAck
+        let sequence = allocateSequence()
+        try send(request.encoded(sequence: sequence, portID: portID), for: request)
+        while true {
+            for message in try receiveDatagram(for: request, blocking: true) where message.sequence == sequence {
+                switch message.type {
+                case NetlinkConstants.done:
+                    return
+                case NetlinkConstants.error:
+                    let (errno, _, text) = try decodeError(message, for: request)
+                    if errno == 0 { return }
+                    throw NetlinkError(operation: request.operation, object: request.object, cause: .kernel(errno: errno, message: text))
+                case NetlinkConstants.noop:
+                    continue
+                default:
+                    try body(message)
+                }
+            }
+        }
+    }
+
+    // MARK: Batches
+
+    /// Sends many requests, several per `sendmsg`, without asking for acks:
+    /// the kernel handles every message of a datagram before `sendmsg`
+    /// returns and queues a reply only for a failure (or an ECHO), so after
+    /// each send the queue is drained without blocking. Each result is the
+    /// replies to that request, or the error the kernel gave for it; one
+    /// failure does not stop the others.
+    public func batch(_ requests: [NetlinkRequest]) -> [Result<[NetlinkMessage], NetlinkError>] {
+        var results = [Result<[NetlinkMessage], NetlinkError>](repeating: .success([]), count: requests.count)
+        guard !requests.isEmpty else { return results }
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(maxBatchBytes + 4096)
+        var chunkStart = 0
+        var firstSequence = allocateSequence(count: UInt32(requests.count))
+
+        func flush(upTo end: Int) {
+            guard end > chunkStart else { return }
+            let chunk = chunkStart..<end
+            let baseSequence = firstSequence
+            do throws(NetlinkError) {
+                try send(buffer, for: requests[chunkStart])
+                try drain(requests: requests, chunk: chunk, baseSequence: baseSequence, into: &results)
+            } catch {
+                for index in chunk {
+                    if case .success = results[index] {
+                        results[index] = .failure(NetlinkError(operation: requests[index].operation, object: requests[index].object, cause: error.cause))
+                    }
+                }
+            }
+            firstSequence &+= UInt32(chunk.count)
+            chunkStart = end
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        for (index, request) in requests.enumerated() {
+            if !buffer.isEmpty && buffer.count + request.encodedLength > maxBatchBytes {
+                flush(upTo: index)
+            }
+            request.appendEncoded(to: &buffer, sequence: firstSequence &+ UInt32(index - chunkStart), portID: portID)
+        }
+        flush(upTo: requests.count)
+        return results
+    }
+
+    private func drain(
+        requests: [NetlinkRequest], chunk: Range<Int>, baseSequence: UInt32,
+        into results: inout [Result<[NetlinkMessage], NetlinkError>]
+    ) throws(NetlinkError) {
+        while true {
+            let messages: [NetlinkMessage]
+            do { messages = try receiveDatagram(for: requests[chunk.lowerBound], blocking: false) }
+            catch where error.cause == .timedOut { return }   // EAGAIN: the queue is empty
+            for message in messages {
+                let offset = Int(message.sequence &- baseSequence)
+                guard offset >= 0, offset < chunk.count else { continue }
+                let index = chunk.lowerBound + offset
+                let request = requests[index]
+                if message.type == NetlinkConstants.error {
+                    let (errno, _, text) = try decodeError(message, for: request)
+                    if errno != 0 {
+                        results[index] = .failure(NetlinkError(operation: request.operation, object: request.object, cause: .kernel(errno: errno, message: text)))
+                    }
+                } else if case .success(var replies) = results[index] {
+                    replies.append(message)
+                    results[index] = .success(replies)
+                }
+            }
+        }
+    }
+
+    // MARK: Low level
+
+    private func allocateSequence(count: UInt32 = 1) -> UInt32 {
+        if nextSequence == 0 || nextSequence &+ count < nextSequence { nextSequence = 1 }
+        let sequence = nextSequence
+        nextSequence &+= count
+        return sequence
+    }
+
+    private func send(_ bytes: [UInt8], for request: NetlinkRequest) throws(NetlinkError) {
+        while true {
+            let sent = bytes.withUnsafeBytes { mnl_socket_sendto(handle, $0.baseAddress, $0.count) }
+            if sent >= 0 { return }
+            let err = cnetlink_errno()
+            if err == EINTR { continue }
+            throw NetlinkError(operation: request.operation, object: request.object, cause: .system(call: "sendmsg", errno: err))
+        }
+    }
+
+    /// Receives one datagram and splits it into messages. Non-blocking mode
+    /// reports an empty queue as `.timedOut`.
+    public func receiveDatagram(for request: NetlinkRequest, blocking: Bool) throws(NetlinkError) -> [NetlinkMessage] {
+        while true {
+            let fd = mnl_socket_get_fd(handle)
+            let flags = blocking ? Int32(0) : Int32(MSG_DONTWAIT)
+            let received = receiveBuffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, flags | Int32(MSG_TRUNC)) }
+            if received < 0 {
+                let err = cnetlink_errno()
+                switch err {
+                case EINTR: continue
+                case EAGAIN: throw NetlinkError(operation: request.operation, object: request.object, cause: .timedOut)
+                case ENOBUFS: throw NetlinkError(operation: request.operation, object: request.object, cause: .resyncNeeded)
+                default: throw NetlinkError(operation: request.operation, object: request.object, cause: .system(call: "recv", errno: err))
+                }
+            }
+            if received > receiveBuffer.count {
+                // The datagram did not fit: grow and report; the kernel has already dropped it.
+                receiveBuffer = [UInt8](repeating: 0, count: received)
+                throw NetlinkError(operation: request.operation, object: request.object, cause: .resyncNeeded)
+            }
+            let datagram = Array(receiveBuffer[0..<received])
+            do { return try NetlinkMessage.split(datagram[...]) }
+            catch { throw NetlinkError(operation: request.operation, object: request.object, cause: .malformedReply(error)) }
+        }
+    }
+
+    private func decodeError(_ message: NetlinkMessage, for request: NetlinkRequest) throws(NetlinkError) -> (Int32, UInt32, String?) {
+        do { return try message.errorPayload() }
+        catch { throw NetlinkError(operation: request.operation, object: request.object, cause: .malformedReply(error)) }
+    }
+}
