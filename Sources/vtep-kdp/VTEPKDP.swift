@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct VTEPKDP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vtep-kdp",
+        abstract: "A VXLAN tunnel endpoint programmed straight into the openvswitch kernel datapath.",
+        discussion: """
+            vtep-kdp reads the OVSDB hardware_vtep database (the one ovs-vtep reads) and \
+            installs VXLAN vports and exact-match megaflows into the openvswitch kernel \
+            datapath over generic netlink, with no ovs-vswitchd in between.
+
+            The datapath commands below work today; the VTEP daemon itself is being built \
+            (see the README).
+            """,
+        subcommands: [ShowCommand.self, DemoCommand.self])
+}

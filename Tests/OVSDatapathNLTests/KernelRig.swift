@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import OVSDatapathNL
+
+/// What kernel tests share: whether to run, a shell for the independent
+/// tools (ovs-dpctl, ip), and parsing of their output.
+enum KernelRig {
+    /// Kernel tests run where the openvswitch genl families exist. Inside the
+    /// VM rig VTEPKDP_REQUIRE_KERNEL=1 makes them run regardless, so a broken
+    /// module load fails them instead of skipping them.
+    static let shouldRun: Bool =
+        ProcessInfo.processInfo.environment["VTEPKDP_REQUIRE_KERNEL"] == "1" || OVSFamilies.kernelHasDatapath
+
+    struct CommandResult {
+        var status: Int32
+        var output: String
+    }
+
+    /// Runs `/bin/sh -c command`, stdout and stderr together.
+    @discardableResult
+    static func sh(_ command: String) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command + " 2>&1"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Runs a command that must succeed.
+    @discardableResult
+    static func must(_ command: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try sh(command)
+        try #require(result.status == 0, "\(command) failed: \(result.output)", sourceLocation: sourceLocation)
+        return result.output
+    }
+
+    /// The `  port N: …` lines of `ovs-dpctl show DP`, trimmed, in order.
+    static func dpctlPortLines(_ datapath: String) throws -> [String] {
+        try must("ovs-dpctl show \(datapath)")
+            .split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("port ") }
+    }
+
+    /// The same lines from our own renderer.
+    static func ourPortLines(_ datapath: Datapath, _ ports: [Vport]) -> [String] {
+        DatapathShowFormat.render(datapath, ports: ports)
+            .split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("port ") }
+    }
+
+    /// A veth pair whose first end is the datapath port; removed by `cleanup`.
+    static func makeVeth(_ name: String) throws {
+        _ = try sh("ip link del \(name)")
+        try must("ip link add \(name) type veth peer name \(name)p && ip link set \(name) up && ip link set \(name)p up")
+    }
+
+    /// Removes what an earlier, failed run may have left.
+    static func removeDatapath(_ name: String) {
+        _ = try? sh("ovs-dpctl del-dp \(name)")
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Every test of vtep-kdp, from a fresh Debian 12 machine: installs what is
+# missing, runs the host tests, then boots Debian's kernel in QEMU and runs
+# the kernel test suite against the real openvswitch module. Fails if any
+# test fails or if any kernel test was skipped inside the VM.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+results="${VTEPKDP_RESULTS_DIR:-$PWD/vm-results}"
+mkdir -p "$results"
+
+echo "== build"
+swift build --build-tests 2>&1 | tail -n 3
+
+echo "== host tests (no kernel datapath here: kernel tests skip)"
+set +e
+swift test --skip-build 2>&1 | tee "$results/host-tests.log"
+host_status=${PIPESTATUS[0]}
+set -e
+read -r host_passed host_failed host_skipped < <(scripts/summarize-tests.sh "$results/host-tests.log")
+
+echo "== kernel tests in the VM"
+set +e
+scripts/vm.sh "$results" scripts/vm/kernel-suite.sh
+vm_status=$?
+set -e
+touch "$results/kernel-tests.log"
+read -r vm_passed vm_failed vm_skipped < <(scripts/summarize-tests.sh "$results/kernel-tests.log")
+
+echo
+echo "host tests: $host_passed passed, $host_failed failed, $host_skipped skipped (kernel tests skip on the host)"
+echo "kernel tests in the VM: $vm_passed passed, $vm_failed failed, $vm_skipped skipped"
+status=0
+[[ $host_status -eq 0 ]] || { echo "FAIL: host tests exited $host_status"; status=1; }
+[[ $vm_status -eq 0 ]] || { echo "FAIL: the VM suite exited $vm_status"; status=1; }
+[[ $vm_skipped -eq 0 ]] || { echo "FAIL: $vm_skipped kernel tests were skipped inside the VM"; status=1; }
+[[ $vm_passed -gt 0 ]] || { echo "FAIL: no kernel test ran in the VM"; status=1; }
+total_failed=$((host_failed + vm_failed))
+[[ $status -eq 0 || $total_failed -gt 0 ]] || total_failed=1
+echo "total: $((host_passed + vm_passed)) passed, $total_failed failed"
+exit $status

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Boots Debian's kernel under QEMU with virtme-ng (the host filesystem shared
+# read-only, RESULTS_DIR writable) and runs one script inside as root.
+#
+#   scripts/vm.sh RESULTS_DIR SCRIPT [ARGS...]
+#
+# The script's exit status is written to RESULTS_DIR/exit-status and becomes
+# ours. Software emulation only (KVM is not usable on the build machines);
+# VTEPKDP_VM_KVM=1 uses KVM where it is.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+results="$(mkdir -p "$1" && cd "$1" && pwd)"; shift
+script="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; shift
+
+kernel="${VTEPKDP_VM_KERNEL:-$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1)}"
+[[ -n "$kernel" && -r "$kernel" ]] || { echo "vm.sh: no kernel in /boot (apt-get install linux-image-amd64)" >&2; exit 2; }
+
+vng="$(command -v vng || echo "$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/vng")"
+[[ -x "$vng" ]] || { echo "vm.sh: virtme-ng is missing (scripts/install-deps.sh installs it)" >&2; exit 2; }
+
+kvm_flag=(--disable-kvm)
+[[ "${VTEPKDP_VM_KVM:-0}" == 1 ]] && kvm_flag=()
+
+rm -f "$results/exit-status"
+args=""
+for a in "$@"; do args+=" $(printf '%q' "$a")"; done
+# The inner command records its own status: vng's exit code has not always
+# been the guest's.
+inner="cd $(printf '%q' "$here") && VTEPKDP_IN_VM=1 VTEPKDP_RESULTS=$(printf '%q' "$results") bash $(printf '%q' "$script")$args; echo \$? > $(printf '%q' "$results")/exit-status"
+echo "vm.sh: booting $(basename "$kernel") (${kvm_flag[*]:-kvm}, 2 vCPUs, 2 GiB) to run $(basename "$script")$args"
+timeout "${VTEPKDP_VM_TIMEOUT:-1500}" "$vng" --run "$kernel" "${kvm_flag[@]}" --memory 2G --cpus 2 \
+    --rwdir "$results" --exec "$inner" </dev/null || true
+if [[ ! -s "$results/exit-status" ]]; then
+    echo "vm.sh: the VM did not report an exit status (boot failure or timeout)" >&2
+    exit 3
+fi
+exit "$(cat "$results/exit-status")"
