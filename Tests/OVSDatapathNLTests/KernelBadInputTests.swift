@@ -4,8 +4,8 @@ import CNetlink
 
 /// Requests the kernel (or we) must refuse: each a typed error naming the
 /// cause, and the same socket keeps working afterwards.
-@Suite(.serialized, .enabled(if: KernelRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
-struct KernelBadInputTests {
+extension KernelSuites {
+@Suite struct KernelBadInputTests {
     let connection: DatapathConnection
     let datapath: Datapath
 
@@ -93,4 +93,5 @@ struct KernelBadInputTests {
         let names = try connection.vports(of: datapath).map(\.name)
         #expect(names.contains("kt-b1") && names.contains("kt-b3") && !names.contains("kt-nosuch2"))
     }
+}
 }

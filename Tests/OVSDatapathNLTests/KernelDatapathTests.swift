@@ -5,8 +5,8 @@ import Glibc
 /// Datapaths and vports against the real openvswitch module, with
 /// `ovs-dpctl` and `ip` as independent readers. Runs in the VM rig; skipped
 /// on a host without the module.
-@Suite(.serialized, .enabled(if: KernelRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
-struct KernelDatapathTests {
+extension KernelSuites {
+@Suite struct KernelDatapathTests {
     @Test("a datapath with netdev, internal and rtnetlink VXLAN ports shows up in ovs-dpctl as we made it")
     func ourDatapathAsOvsDpctlSeesIt() throws {
         let name = "kt-api"
@@ -134,4 +134,5 @@ struct KernelDatapathTests {
         try connection.deleteDatapath(named: name)
         _ = try KernelRig.sh("ip link del kt-veth2")
     }
+}
 }

@@ -65,3 +65,10 @@ enum KernelRig {
         _ = try? sh("ovs-dpctl del-dp \(name)")
     }
 }
+
+/// Parent of every suite that needs the kernel module. The suites share
+/// global names (the vxlan_sys_4789 device, UDP port 4789), so they run one
+/// after another, never in parallel; and they are enabled only where the
+/// module is (or must be) present.
+@Suite(.serialized, .enabled(if: KernelRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
+enum KernelSuites {}

@@ -16,9 +16,9 @@ public final class DatapathConnection {
     }
 
     func request(_ family: GenericNetlinkFamily, _ command: UInt8, dpIfindex: Int32, flags: UInt16 = 0,
-                 operation: String, object: String) -> NetlinkRequest {
+                 operation: String, object: @autoclosure @escaping @Sendable () -> String) -> NetlinkRequest {
         .generic(family: family.id, command: command, version: family.version, flags: flags,
-                 dpIfindex: dpIfindex, operation: operation, object: object)
+                 dpIfindex: dpIfindex, operation: operation, object: object())
     }
 
     /// Runs one decoder over a reply, turning a parse failure into an error

@@ -10,6 +10,10 @@ public struct NetlinkAttributeWriter: Sendable {
     /// the first attribute.
     public internal(set) var bytes: [UInt8]
 
+    /// Set when an attribute grew past netlink's 64 KiB length field. The
+    /// message is then invalid and the socket refuses to send it.
+    public private(set) var overflowed = false
+
     public init(reservingCapacity capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
@@ -72,8 +76,8 @@ public struct NetlinkAttributeWriter: Sendable {
     // MARK: Internals
 
     mutating func patchLength(at offset: Int, to length: Int) {
-        precondition(length <= Int(UInt16.max), "netlink attribute larger than 64 KiB")
-        let value = UInt16(length)
+        if length > Int(UInt16.max) { overflowed = true }
+        let value = UInt16(clamping: length)
         bytes[offset] = UInt8(truncatingIfNeeded: value)
         bytes[offset + 1] = UInt8(truncatingIfNeeded: value >> 8)
     }
@@ -86,8 +90,8 @@ public struct NetlinkAttributeWriter: Sendable {
 
     private mutating func appendHeader(type: UInt16, payloadLength: Int) {
         let length = NetlinkLayout.attributeHeaderLength + payloadLength
-        precondition(length <= Int(UInt16.max), "netlink attribute larger than 64 KiB")
-        appendScalar(UInt16(length))
+        if length > Int(UInt16.max) { overflowed = true }
+        appendScalar(UInt16(clamping: length))
         appendScalar(type)
     }
 

@@ -8,24 +8,27 @@ public struct NetlinkRequest: Sendable {
     public var body: NetlinkAttributeWriter
     /// What the request does, for error messages ("create datapath").
     public var operation: String
-    /// What it does it to, for error messages ("ovs-system").
-    public var object: String
+    /// What it does it to, for error messages ("ovs-system"). Computed only
+    /// when an error needs it: a batch of 100,000 flows names none of them
+    /// unless one fails.
+    public var object: String { describeObject() }
+    private let describeObject: @Sendable () -> String
 
-    public init(type: UInt16, flags: UInt16 = 0, operation: String, object: String) {
+    public init(type: UInt16, flags: UInt16 = 0, operation: String, object: @autoclosure @escaping @Sendable () -> String) {
         self.type = type
         self.flags = flags | NetlinkConstants.flagRequest
         self.body = NetlinkAttributeWriter()
         self.operation = operation
-        self.object = object
+        self.describeObject = object
     }
 
     /// A generic netlink request: `genlmsghdr` and, for the OVS families,
     /// the `ovs_header` carrying the datapath's ifindex.
     public static func generic(
         family: UInt16, command: UInt8, version: UInt8, flags: UInt16 = 0,
-        dpIfindex: Int32? = nil, operation: String, object: String
+        dpIfindex: Int32? = nil, operation: String, object: @autoclosure @escaping @Sendable () -> String
     ) -> NetlinkRequest {
-        var request = NetlinkRequest(type: family, flags: flags, operation: operation, object: object)
+        var request = NetlinkRequest(type: family, flags: flags, operation: operation, object: object())
         request.body.appendFixed(GenericHeader(command: command, version: version))
         if let dpIfindex { request.body.appendFixed(dpIfindex) }
         return request

@@ -72,6 +72,7 @@ public final class NetlinkSocket {
     public func transact(_ request: NetlinkRequest) throws(NetlinkError) -> [NetlinkMessage] {
         var request = request
         request.flags |= NetlinkConstants.flagAck
+        try Self.checkSize(request)
         let sequence = allocateSequence()
         try send(request.encoded(sequence: sequence, portID: portID), for: request)
         var replies: [NetlinkMessage] = []
@@ -161,6 +162,11 @@ public final class NetlinkSocket {
         }
 
         for (index, request) in requests.enumerated() {
+            do throws(NetlinkError) { try Self.checkSize(request) } catch {
+                // Never sent: its sequence number simply goes unused.
+                results[index] = .failure(error)
+                continue
+            }
             if !buffer.isEmpty && buffer.count + request.encodedLength > maxBatchBytes {
                 flush(upTo: index)
             }
@@ -197,6 +203,15 @@ public final class NetlinkSocket {
     }
 
     // MARK: Low level
+
+    /// A request whose attribute overflowed netlink's 16-bit length cannot
+    /// be sent; say so instead of letting the kernel misparse it.
+    static func checkSize(_ request: NetlinkRequest) throws(NetlinkError) {
+        if request.body.overflowed || request.encodedLength > Int(UInt32.max) {
+            throw NetlinkError(operation: request.operation, object: request.object, cause: .invalidArgument(
+                "an attribute is larger than netlink's 64 KiB limit"))
+        }
+    }
 
     private func allocateSequence(count: UInt32 = 1) -> UInt32 {
         if nextSequence == 0 || nextSequence &+ count < nextSequence { nextSequence = 1 }
