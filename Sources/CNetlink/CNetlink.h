@@ -11,6 +11,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 
 #include <libmnl/libmnl.h>
 #include <netlink/netlink.h>
@@ -40,6 +42,9 @@ static inline unsigned int cnetlink_nla_align(unsigned int len) { return NLA_ALI
 static inline unsigned int cnetlink_nlmsg_align(unsigned int len) { return NLMSG_ALIGN(len); }
 static inline size_t cnetlink_mnl_socket_buffer_size(void) { return MNL_SOCKET_BUFFER_SIZE; }
 static inline int cnetlink_errno(void) { return errno; }
+static inline int cnetlink_eventfd(unsigned int initval, int flags) { return eventfd(initval, flags); }
+static inline int cnetlink_efd_cloexec(void) { return EFD_CLOEXEC; }
+static inline int cnetlink_efd_nonblock(void) { return EFD_NONBLOCK; }
 
 /// Resolves a generic netlink family and, optionally, one of its multicast
 /// groups through libnl's controller cache. Returns 0 and fills the outputs,

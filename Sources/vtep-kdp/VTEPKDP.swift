@@ -13,5 +13,5 @@ struct VTEPKDP: ParsableCommand {
             The datapath commands below work today; the VTEP daemon itself is being built \
             (see the README).
             """,
-        subcommands: [ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self, DeleteFlowsCommand.self, DemoCommand.self])
+        subcommands: [ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self, DeleteFlowsCommand.self, ExecuteCommand.self, DemoCommand.self])
 }

@@ -103,7 +103,7 @@ extension KernelSuites {
         #expect(fetched.ufid == ufid)
         let slim = try connection.flow(.ufid(ufid), in: datapath, omit: .allButStats)
         #expect(slim.key.isEmpty && slim.actions.isEmpty && slim.mask == nil)
-        try connection.execute([.clearStats(.ufid(ufid))], in: datapath).forEach { try $0.get() }
+        for result in connection.execute([.clearStats(.ufid(ufid))], in: datapath) { _ = try result.get() }
         try connection.deleteFlow(.ufid(ufid), in: datapath)
         let gone = try #require(throws: NetlinkError.self) { try connection.flow(.ufid(ufid), in: datapath) }
         #expect(gone.errno == ENOENT)

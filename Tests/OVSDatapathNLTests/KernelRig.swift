@@ -72,3 +72,44 @@ enum KernelRig {
 /// module is (or must be) present.
 @Suite(.serialized, .enabled(if: KernelRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
 enum KernelSuites {}
+
+extension KernelRig {
+    /// A long-running command (tcpdump, say) owned by the test: started
+    /// directly, its output going to a file, stopped with SIGTERM.
+    final class Background {
+        let process = Process()
+        let outputPath: String
+
+        init(_ command: String, outputPath: String) throws {
+            self.outputPath = outputPath
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec \(command) > \(outputPath) 2>&1"]
+            try process.run()
+        }
+
+        var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+        /// Waits until the output contains `text`, up to `seconds`.
+        @discardableResult
+        func wait(for text: String, seconds: Double) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if output.contains(text) { return true }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            return output.contains(text)
+        }
+
+        /// SIGTERM, then SIGKILL if it is still there after 5 s (tcpdump, once
+        /// it has dropped to its own user, can sit in a blocking read).
+        func stop() {
+            guard process.isRunning else { return }
+            process.terminate()
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+
+        deinit { stop() }
+    }
+}
