@@ -313,14 +313,17 @@ public enum FlowParser {
                 guard depth >= 0 else { throw FlowNotationError("unbalanced ')' in '\(text)'") }
                 current.append(character)
             case "," where depth == 0:
-                items.append(current.trimmingWhitespace()); current = ""
+                let item = current.trimmingWhitespace()
+                guard !item.isEmpty else { throw FlowNotationError("empty item in '\(text)'") }
+                items.append(item); current = ""
             default: current.append(character)
             }
         }
         guard depth == 0 else { throw FlowNotationError("unbalanced '(' in '\(text)'") }
         let last = current.trimmingWhitespace()
         if !last.isEmpty { items.append(last) }
-        return items.filter { !$0.isEmpty }
+        else if !items.isEmpty { throw FlowNotationError("trailing ',' in '\(text)'") }
+        return items
     }
 
     /// `name(content)` → (name, content).
