@@ -34,6 +34,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmarks (perf/): not tests; run by perf/*.sh inside the VM.
+        .executableTarget(name: "flow-install-bench", dependencies: ["OVSDatapathNL"], path: "perf/flow-install",
+                          exclude: ["floor.c"]),
         .testTarget(name: "OVSDatapathNLTests", dependencies: ["OVSDatapathNL", "CNetlink"]),
         .testTarget(name: "VTEPOffloadTests", dependencies: ["VTEPOffload"]),
     ],

@@ -9,7 +9,7 @@ debian_packages=(
     # the VM rig (virtme-ng needs busybox to build its initramfs)
     qemu-system-x86 linux-image-amd64 busybox-static
     # independent readers and real peers inside the VM
-    openvswitch-switch openvswitch-vtep tcpdump iproute2 iputils-ping iputils-arping
+    openvswitch-switch openvswitch-vtep tcpdump iproute2 iputils-ping iputils-arping bc
 )
 
 missing=()

@@ -1,4 +1,5 @@
 import CNetlink
+import Dispatch
 
 /// How a put treats an existing flow with the same match (or UFID).
 public enum FlowPutMode: Sendable {
@@ -63,7 +64,7 @@ extension DatapathConnection {
 
     /// Every flow of the datapath, streamed to `body` part by part.
     public func dumpFlows(in datapath: Datapath, omit: FlowOmissions = [], _ body: (Flow) throws(NetlinkError) -> Void) throws(NetlinkError) {
-        var request = self.request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
+        var request = request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
                                    operation: "dump flows", object: datapath.name)
         if !omit.isEmpty { request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: omit.rawValue) }
         try socket.dump(request) { (message) throws(NetlinkError) in
@@ -106,12 +107,50 @@ extension DatapathConnection {
         return results
     }
 
+    /// Large batches are cut into chunks; while the kernel works through one
+    /// chunk (inside `sendmsg`, on this thread) the next chunk is encoded on
+    /// another core, so encoding costs no wall time on a machine with two.
     private func executeOnce(_ operations: [FlowOperation], in datapath: Datapath) -> [Result<Flow?, NetlinkError>] {
-        let requests = operations.map { flowRequest($0, datapath: datapath) }
+        let chunkSize = 2048
+        guard operations.count > chunkSize else { return executeChunk(operations[...], requests: encode(operations[...], datapath)) }
+        var results: [Result<Flow?, NetlinkError>] = []
+        results.reserveCapacity(operations.count)
+        var start = operations.startIndex
+        var requests = encode(operations[start..<min(start + chunkSize, operations.endIndex)], datapath)
+        while start < operations.endIndex {
+            let end = min(start + chunkSize, operations.endIndex)
+            let nextEnd = min(end + chunkSize, operations.endIndex)
+            let next = PendingEncoding()
+            let group = DispatchGroup()
+            if end < nextEnd {
+                let slice = operations[end..<nextEnd]
+                let families = self.families
+                DispatchQueue.global().async(group: group) { next.requests = Self.encode(slice, datapath, families) }
+            }
+            results += executeChunk(operations[start..<end], requests: requests)
+            group.wait()
+            requests = next.requests
+            start = end
+        }
+        return results
+    }
+
+    private func encode(_ operations: ArraySlice<FlowOperation>, _ datapath: Datapath) -> [NetlinkRequest] {
+        Self.encode(operations, datapath, families)
+    }
+
+    /// Requests name no object; a failure is described from its operation
+    /// afterwards, so a clean batch of 100,000 flows formats nothing.
+    private static func encode(_ operations: ArraySlice<FlowOperation>, _ datapath: Datapath, _ families: OVSFamilies) -> [NetlinkRequest] {
+        operations.map { buildFlowRequest($0, datapath: datapath, families: families) }
+    }
+
+    private func executeChunk(_ operations: ArraySlice<FlowOperation>, requests: [NetlinkRequest]) -> [Result<Flow?, NetlinkError>] {
         let replies = socket.batch(requests)
         return zip(operations, replies).map { operation, reply in
             switch reply {
-            case .failure(let error): return .failure(error)
+            case .failure(let error):
+                return .failure(NetlinkError(operation: error.operation, object: Self.describe(operation), cause: error.cause))
             case .success(let messages):
                 guard case .get = operation else { return .success(nil) }
                 guard let message = messages.first else {
@@ -127,49 +166,66 @@ extension DatapathConnection {
     // MARK: Requests
 
     func flowRequest(_ operation: FlowOperation, datapath: Datapath) -> NetlinkRequest {
+        NetlinkRequest(rebinding: Self.buildFlowRequest(operation, datapath: datapath, families: families),
+                       object: Self.describe(operation))
+    }
+
+    private static func buildFlowRequest(_ operation: FlowOperation, datapath: Datapath, families: OVSFamilies) -> NetlinkRequest {
+        func request(_ family: GenericNetlinkFamily, _ command: UInt8, dpIfindex: Int32, flags: UInt16 = 0,
+                     operation: String, object: String) -> NetlinkRequest {
+            .generic(family: family.id, command: command, version: family.version, flags: flags,
+                     dpIfindex: dpIfindex, operation: operation, object: "")
+        }
         switch operation {
         case .put(let flow, let mode):
             let command = mode == .modify ? cmd(OVS_FLOW_CMD_SET) : cmd(OVS_FLOW_CMD_NEW)
             let flags = mode == .create ? NetlinkConstants.flagCreate : 0
             let name = mode == .create ? "create flow" : mode == .modify ? "modify flow" : "put flow"
-            var request = self.request(families.flow, command, dpIfindex: datapath.ifindex, flags: flags,
-                                       operation: name, object: Self.describe(flow))
+            var request = request(families.flow, command, dpIfindex: datapath.ifindex, flags: flags,
+                                       operation: name, object: "")
             request.body.nest(attr(OVS_FLOW_ATTR_KEY)) { flow.key.encode(into: &$0) }
             if let mask = flow.mask {
                 request.body.nest(attr(OVS_FLOW_ATTR_MASK)) { mask.encode(into: &$0) }
             }
             request.body.nest(attr(OVS_FLOW_ATTR_ACTIONS)) { flow.actions.encode(into: &$0) }
             if let ufid = flow.ufid {
-                request.body.put(attr(OVS_FLOW_ATTR_UFID), bytes: ufid.bytes)
+                ufid.put(attr(OVS_FLOW_ATTR_UFID), into: &request.body)
                 // Nothing is echoed, but say what a reply would need to hold.
                 request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: FlowOmissions.allButStats.rawValue)
             }
             return request
         case .delete(let selector):
-            var request = self.request(families.flow, cmd(OVS_FLOW_CMD_DEL), dpIfindex: datapath.ifindex,
-                                       operation: "delete flow", object: Self.describe(selector))
-            put(selector, into: &request)
+            var request = request(families.flow, cmd(OVS_FLOW_CMD_DEL), dpIfindex: datapath.ifindex,
+                                       operation: "delete flow", object: "")
+            Self.put(selector, into: &request)
             if case .ufid = selector { request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: FlowOmissions.allButStats.rawValue) }
             return request
         case .get(let selector, let omit):
-            var request = self.request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
-                                       operation: "get flow", object: Self.describe(selector))
-            put(selector, into: &request)
+            var request = request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
+                                       operation: "get flow", object: "")
+            Self.put(selector, into: &request)
             if !omit.isEmpty { request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: omit.rawValue) }
             return request
         case .clearStats(let selector):
-            var request = self.request(families.flow, cmd(OVS_FLOW_CMD_SET), dpIfindex: datapath.ifindex,
-                                       operation: "clear flow stats", object: Self.describe(selector))
-            put(selector, into: &request)
+            var request = request(families.flow, cmd(OVS_FLOW_CMD_SET), dpIfindex: datapath.ifindex,
+                                       operation: "clear flow stats", object: "")
+            Self.put(selector, into: &request)
             request.body.putFlag(attr(OVS_FLOW_ATTR_CLEAR))
             return request
         }
     }
 
-    private func put(_ selector: FlowSelector, into request: inout NetlinkRequest) {
+    private static func put(_ selector: FlowSelector, into request: inout NetlinkRequest) {
         switch selector {
-        case .ufid(let ufid): request.body.put(attr(OVS_FLOW_ATTR_UFID), bytes: ufid.bytes)
+        case .ufid(let ufid): ufid.put(attr(OVS_FLOW_ATTR_UFID), into: &request.body)
         case .key(let key): request.body.nest(attr(OVS_FLOW_ATTR_KEY)) { key.encode(into: &$0) }
+        }
+    }
+
+    static func describe(_ operation: FlowOperation) -> String {
+        switch operation {
+        case .put(let flow, _): return describe(flow)
+        case .delete(let selector), .get(let selector, _), .clearStats(let selector): return describe(selector)
         }
     }
 
@@ -184,4 +240,10 @@ extension DatapathConnection {
         case .key(let key): return FlowFormatter.formatMatch(key: key, mask: nil)
         }
     }
+}
+
+/// The next chunk's requests, filled in by the encoding thread and read
+/// only after `DispatchGroup.wait()`, which orders the two.
+private final class PendingEncoding: @unchecked Sendable {
+    var requests: [NetlinkRequest] = []
 }

@@ -26,6 +26,14 @@ public struct FlowUFID: Hashable, Sendable, CustomStringConvertible {
         return out
     }
 
+    /// Appends the UFID attribute without building intermediate arrays
+    /// (this runs once per flow in every batch).
+    func put(_ type: UInt16, into writer: inout NetlinkAttributeWriter) {
+        let words = (UInt32(truncatingIfNeeded: value >> 96), UInt32(truncatingIfNeeded: value >> 64),
+                     UInt32(truncatingIfNeeded: value >> 32), UInt32(truncatingIfNeeded: value))
+        withUnsafeBytes(of: words) { writer.put(type, bytes: $0) }
+    }
+
     /// OVS writes a UFID as four u32 words, most significant first.
     var words32: [UInt32] {
         [UInt32(truncatingIfNeeded: value >> 96), UInt32(truncatingIfNeeded: value >> 64),

@@ -12,12 +12,16 @@ public struct NetlinkRequest: Sendable {
     /// when an error needs it: a batch of 100,000 flows names none of them
     /// unless one fails.
     public var object: String { describeObject() }
-    private let describeObject: @Sendable () -> String
+    private var describeObject: @Sendable () -> String
 
     public init(type: UInt16, flags: UInt16 = 0, operation: String, object: @autoclosure @escaping @Sendable () -> String) {
+        self.init(type: type, flags: flags, operation: operation, describedBy: object)
+    }
+
+    init(type: UInt16, flags: UInt16, operation: String, describedBy object: @escaping @Sendable () -> String) {
         self.type = type
         self.flags = flags | NetlinkConstants.flagRequest
-        self.body = NetlinkAttributeWriter()
+        self.body = NetlinkAttributeWriter(reservingCapacity: 192)
         self.operation = operation
         self.describeObject = object
     }
@@ -28,10 +32,16 @@ public struct NetlinkRequest: Sendable {
         family: UInt16, command: UInt8, version: UInt8, flags: UInt16 = 0,
         dpIfindex: Int32? = nil, operation: String, object: @autoclosure @escaping @Sendable () -> String
     ) -> NetlinkRequest {
-        var request = NetlinkRequest(type: family, flags: flags, operation: operation, object: object())
+        var request = NetlinkRequest(type: family, flags: flags, operation: operation, describedBy: object)
         request.body.appendFixed(GenericHeader(command: command, version: version))
         if let dpIfindex { request.body.appendFixed(dpIfindex) }
         return request
+    }
+
+    /// The same request, described as `object` in errors.
+    public init(rebinding request: NetlinkRequest, object: @autoclosure @escaping @Sendable () -> String) {
+        self = request
+        self.describeObject = object
     }
 
     /// The wire bytes with length, sequence and port id filled in.

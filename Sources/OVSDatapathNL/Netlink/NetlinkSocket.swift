@@ -17,7 +17,7 @@ public final class NetlinkSocket {
     private var receiveBuffer: [UInt8]
 
     /// How many bytes of requests go into one `sendmsg` at most.
-    public var maxBatchBytes = 32 * 1024
+    public var maxBatchBytes = 8 * 1024
 
     /// - Parameter receiveTimeout: how long a blocking receive waits for the
     ///   kernel before the operation fails with `.timedOut`.
