@@ -32,3 +32,32 @@ ovs-dpctl show 2>/dev/null
 echo
 echo "### ip -d link show vxlan_sys_4789"
 ip -d link show vxlan_sys_4789
+
+echo
+echo "### The seed scenario's flows for VM1 (p0, untagged) in logical switch ls0 (VNI 33), installed by vtep-kdp"
+"$vtep_kdp" add-flow ovs-system 'recirc_id(0),in_port(1),eth(src=aa:00:00:00:00:01)' 'recirc(0x1000021)'
+"$vtep_kdp" add-flow ovs-system 'recirc_id(0x1000021),eth(dst=00:11:22:33:44:55)' \
+    'set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,flags(df|key))),3'
+"$vtep_kdp" add-flow ovs-system 'recirc_id(0x1000021),in_port(1),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00)' \
+    'set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.2,ttl=64,flags(df|key))),3'
+echo "--- vtep-kdp dump-flows"
+"$vtep_kdp" dump-flows ovs-system
+echo "--- ovs-dpctl dump-flows (OVS's own reader)"
+ovs-dpctl dump-flows ovs-system 2>/dev/null
+
+# The remote VTEPs 10.2.2.2 (service node) and 10.2.2.3 live in the underlay namespace.
+ip -n underlay addr add 10.2.2.2/24 dev eth0
+ip -n underlay addr add 10.2.2.3/24 dev eth0
+ip netns exec vm1 ip neigh add 192.168.100.55 lladdr 00:11:22:33:44:55 dev eth0
+ip netns exec underlay tcpdump -l -c 2 -nei eth0 udp port 4789 > /tmp/underlay.txt 2>&1 &
+capture=$!
+for i in $(seq 100); do grep -q listening /tmp/underlay.txt && break; sleep 0.2; done
+sleep 1
+echo
+echo "### VM1 pings 00:11:22:33:44:55 (unicast → 10.2.2.3) and ARPs for 192.168.100.99 (broadcast → service node 10.2.2.2)"
+ip netns exec vm1 ping -c 1 -W 1 192.168.100.55 >/dev/null || true
+ip netns exec vm1 arping -c 1 -w 1 -I eth0 192.168.100.99 >/dev/null || true
+for i in $(seq 50); do [ "$(grep -c 'VXLAN' /tmp/underlay.txt)" -ge 2 ] && break; sleep 0.2; done
+kill $capture 2>/dev/null || true
+echo "--- tcpdump on the underlay (eth1's peer):"
+grep -A1 VXLAN /tmp/underlay.txt || cat /tmp/underlay.txt
