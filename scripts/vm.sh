@@ -29,7 +29,7 @@ for a in "$@"; do args+=" $(printf '%q' "$a")"; done
 inner="cd $(printf '%q' "$here") && VTEPKDP_IN_VM=1 VTEPKDP_RESULTS=$(printf '%q' "$results") bash $(printf '%q' "$script")$args; echo \$? > $(printf '%q' "$results")/exit-status"
 echo "vm.sh: booting $(basename "$kernel") (${kvm_flag[*]:-kvm}, 2 vCPUs, 2 GiB) to run $(basename "$script")$args"
 timeout "${VTEPKDP_VM_TIMEOUT:-1500}" "$vng" --run "$kernel" "${kvm_flag[@]}" --memory 2G --cpus 2 \
-    --rwdir "$results" --exec "$inner" </dev/null || true
+    --rwdir "$results" --exec "$inner" </dev/null 2>&1 | sed 's/[[:space:]]*$//' || true
 if [[ ! -s "$results/exit-status" ]]; then
     echo "vm.sh: the VM did not report an exit status (boot failure or timeout)" >&2
     exit 3
