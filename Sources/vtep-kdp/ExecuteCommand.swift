@@ -16,14 +16,7 @@ struct ExecuteCommand: ParsableCommand {
     func run() throws {
         let connection = try DatapathConnection()
         let datapath = try connection.datapath(named: datapath)
-        var bytes: [UInt8] = []
-        var digits = Substring(frame.filter { !$0.isWhitespace })
-        while digits.count >= 2 {
-            guard let byte = UInt8(digits.prefix(2), radix: 16) else { throw ValidationError("'\(frame)' is not hex") }
-            bytes.append(byte)
-            digits = digits.dropFirst(2)
-        }
-        guard digits.isEmpty else { throw ValidationError("odd number of hex digits") }
+        let bytes = try FlowParser.hexBytes(frame)
         let metadata = [FlowKeyAttribute(type: OVSKey.inPort, bytes: withUnsafeBytes(of: inPort) { Array($0) })]
         try connection.execute(packet: bytes, metadata: metadata, actions: try FlowParser.parseActions(actions), in: datapath)
     }

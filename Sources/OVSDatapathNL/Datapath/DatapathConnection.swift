@@ -17,6 +17,12 @@ public final class DatapathConnection {
 
     func request(_ family: GenericNetlinkFamily, _ command: UInt8, dpIfindex: Int32, flags: UInt16 = 0,
                  operation: String, object: @autoclosure @escaping @Sendable () -> String) -> NetlinkRequest {
+        Self.request(family, command, dpIfindex: dpIfindex, flags: flags, operation: operation, object: object())
+    }
+
+    /// The same without a connection, for encoding off the owning thread.
+    static func request(_ family: GenericNetlinkFamily, _ command: UInt8, dpIfindex: Int32, flags: UInt16 = 0,
+                        operation: String, object: @autoclosure @escaping @Sendable () -> String) -> NetlinkRequest {
         .generic(family: family.id, command: command, version: family.version, flags: flags,
                  dpIfindex: dpIfindex, operation: operation, object: object())
     }

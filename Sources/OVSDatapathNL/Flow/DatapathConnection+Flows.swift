@@ -64,7 +64,7 @@ extension DatapathConnection {
 
     /// Every flow of the datapath, streamed to `body` part by part.
     public func dumpFlows(in datapath: Datapath, omit: FlowOmissions = [], _ body: (Flow) throws(NetlinkError) -> Void) throws(NetlinkError) {
-        var request = request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
+        var request = Self.request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
                                    operation: "dump flows", object: datapath.name)
         if !omit.isEmpty { request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: omit.rawValue) }
         try socket.dump(request) { (message) throws(NetlinkError) in
@@ -171,17 +171,12 @@ extension DatapathConnection {
     }
 
     private static func buildFlowRequest(_ operation: FlowOperation, datapath: Datapath, families: OVSFamilies) -> NetlinkRequest {
-        func request(_ family: GenericNetlinkFamily, _ command: UInt8, dpIfindex: Int32, flags: UInt16 = 0,
-                     operation: String, object: String) -> NetlinkRequest {
-            .generic(family: family.id, command: command, version: family.version, flags: flags,
-                     dpIfindex: dpIfindex, operation: operation, object: "")
-        }
         switch operation {
         case .put(let flow, let mode):
             let command = mode == .modify ? cmd(OVS_FLOW_CMD_SET) : cmd(OVS_FLOW_CMD_NEW)
             let flags = mode == .create ? NetlinkConstants.flagCreate : 0
             let name = mode == .create ? "create flow" : mode == .modify ? "modify flow" : "put flow"
-            var request = request(families.flow, command, dpIfindex: datapath.ifindex, flags: flags,
+            var request = Self.request(families.flow, command, dpIfindex: datapath.ifindex, flags: flags,
                                        operation: name, object: "")
             request.body.nest(attr(OVS_FLOW_ATTR_KEY)) { flow.key.encode(into: &$0) }
             if let mask = flow.mask {
@@ -195,19 +190,19 @@ extension DatapathConnection {
             }
             return request
         case .delete(let selector):
-            var request = request(families.flow, cmd(OVS_FLOW_CMD_DEL), dpIfindex: datapath.ifindex,
+            var request = Self.request(families.flow, cmd(OVS_FLOW_CMD_DEL), dpIfindex: datapath.ifindex,
                                        operation: "delete flow", object: "")
             Self.put(selector, into: &request)
             if case .ufid = selector { request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: FlowOmissions.allButStats.rawValue) }
             return request
         case .get(let selector, let omit):
-            var request = request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
+            var request = Self.request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
                                        operation: "get flow", object: "")
             Self.put(selector, into: &request)
             if !omit.isEmpty { request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: omit.rawValue) }
             return request
         case .clearStats(let selector):
-            var request = request(families.flow, cmd(OVS_FLOW_CMD_SET), dpIfindex: datapath.ifindex,
+            var request = Self.request(families.flow, cmd(OVS_FLOW_CMD_SET), dpIfindex: datapath.ifindex,
                                        operation: "clear flow stats", object: "")
             Self.put(selector, into: &request)
             request.body.putFlag(attr(OVS_FLOW_ATTR_CLEAR))

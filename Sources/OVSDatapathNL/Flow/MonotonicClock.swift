@@ -5,11 +5,7 @@ import Glibc
 /// The clock behind a flow's `used` time: the kernel reports it in
 /// CLOCK_MONOTONIC milliseconds, so idle times are computed against this.
 public enum MonotonicClock {
-    public static func nowMilliseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec) / 1_000_000
-    }
+    public static func nowMilliseconds() -> UInt64 { nowNanoseconds() / 1_000_000 }
 }
 
 extension MonotonicClock {

@@ -246,9 +246,9 @@ public enum FlowFormatter {
             out += "flags("
             if mask != nil {
                 out += maskedFlags(flags, mask: maskFlags & FlowKeyLayout.tunnelFlagMask, max: FlowKeyLayout.tunnelFlagMask,
-                                   names: Dictionary(uniqueKeysWithValues: FlowKeyLayout.tunnelFlags.map { ($0.bit, $0.name) }))
+                                   names: FlowKeyLayout.tunnelFlagNames)
             } else {
-                out += self.flags(flags, names: Dictionary(uniqueKeysWithValues: FlowKeyLayout.tunnelFlags.map { ($0.bit, $0.name) }), separator: "|")
+                out += self.flags(flags, names: FlowKeyLayout.tunnelFlagNames, separator: "|")
             }
             out += "),"
         }

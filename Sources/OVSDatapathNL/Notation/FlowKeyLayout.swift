@@ -129,6 +129,7 @@ enum FlowKeyLayout {
         (1 << 3, "key", nil),
     ]
     static let tunnelFlagMask: UInt32 = 0xF
+    static let tunnelFlagNames: [UInt32: String] = Dictionary(uniqueKeysWithValues: tunnelFlags.map { ($0.bit, $0.name) })
 
     static let tcpFlagNames: [UInt32: String] = [
         0x001: "fin", 0x002: "syn", 0x004: "rst", 0x008: "psh", 0x010: "ack", 0x020: "urg",

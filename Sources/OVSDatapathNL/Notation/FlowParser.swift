@@ -58,7 +58,7 @@ public enum FlowParser {
             let inner = try parseMatch(content)
             return (FlowKeyAttribute(type: type, nested: inner.key), FlowKeyAttribute(type: type, nested: inner.mask))
         case OVSKey.tunnel:
-            let (key, mask) = try parseTunnel(content, masked: true)
+            let (key, mask) = try parseTunnel(content)
             return (key, mask)
         case OVSKey.priority, OVSKey.skbMark, OVSKey.dpHash, OVSKey.recircID, OVSKey.inPort, OVSKey.ctMark:
             let (value, mask) = try valueAndMask(content, bits: 32)
@@ -169,8 +169,8 @@ public enum FlowParser {
     }
 
     /// `tunnel(tun_id=0x21,src=…,dst=…,ttl=64,flags(df|key))`. In a match
-    /// each field may carry a mask; in a set action (`masked: false`) none.
-    static func parseTunnel(_ content: String, masked: Bool) throws(FlowNotationError) -> (FlowKeyAttribute, FlowKeyAttribute) {
+    /// each field may carry a mask; a set action uses only the key half.
+    static func parseTunnel(_ content: String) throws(FlowNotationError) -> (FlowKeyAttribute, FlowKeyAttribute) {
         var key: [FlowKeyAttribute] = []
         var mask: [FlowKeyAttribute] = []
         var flagValue: UInt32 = 0
@@ -178,7 +178,7 @@ public enum FlowParser {
         for item in try splitTopLevel(content) {
             if item.hasPrefix("flags(") {
                 (flagValue, flagMask) = try parseFlags(String(item.dropFirst(6).dropLast()),
-                                                       names: Dictionary(uniqueKeysWithValues: FlowKeyLayout.tunnelFlags.map { ($0.bit, $0.name) }),
+                                                       names: FlowKeyLayout.tunnelFlagNames,
                                                        max: FlowKeyLayout.tunnelFlagMask)
                 continue
             }
@@ -252,7 +252,7 @@ public enum FlowParser {
             let (innerName, innerContent) = try nameAndContent(content)
             guard let type = FlowKeyLayout.types[innerName] else { throw FlowNotationError("cannot set '\(innerName)'") }
             if type == OVSKey.tunnel {
-                return .set(try parseTunnel(innerContent, masked: false).0)
+                return .set(try parseTunnel(innerContent).0)
             }
             let (key, mask) = try parseKeyAttribute(type: type, name: innerName, content: innerContent)
             // The printer writes a full set with every field and a masked set
@@ -354,7 +354,8 @@ public enum FlowParser {
         return (value, mask)
     }
 
-    static func hexBytes(_ text: String) throws(FlowNotationError) -> [UInt8] {
+    /// Hex digits (spaces allowed) to bytes, as ovs-dpctl writes raw fields.
+    public static func hexBytes(_ text: String) throws(FlowNotationError) -> [UInt8] {
         let digits = text.filter { !$0.isWhitespace }
         guard digits.count % 2 == 0 else { throw FlowNotationError("odd number of hex digits in '\(text)'") }
         var bytes: [UInt8] = []
