@@ -112,11 +112,15 @@ extension DatapathConnection {
     /// another core, so encoding costs no wall time on a machine with two.
     private func executeOnce(_ operations: [FlowOperation], in datapath: Datapath) -> [Result<Flow?, NetlinkError>] {
         let chunkSize = 2048
-        guard operations.count > chunkSize else { return executeChunk(operations[...], requests: encode(operations[...], datapath)) }
+        let families = self.families
+        guard operations.count > chunkSize else {
+            var batch = Self.encode(operations[...], datapath, families)
+            return executeChunk(operations[...], batch: &batch)
+        }
         var results: [Result<Flow?, NetlinkError>] = []
         results.reserveCapacity(operations.count)
         var start = operations.startIndex
-        var requests = encode(operations[start..<min(start + chunkSize, operations.endIndex)], datapath)
+        var batch = Self.encode(operations[start..<min(start + chunkSize, operations.endIndex)], datapath, families)
         while start < operations.endIndex {
             let end = min(start + chunkSize, operations.endIndex)
             let nextEnd = min(end + chunkSize, operations.endIndex)
@@ -124,29 +128,32 @@ extension DatapathConnection {
             let group = DispatchGroup()
             if end < nextEnd {
                 let slice = operations[end..<nextEnd]
-                let families = self.families
-                DispatchQueue.global().async(group: group) { next.requests = Self.encode(slice, datapath, families) }
+                DispatchQueue.global().async(group: group) { next.batch = Self.encode(slice, datapath, families) }
             }
-            results += executeChunk(operations[start..<end], requests: requests)
+            results += executeChunk(operations[start..<end], batch: &batch)
             group.wait()
-            requests = next.requests
+            batch = next.batch
             start = end
         }
         return results
     }
 
-    private func encode(_ operations: ArraySlice<FlowOperation>, _ datapath: Datapath) -> [NetlinkRequest] {
-        Self.encode(operations, datapath, families)
-    }
-
-    /// Requests name no object; a failure is described from its operation
+    /// Messages name no object; a failure is described from its operation
     /// afterwards, so a clean batch of 100,000 flows formats nothing.
-    private static func encode(_ operations: ArraySlice<FlowOperation>, _ datapath: Datapath, _ families: OVSFamilies) -> [NetlinkRequest] {
-        operations.map { buildFlowRequest($0, datapath: datapath, families: families) }
+    private static func encode(_ operations: ArraySlice<FlowOperation>, _ datapath: Datapath, _ families: OVSFamilies) -> NetlinkBatch {
+        var batch = NetlinkBatch(reservingBytes: operations.count * 128, messages: operations.count)
+        for operation in operations {
+            let head = head(of: operation)
+            batch.appendGeneric(family: families.flow.id, command: head.command, version: families.flow.version,
+                                flags: head.flags, dpIfindex: datapath.ifindex, operation: head.operation) {
+                writeAttributes(of: operation, into: &$0)
+            }
+        }
+        return batch
     }
 
-    private func executeChunk(_ operations: ArraySlice<FlowOperation>, requests: [NetlinkRequest]) -> [Result<Flow?, NetlinkError>] {
-        let replies = socket.batch(requests)
+    private func executeChunk(_ operations: ArraySlice<FlowOperation>, batch: inout NetlinkBatch) -> [Result<Flow?, NetlinkError>] {
+        let replies = socket.send(&batch)
         return zip(operations, replies).map { operation, reply in
             switch reply {
             case .failure(let error):
@@ -165,55 +172,62 @@ extension DatapathConnection {
 
     // MARK: Requests
 
+    /// One operation as a stand-alone request (for `transact`), encoded by
+    /// the same code as a batch.
     func flowRequest(_ operation: FlowOperation, datapath: Datapath) -> NetlinkRequest {
-        NetlinkRequest(rebinding: Self.buildFlowRequest(operation, datapath: datapath, families: families),
-                       object: Self.describe(operation))
+        let head = Self.head(of: operation)
+        var request = Self.request(families.flow, head.command, dpIfindex: datapath.ifindex, flags: head.flags,
+                                   operation: head.operation, object: Self.describe(operation))
+        Self.writeAttributes(of: operation, into: &request.body)
+        return request
     }
 
-    private static func buildFlowRequest(_ operation: FlowOperation, datapath: Datapath, families: OVSFamilies) -> NetlinkRequest {
+    private struct MessageHead {
+        var command: UInt8
+        var flags: UInt16 = 0
+        var operation: String
+    }
+
+    private static func head(of operation: FlowOperation) -> MessageHead {
         switch operation {
-        case .put(let flow, let mode):
-            let command = mode == .modify ? cmd(OVS_FLOW_CMD_SET) : cmd(OVS_FLOW_CMD_NEW)
-            let flags = mode == .create ? NetlinkConstants.flagCreate : 0
-            let name = mode == .create ? "create flow" : mode == .modify ? "modify flow" : "put flow"
-            var request = Self.request(families.flow, command, dpIfindex: datapath.ifindex, flags: flags,
-                                       operation: name, object: "")
-            request.body.nest(attr(OVS_FLOW_ATTR_KEY)) { flow.key.encode(into: &$0) }
-            if let mask = flow.mask {
-                request.body.nest(attr(OVS_FLOW_ATTR_MASK)) { mask.encode(into: &$0) }
-            }
-            request.body.nest(attr(OVS_FLOW_ATTR_ACTIONS)) { flow.actions.encode(into: &$0) }
-            if let ufid = flow.ufid {
-                ufid.put(attr(OVS_FLOW_ATTR_UFID), into: &request.body)
-                // Nothing is echoed, but say what a reply would need to hold.
-                request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: FlowOmissions.allButStats.rawValue)
-            }
-            return request
-        case .delete(let selector):
-            var request = Self.request(families.flow, cmd(OVS_FLOW_CMD_DEL), dpIfindex: datapath.ifindex,
-                                       operation: "delete flow", object: "")
-            Self.put(selector, into: &request)
-            if case .ufid = selector { request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: FlowOmissions.allButStats.rawValue) }
-            return request
-        case .get(let selector, let omit):
-            var request = Self.request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
-                                       operation: "get flow", object: "")
-            Self.put(selector, into: &request)
-            if !omit.isEmpty { request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: omit.rawValue) }
-            return request
-        case .clearStats(let selector):
-            var request = Self.request(families.flow, cmd(OVS_FLOW_CMD_SET), dpIfindex: datapath.ifindex,
-                                       operation: "clear flow stats", object: "")
-            Self.put(selector, into: &request)
-            request.body.putFlag(attr(OVS_FLOW_ATTR_CLEAR))
-            return request
+        case .put(_, .create): MessageHead(command: cmd(OVS_FLOW_CMD_NEW), flags: NetlinkConstants.flagCreate, operation: "create flow")
+        case .put(_, .createOrModify): MessageHead(command: cmd(OVS_FLOW_CMD_NEW), operation: "put flow")
+        case .put(_, .modify): MessageHead(command: cmd(OVS_FLOW_CMD_SET), operation: "modify flow")
+        case .delete: MessageHead(command: cmd(OVS_FLOW_CMD_DEL), operation: "delete flow")
+        case .get: MessageHead(command: cmd(OVS_FLOW_CMD_GET), operation: "get flow")
+        case .clearStats: MessageHead(command: cmd(OVS_FLOW_CMD_SET), operation: "clear flow stats")
         }
     }
 
-    private static func put(_ selector: FlowSelector, into request: inout NetlinkRequest) {
+    private static func writeAttributes(of operation: FlowOperation, into body: inout NetlinkAttributeWriter) {
+        switch operation {
+        case .put(let flow, _):
+            body.nest(attr(OVS_FLOW_ATTR_KEY)) { flow.key.encode(into: &$0) }
+            if let mask = flow.mask {
+                body.nest(attr(OVS_FLOW_ATTR_MASK)) { mask.encode(into: &$0) }
+            }
+            body.nest(attr(OVS_FLOW_ATTR_ACTIONS)) { flow.actions.encode(into: &$0) }
+            if let ufid = flow.ufid {
+                ufid.put(attr(OVS_FLOW_ATTR_UFID), into: &body)
+                // Nothing is echoed, but say what a reply would need to hold.
+                body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: FlowOmissions.allButStats.rawValue)
+            }
+        case .delete(let selector):
+            put(selector, into: &body)
+            if case .ufid = selector { body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: FlowOmissions.allButStats.rawValue) }
+        case .get(let selector, let omit):
+            put(selector, into: &body)
+            if !omit.isEmpty { body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: omit.rawValue) }
+        case .clearStats(let selector):
+            put(selector, into: &body)
+            body.putFlag(attr(OVS_FLOW_ATTR_CLEAR))
+        }
+    }
+
+    private static func put(_ selector: FlowSelector, into body: inout NetlinkAttributeWriter) {
         switch selector {
-        case .ufid(let ufid): ufid.put(attr(OVS_FLOW_ATTR_UFID), into: &request.body)
-        case .key(let key): request.body.nest(attr(OVS_FLOW_ATTR_KEY)) { key.encode(into: &$0) }
+        case .ufid(let ufid): ufid.put(attr(OVS_FLOW_ATTR_UFID), into: &body)
+        case .key(let key): body.nest(attr(OVS_FLOW_ATTR_KEY)) { key.encode(into: &$0) }
         }
     }
 
@@ -240,5 +254,5 @@ extension DatapathConnection {
 /// The next chunk's requests, filled in by the encoding thread and read
 /// only after `DispatchGroup.wait()`, which orders the two.
 private final class PendingEncoding: @unchecked Sendable {
-    var requests: [NetlinkRequest] = []
+    var batch = NetlinkBatch()
 }

@@ -31,7 +31,7 @@ public struct FlowUFID: Hashable, Sendable, CustomStringConvertible {
     func put(_ type: UInt16, into writer: inout NetlinkAttributeWriter) {
         let words = (UInt32(truncatingIfNeeded: value >> 96), UInt32(truncatingIfNeeded: value >> 64),
                      UInt32(truncatingIfNeeded: value >> 32), UInt32(truncatingIfNeeded: value))
-        withUnsafeBytes(of: words) { writer.put(type, bytes: $0) }
+        withUnsafeBytes(of: words) { writer.put(type, bytes: $0.assumingMemoryBound(to: UInt8.self)) }
     }
 
     /// OVS writes a UFID as four u32 words, most significant first.

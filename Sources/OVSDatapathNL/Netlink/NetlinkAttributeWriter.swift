@@ -75,6 +75,9 @@ public struct NetlinkAttributeWriter: Sendable {
 
     // MARK: Internals
 
+    /// Lets one buffer hold many messages, each checked on its own.
+    mutating func resetOverflow() { overflowed = false }
+
     mutating func patchLength(at offset: Int, to length: Int) {
         if length > Int(UInt16.max) { overflowed = true }
         let value = UInt16(clamping: length)
@@ -91,18 +94,24 @@ public struct NetlinkAttributeWriter: Sendable {
     private mutating func appendHeader(type: UInt16, payloadLength: Int) {
         let length = NetlinkLayout.attributeHeaderLength + payloadLength
         if length > Int(UInt16.max) { overflowed = true }
-        appendScalar(UInt16(clamping: length))
-        appendScalar(type)
+        // `struct nlattr` is two host-order u16s: length, then type.
+        appendScalar(UInt32(UInt16(clamping: length)) | UInt32(type) << 16)
     }
 
+    // Small values are appended byte by byte: `Array.append(_:)` inlines to
+    // a capacity check and a store, while `append(contentsOf:)` is a call
+    // with a generic copy loop — most of the cost of encoding a large flow
+    // batch when it ran for every 4-byte header.
+    @inline(__always)
     private mutating func appendScalar<T: BitwiseCopyable>(_ value: T) {
-        withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value) { raw in
+            for byte in raw { bytes.append(byte) }
+        }
     }
 
+    @inline(__always)
     private mutating func pad() {
-        let padded = NetlinkLayout.align(bytes.count)
-        if padded > bytes.count {
-            bytes.append(contentsOf: repeatElement(0, count: padded - bytes.count))
-        }
+        var missing = NetlinkLayout.align(bytes.count) - bytes.count
+        while missing > 0 { bytes.append(0); missing -= 1 }
     }
 }

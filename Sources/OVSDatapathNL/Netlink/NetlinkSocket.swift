@@ -135,64 +135,78 @@ public final class NetlinkSocket {
     /// replies to that request, or the error the kernel gave for it; one
     /// failure does not stop the others.
     public func batch(_ requests: [NetlinkRequest]) -> [Result<[NetlinkMessage], NetlinkError>] {
-        var results = [Result<[NetlinkMessage], NetlinkError>](repeating: .success([]), count: requests.count)
-        guard !requests.isEmpty else { return results }
-        var buffer = [UInt8]()
-        buffer.reserveCapacity(maxBatchBytes + 4096)
+        var batch = NetlinkBatch(messages: requests.count)
+        for request in requests { batch.append(request) }
+        return send(&batch).enumerated().map { index, result in
+            result.mapError { NetlinkError(operation: $0.operation, object: requests[index].object, cause: $0.cause) }
+        }
+    }
+
+    /// The same for requests already encoded into one buffer, sent straight
+    /// from it. Errors name the operation but no object: the caller knows
+    /// what each message was about and describes it only if it failed.
+    public func send(_ batch: inout NetlinkBatch) -> [Result<[NetlinkMessage], NetlinkError>] {
+        var results = [Result<[NetlinkMessage], NetlinkError>](repeating: .success([]), count: batch.count)
+        guard !batch.isEmpty else { return results }
+        let firstSequence = allocateSequence(count: UInt32(batch.count))
         var chunkStart = 0
-        var firstSequence = allocateSequence(count: UInt32(requests.count))
 
         func flush(upTo end: Int) {
             guard end > chunkStart else { return }
             let chunk = chunkStart..<end
-            let baseSequence = firstSequence
+            let bytes = batch.starts[chunk.lowerBound]..<batch.range(of: end - 1).upperBound
             do throws(NetlinkError) {
-                try send(buffer, for: requests[chunkStart])
-                try drain(requests: requests, chunk: chunk, baseSequence: baseSequence, into: &results)
+                try send(batch.writer.bytes[bytes], operation: batch.operations[chunk.lowerBound])
+                try drain(batch, chunk: chunk, baseSequence: firstSequence, into: &results)
             } catch {
                 for index in chunk {
                     if case .success = results[index] {
-                        results[index] = .failure(NetlinkError(operation: requests[index].operation, object: requests[index].object, cause: error.cause))
+                        results[index] = .failure(NetlinkError(operation: batch.operations[index], object: "", cause: error.cause))
                     }
                 }
             }
-            firstSequence &+= UInt32(chunk.count)
             chunkStart = end
-            buffer.removeAll(keepingCapacity: true)
         }
 
-        for (index, request) in requests.enumerated() {
-            do throws(NetlinkError) { try Self.checkSize(request) } catch {
-                // Never sent: its sequence number simply goes unused.
-                results[index] = .failure(error)
+        var chunkBytes = 0
+        for index in 0..<batch.count {
+            let length = batch.range(of: index).count
+            if batch.oversized.contains(index) {
+                // Never sent: cut the chunk around it; its sequence number goes unused.
+                flush(upTo: index)
+                chunkStart = index + 1
+                chunkBytes = 0
+                results[index] = .failure(NetlinkError(operation: batch.operations[index], object: "", cause: .invalidArgument(
+                    "an attribute is larger than netlink's 64 KiB limit")))
                 continue
             }
-            if !buffer.isEmpty && buffer.count + request.encodedLength > maxBatchBytes {
+            if chunkBytes > 0 && chunkBytes + length > maxBatchBytes {
                 flush(upTo: index)
+                chunkBytes = 0
             }
-            request.appendEncoded(to: &buffer, sequence: firstSequence &+ UInt32(index - chunkStart), portID: portID)
+            batch.stamp(index, sequence: firstSequence &+ UInt32(index), portID: portID)
+            chunkBytes += length
         }
-        flush(upTo: requests.count)
+        flush(upTo: batch.count)
         return results
     }
 
     private func drain(
-        requests: [NetlinkRequest], chunk: Range<Int>, baseSequence: UInt32,
+        _ batch: NetlinkBatch, chunk: Range<Int>, baseSequence: UInt32,
         into results: inout [Result<[NetlinkMessage], NetlinkError>]
     ) throws(NetlinkError) {
         while true {
             let messages: [NetlinkMessage]
-            do { messages = try receiveDatagram(for: requests[chunk.lowerBound], blocking: false) }
+            do { messages = try receiveDatagram(operation: batch.operations[chunk.lowerBound], object: "", blocking: false) }
             catch where error.cause == .timedOut { return }   // EAGAIN: the queue is empty
             for message in messages {
-                let offset = Int(message.sequence &- baseSequence)
-                guard offset >= 0, offset < chunk.count else { continue }
-                let index = chunk.lowerBound + offset
-                let request = requests[index]
+                let index = Int(message.sequence &- baseSequence)
+                guard chunk.contains(index) else { continue }
                 if message.type == NetlinkConstants.error {
-                    let (errno, _, text) = try decodeError(message, for: request)
+                    let (errno, _, text) = try decodeError(message, operation: batch.operations[index], object: "")
                     if errno != 0 {
-                        results[index] = .failure(NetlinkError(operation: request.operation, object: request.object, cause: .kernel(errno: errno, message: text)))
+                        results[index] = .failure(NetlinkError(operation: batch.operations[index], object: "",
+                                                               cause: .kernel(errno: errno, message: text)))
                     }
                 } else if case .success(var replies) = results[index] {
                     replies.append(message)
@@ -221,18 +235,26 @@ public final class NetlinkSocket {
     }
 
     private func send(_ bytes: [UInt8], for request: NetlinkRequest) throws(NetlinkError) {
+        try send(bytes[...], operation: request.operation, object: request.object)
+    }
+
+    private func send(_ bytes: ArraySlice<UInt8>, operation: String, object: @autoclosure () -> String = "") throws(NetlinkError) {
         while true {
             let sent = bytes.withUnsafeBytes { mnl_socket_sendto(handle, $0.baseAddress, $0.count) }
             if sent >= 0 { return }
             let err = cnetlink_errno()
             if err == EINTR { continue }
-            throw NetlinkError(operation: request.operation, object: request.object, cause: .system(call: "sendmsg", errno: err))
+            throw NetlinkError(operation: operation, object: object(), cause: .system(call: "sendmsg", errno: err))
         }
     }
 
     /// Receives one datagram and splits it into messages. Non-blocking mode
     /// reports an empty queue as `.timedOut`.
     public func receiveDatagram(for request: NetlinkRequest, blocking: Bool) throws(NetlinkError) -> [NetlinkMessage] {
+        try receiveDatagram(operation: request.operation, object: request.object, blocking: blocking)
+    }
+
+    func receiveDatagram(operation: String, object: @autoclosure () -> String, blocking: Bool) throws(NetlinkError) -> [NetlinkMessage] {
         while true {
             let fd = mnl_socket_get_fd(handle)
             let flags = blocking ? Int32(0) : Int32(MSG_DONTWAIT)
@@ -241,24 +263,28 @@ public final class NetlinkSocket {
                 let err = cnetlink_errno()
                 switch err {
                 case EINTR: continue
-                case EAGAIN: throw NetlinkError(operation: request.operation, object: request.object, cause: .timedOut)
-                case ENOBUFS: throw NetlinkError(operation: request.operation, object: request.object, cause: .resyncNeeded)
-                default: throw NetlinkError(operation: request.operation, object: request.object, cause: .system(call: "recv", errno: err))
+                case EAGAIN: throw NetlinkError(operation: operation, object: object(), cause: .timedOut)
+                case ENOBUFS: throw NetlinkError(operation: operation, object: object(), cause: .resyncNeeded)
+                default: throw NetlinkError(operation: operation, object: object(), cause: .system(call: "recv", errno: err))
                 }
             }
             if received > receiveBuffer.count {
                 // The datagram did not fit: grow and report; the kernel has already dropped it.
                 receiveBuffer = [UInt8](repeating: 0, count: received)
-                throw NetlinkError(operation: request.operation, object: request.object, cause: .resyncNeeded)
+                throw NetlinkError(operation: operation, object: object(), cause: .resyncNeeded)
             }
             let datagram = Array(receiveBuffer[0..<received])
             do { return try NetlinkMessage.split(datagram[...]) }
-            catch { throw NetlinkError(operation: request.operation, object: request.object, cause: .malformedReply(error)) }
+            catch { throw NetlinkError(operation: operation, object: object(), cause: .malformedReply(error)) }
         }
     }
 
     private func decodeError(_ message: NetlinkMessage, for request: NetlinkRequest) throws(NetlinkError) -> (Int32, UInt32, String?) {
+        try decodeError(message, operation: request.operation, object: request.object)
+    }
+
+    private func decodeError(_ message: NetlinkMessage, operation: String, object: @autoclosure () -> String) throws(NetlinkError) -> (Int32, UInt32, String?) {
         do { return try message.errorPayload() }
-        catch { throw NetlinkError(operation: request.operation, object: request.object, cause: .malformedReply(error)) }
+        catch { throw NetlinkError(operation: operation, object: object(), cause: .malformedReply(error)) }
     }
 }
