@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
     ],
     targets: [
         // libmnl (sockets, batching) and libnl-genl-3 (family and group
@@ -24,7 +26,16 @@ let package = Package(
         // Typed Swift API of the openvswitch kernel datapath.
         .target(name: "OVSDatapathNL", dependencies: ["CNetlink"]),
         // OVSDB client, VTEP model, compiler, reconciler, learning.
-        .target(name: "VTEPOffload", dependencies: ["OVSDatapathNL"]),
+        .target(
+            name: "VTEPOffload",
+            dependencies: [
+                "OVSDatapathNL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .executableTarget(
             name: "vtep-kdp",
             dependencies: [

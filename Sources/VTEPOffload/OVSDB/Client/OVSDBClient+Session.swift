@@ -1,0 +1,224 @@
+import NIOCore
+
+/// One connection's JSON-RPC state: calls in flight, and when the server
+/// last said anything. Touched only on the client's actor (child tasks of a
+/// session hold it only to hand it back to the actor), hence unchecked.
+final class OVSDBSession: @unchecked Sendable {
+    let remote: OVSDBRemote
+    let channel: Channel
+    var pending: [Int: Pending] = [:]
+    var nextID = 1
+    var lastReceived = ContinuousClock.now
+    var probeSent = false
+    /// Set when the client itself ends the connection, to say why.
+    var failure: OVSDBError?
+    /// Which monitor method the server accepted.
+    var monitorMethod: MonitorMethod = .condSince
+
+    enum MonitorMethod { case condSince, cond, plain }
+
+    struct Pending {
+        let onReply: (OVSDBMessage) -> Void
+        let onFailure: (OVSDBError) -> Void
+    }
+
+    init(remote: OVSDBRemote, channel: Channel) {
+        self.remote = remote
+        self.channel = channel
+    }
+}
+
+extension OVSDBClient {
+    typealias Session = OVSDBSession
+
+    /// Runs one connection from connect to its end and returns why it ended.
+    func runSession(_ remote: OVSDBRemote) async -> OVSDBError {
+        let channel: OVSDBChannel
+        do { channel = try await OVSDBTransport.connect(to: remote, tls: tls, maxMessageBytes: options.maxMessageBytes) }
+        catch { return error }
+        logger.info("OVSDB: connected to \(remote)")
+        let session = Session(remote: remote, channel: channel.channel)
+        self.session = session
+        eventSink.yield(.connected(remote))
+        let ending: OVSDBError
+        do {
+            ending = try await channel.executeThenClose { inbound, _ in
+                await withTaskGroup(of: OVSDBError?.self) { group in
+                    group.addTask { await self.synchronize(session) }
+                    group.addTask { await self.probe(session) }
+                    group.addTask {
+                        do {
+                            for try await frame in inbound {
+                                await self.receive(frame, in: session)
+                                if let failure = await self.failure(of: session) { return failure }
+                            }
+                            return .connectionLost(remote: remote.description, reason: "closed by the server")
+                        } catch {
+                            return .connectionLost(remote: remote.description, reason: "\(error)")
+                        }
+                    }
+                    var ending: OVSDBError = .cancelled
+                    for await result in group {
+                        if let result { ending = result; break }
+                    }
+                    group.cancelAll()
+                    return ending
+                }
+            }
+        } catch {
+            ending = .connectionLost(remote: remote.description, reason: "\(error)")
+        }
+        failSession(session.failure ?? ending)
+        return session.failure ?? ending
+    }
+
+    private func failure(of session: Session) -> OVSDBError? { session.failure }
+
+    /// Ends the session's calls with `error`, and forgets the session.
+    func failSession(_ error: OVSDBError) {
+        guard let session else { return }
+        self.session = nil
+        let pending = session.pending
+        session.pending.removeAll()
+        for call in pending.values { call.onFailure(error) }
+    }
+
+    /// Ends the connection because of something the server did.
+    func abort(_ session: Session, _ error: OVSDBError) {
+        if session.failure == nil { session.failure = error }
+        session.channel.close(promise: nil)
+    }
+
+    // MARK: Sending
+
+    func send(_ message: JSONValue, in session: Session) {
+        var bytes: [UInt8] = []
+        message.write(to: &bytes)
+        session.channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+    }
+
+    /// Calls `method` and decodes the reply with `decode`, which runs on the
+    /// client's actor before any later message is handled — a monitor reply
+    /// is applied before the updates that follow it.
+    func call<T: Sendable>(
+        _ method: String, _ params: JSONValue, in session: Session,
+        decode: @escaping @Sendable (isolated OVSDBClient, OVSDBMessage) throws(OVSDBError) -> T
+    ) async throws(OVSDBError) -> T {
+        let result: Result<T, OVSDBError> = await withCheckedContinuation { continuation in
+            let id = session.nextID
+            session.nextID += 1
+            session.pending[id] = Session.Pending(
+                onReply: { [unowned self] message in
+                    self.assertIsolated()
+                    if let error = message.errorDescription {
+                        continuation.resume(returning: .failure(.serverError(method: method, message: error)))
+                        return
+                    }
+                    do throws(OVSDBError) {
+                        continuation.resume(returning: .success(try decode(self, message)))
+                    } catch {
+                        continuation.resume(returning: .failure(error))
+                    }
+                },
+                onFailure: { continuation.resume(returning: .failure($0)) })
+            send(["id": .integer(id), "method": .string(method), "params": params], in: session)
+        }
+        return try result.get()
+    }
+
+    // MARK: Receiving
+
+    func receive(_ frame: ByteBuffer, in session: Session) {
+        session.lastReceived = .now
+        session.probeSent = false
+        let message: OVSDBMessage
+        do { message = try OVSDBMessage(bytes: Array(frame.readableBytesView)) }
+        catch {
+            abort(session, .protocolViolation(remote: session.remote.description, reason: "\(error)"))
+            return
+        }
+        switch message.kind {
+        case .reply:
+            if case .number(let id) = message.id, let call = session.pending.removeValue(forKey: id) {
+                call.onReply(message)
+            }
+            // Anything else answers our echo probe.
+        case .request:
+            if message.method == "echo" {
+                send(["id": message.id.json, "result": echoParams(message), "error": nil], in: session)
+            } else {
+                send(["id": message.id.json, "result": nil, "error": ["error": "unknown method", "details": .string(message.method ?? "")]],
+                     in: session)
+            }
+        case .notification:
+            switch message.method {
+            case "update", "update2", "update3":
+                applyNotification(message, in: session)
+            default:
+                break   // locked / stolen: no locks are taken
+            }
+        }
+    }
+
+    /// Echo replies carry the request's params back unchanged. They are
+    /// short strings in practice; anything else is answered with [].
+    private func echoParams(_ message: OVSDBMessage) -> JSONValue {
+        guard let params = message.params else { return [] }
+        let strings = try? message.read(params) { (reader) throws(JSONError) -> [JSONValue] in
+            var values: [JSONValue] = []
+            try reader.readArray { (reader) throws(JSONError) in values.append(.string(try reader.readString())) }
+            return values
+        }
+        return .array(strings ?? [])
+    }
+
+    private func applyNotification(_ message: OVSDBMessage, in session: Session) {
+        guard let params = message.params else { return }
+        let format: OVSDBUpdateFormat = message.method == "update" ? .update : .update2
+        var changes: [Replica.Change] = []
+        do throws(JSONError) {
+            let transactionID = try message.read(params) { (reader) throws(JSONError) -> String? in
+                guard try reader.beginArray() else { throw reader.error("empty update params") }
+                try reader.skipValue()   // our monitor id
+                guard try reader.nextElement() else { throw reader.error("update without table updates") }
+                var transactionID: String?
+                if message.method == "update3" {
+                    transactionID = try reader.readString()
+                    guard try reader.nextElement() else { throw reader.error("update3 without table updates") }
+                }
+                try replica.apply(&reader, format: format, changes: &changes)
+                guard try !reader.nextElement() else { throw reader.error("extra update params") }
+                return transactionID
+            }
+            if let transactionID { lastTransactionID = transactionID }
+        } catch {
+            // The replica may be half-updated: reload it in full next time.
+            lastTransactionID = nil
+            abort(session, .protocolViolation(remote: session.remote.description, reason: "\(message.method ?? ""): \(error)"))
+            return
+        }
+        if !changes.isEmpty { eventSink.yield(.changes(changes)) }
+    }
+
+    // MARK: Inactivity probe
+
+    /// After `inactivityProbe` of silence, send an echo; after twice that,
+    /// give up on the server (a stalled one included).
+    func probe(_ session: Session) async -> OVSDBError? {
+        let interval = options.inactivityProbe
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval / 4)
+            let idle = ContinuousClock.now - session.lastReceived
+            if idle >= interval * 2 {
+                let seconds = Int((interval * 2).components.seconds)
+                abort(session, .timedOut(remote: session.remote.description, seconds: seconds))
+                return .timedOut(remote: session.remote.description, seconds: seconds)
+            }
+            if idle >= interval && !session.probeSent {
+                session.probeSent = true
+                send(["id": "echo", "method": "echo", "params": []], in: session)
+            }
+        }
+        return nil
+    }
+}

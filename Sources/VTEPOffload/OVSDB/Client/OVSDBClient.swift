@@ -1,0 +1,106 @@
+import Logging
+import NIOCore
+
+/// What the client reports to its consumer, in order.
+public enum OVSDBEvent<Change: Sendable>: Sendable {
+    /// Connected to a server and about to (re)synchronise.
+    case connected(OVSDBRemote)
+    /// Rows changed, as one server transaction (or one resynchronisation) changed them.
+    case changes([Change])
+    /// The replica matches the server again (after the initial monitor reply).
+    case synced
+    /// The connection ended; the client is reconnecting.
+    case disconnected(OVSDBError)
+}
+
+/// An OVSDB client (RFC 7047 plus OVS's extensions) that keeps a replica of
+/// one database and writes to it.
+///
+/// `run()` owns the connection: it connects to one of the remotes (for a
+/// cluster: a member that is connected and the leader), checks the schema,
+/// monitors the replica's tables and applies every update in order; when
+/// the connection ends it reconnects with backoff and resumes with
+/// `monitor_cond_since`, so only what changed meanwhile is sent again —
+/// or, on servers without it, reloads and reports just the difference.
+public actor OVSDBClient<Replica: OVSDBReplica> {
+    public struct Options: Sendable {
+        /// Send an echo after this long without input; give up after twice it.
+        public var inactivityProbe: Duration = .seconds(5)
+        public var minBackoff: Duration = .milliseconds(100)
+        public var maxBackoff: Duration = .seconds(8)
+        public var maxMessageBytes = 256 * 1024 * 1024
+        /// Only talk to a cluster's leader (what a writer wants).
+        public var leaderOnly = true
+        public init() {}
+    }
+
+    public let remotes: [OVSDBRemote]
+    let tls: OVSDBTLSFiles?
+    let options: Options
+    let logger: Logger
+
+    /// The current copy of the database.
+    public internal(set) var replica = Replica()
+    /// Whether the replica matches the server (false while reconnecting).
+    public internal(set) var isSynced = false
+    public nonisolated let events: AsyncStream<OVSDBEvent<Replica.Change>>
+    let eventSink: AsyncStream<OVSDBEvent<Replica.Change>>.Continuation
+
+    /// The connection in use, if any.
+    var session: Session?
+    /// Calls waiting for a connection.
+    var waitingForSession: [CheckedContinuation<Void, Never>] = []
+    /// Where `monitor_cond_since` resumes from.
+    var lastTransactionID: String?
+    var remoteIndex = 0
+
+    public init(remotes: [OVSDBRemote], tls: OVSDBTLSFiles? = nil, options: Options = Options(),
+                logger: Logger = Logger(label: "vtep-kdp.ovsdb")) {
+        precondition(!remotes.isEmpty, "an OVSDB client needs at least one remote")
+        self.remotes = remotes
+        self.tls = tls
+        self.options = options
+        self.logger = logger
+        (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+    }
+
+    /// Connects, monitors and reconnects until the task is cancelled.
+    public func run() async {
+        var backoff = options.minBackoff
+        while !Task.isCancelled {
+            let remote = remotes[remoteIndex % remotes.count]
+            let started = ContinuousClock.now
+            let error = await runSession(remote)
+            guard !Task.isCancelled else { break }
+            isSynced = false
+            eventSink.yield(.disconnected(error))
+            logger.warning("OVSDB \(remote): \(error); reconnecting")
+            // Try the next member at once if this one is not usable; back
+            // off only once every remote has failed in a row.
+            remoteIndex += 1
+            if ContinuousClock.now - started > options.maxBackoff * 2 { backoff = options.minBackoff }
+            if remoteIndex % remotes.count == 0 || remotes.count == 1 {
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, options.maxBackoff)
+            }
+        }
+        failSession(.cancelled)
+        eventSink.finish()
+    }
+
+    /// Waits until the replica has caught up with a server.
+    public func waitUntilSynced() async {
+        while !isSynced && !Task.isCancelled {
+            await withCheckedContinuation { waitingForSync.append($0) }
+        }
+    }
+
+    var waitingForSync: [CheckedContinuation<Void, Never>] = []
+
+    func markSynced() {
+        isSynced = true
+        eventSink.yield(.synced)
+        for waiter in waitingForSync { waiter.resume() }
+        waitingForSync.removeAll()
+    }
+}

@@ -1,0 +1,51 @@
+/// A client-side copy of the monitored part of one database, kept current
+/// by the `OVSDBClient` from monitor replies and update notifications.
+///
+/// The replica decodes table updates itself (straight from the JSON bytes
+/// into its typed rows) and reports what each update changed, so a consumer
+/// sees a stream of typed changes rather than rows to compare.
+public protocol OVSDBReplica: Sendable {
+    associatedtype Change: Sendable
+
+    init()
+
+    static var databaseName: String { get }
+    /// The schema versions the replica understands: same major, at least this minor.
+    static var requiredSchemaVersion: OVSDBSchemaVersion { get }
+    /// Monitored tables and, for each, its columns (all that it decodes).
+    static var monitoredTables: [(table: String, columns: [String])] { get }
+
+    /// Applies a `<table-updates>` (update) or `<table-updates2>` (update2)
+    /// object, appending one change per row it inserts, modifies or deletes.
+    mutating func apply(_ reader: inout JSONReader, format: OVSDBUpdateFormat, changes: inout [Change]) throws(JSONError)
+
+    /// The changes that turn this replica into `other`: after a reconnect
+    /// without `monitor_cond_since`, the fresh copy is compared with the old
+    /// one so consumers see only what really changed meanwhile.
+    func changes(to other: Self) -> [Change]
+}
+
+public enum OVSDBUpdateFormat: Sendable {
+    /// RFC 7047 `update`: `{"old": row, "new": row}` per row.
+    case update
+    /// `update2`/`update3`: `{"initial"|"insert"|"modify"|"delete": …}` with column diffs.
+    case update2
+}
+
+public struct OVSDBSchemaVersion: Sendable, Comparable, CustomStringConvertible {
+    public var major: Int, minor: Int, patch: Int
+
+    public init(major: Int, minor: Int, patch: Int = 0) { self.major = major; self.minor = minor; self.patch = patch }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".").map { Int($0) }
+        guard parts.count == 3, let major = parts[0], let minor = parts[1], let patch = parts[2] else { return nil }
+        self.init(major: major, minor: minor, patch: patch)
+    }
+
+    /// Same major version and nothing older than `required`.
+    public func satisfies(_ required: OVSDBSchemaVersion) -> Bool { major == required.major && self >= required }
+
+    public static func < (a: Self, b: Self) -> Bool { (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch) }
+    public var description: String { "\(major).\(minor).\(patch)" }
+}
