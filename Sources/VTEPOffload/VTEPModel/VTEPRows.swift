@@ -338,3 +338,14 @@ public struct VTEPArpSource<Side: VTEPTableSide>: OVSDBRow {
         }
     }
 }
+
+extension VTEPLogicalBindingStats {
+    /// Counters as (from local, to local) pairs.
+    public init(packets: (fromLocal: Int, toLocal: Int), bytes: (fromLocal: Int, toLocal: Int)) {
+        self.init()
+        packetsFromLocal = packets.fromLocal
+        packetsToLocal = packets.toLocal
+        bytesFromLocal = bytes.fromLocal
+        bytesToLocal = bytes.toLocal
+    }
+}
