@@ -61,6 +61,10 @@ extension OVSDBClient {
                     for await result in group {
                         if let result { ending = result; break }
                     }
+                    // The other tasks may be waiting on the server: end
+                    // their calls and the connection so they return.
+                    self.failCalls(of: session, session.failure ?? ending)
+                    session.channel.close(promise: nil)
                     group.cancelAll()
                     return ending
                 }
@@ -78,6 +82,10 @@ extension OVSDBClient {
     func failSession(_ error: OVSDBError) {
         guard let session else { return }
         self.session = nil
+        failCalls(of: session, error)
+    }
+
+    func failCalls(of session: Session, _ error: OVSDBError) {
         let pending = session.pending
         session.pending.removeAll()
         for call in pending.values { call.onFailure(error) }

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""A misbehaving OVSDB server for vtep-kdp's bad-input tests.
+
+usage: fake-ovsdb-server.py SOCKET MODE
+
+Serves connections one after another on a unix socket. It answers the
+_Server check as a standalone server would ("unknown database"), then
+misbehaves according to MODE:
+
+  truncated  get_schema's reply stops half-way and the connection closes
+  badutf8    get_schema's reply holds a string that is not UTF-8
+  schema     get_schema says hardware_vtep 2.0.0
+  badrow     the monitor reply has a Logical_Switch whose tunnel_key is a string
+  stall      accepts and never answers anything
+  huge       starts a reply and never ends it
+"""
+import json
+import os
+import socket
+import sys
+
+path, mode = sys.argv[1], sys.argv[2]
+if os.path.exists(path):
+    os.unlink(path)
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind(path)
+server.listen(8)
+decoder = json.JSONDecoder()
+GOOD_SCHEMA = {"name": "hardware_vtep", "version": "1.7.0", "tables": {}}
+
+
+def send(conn, obj):
+    conn.sendall(json.dumps(obj).encode())
+
+
+def serve(conn):
+    buf = ""
+    while True:
+        data = conn.recv(65536)
+        if not data:
+            return
+        buf += data.decode("utf-8", "replace")
+        while buf.strip():
+            try:
+                msg, end = decoder.raw_decode(buf.lstrip())
+            except ValueError:
+                break
+            buf = buf.lstrip()[end:]
+            if mode == "stall":
+                continue
+            method, params, rid = msg.get("method"), msg.get("params"), msg.get("id")
+            if method == "transact" and params and params[0] == "_Server":
+                send(conn, {"id": rid, "result": None, "error": {"error": "unknown database", "details": "_Server"}})
+            elif method == "get_schema":
+                if mode == "truncated":
+                    conn.sendall(('{"id":%d,"result":{"name":"hardware_vtep","vers' % rid).encode())
+                    return
+                if mode == "badutf8":
+                    conn.sendall(b'{"id":%d,"result":{"name":"hardware_vtep","version":"1.7.0","x":"\xff\xfe"},"error":null}' % rid)
+                    continue
+                if mode == "huge":
+                    conn.sendall(('{"id":%d,"result":{"name":"' % rid).encode())
+                    chunk = b"x" * 65536
+                    try:
+                        while True:
+                            conn.sendall(chunk)
+                    except OSError:
+                        return
+                schema = dict(GOOD_SCHEMA, version="2.0.0" if mode == "schema" else "1.7.0")
+                send(conn, {"id": rid, "result": schema, "error": None})
+            elif method == "monitor_cond_since":
+                updates = {"Logical_Switch": {"0a1b2c3d-0000-4000-8000-00000000000a": {
+                    "initial": {"name": "ls0", "tunnel_key": "not-a-number" if mode == "badrow" else 33}}}}
+                send(conn, {"id": rid, "result": [False, "00000000-0000-0000-0000-000000000001", updates], "error": None})
+            elif method == "echo":
+                send(conn, {"id": rid, "result": params, "error": None})
+
+
+while True:
+    conn, _ = server.accept()
+    try:
+        serve(conn)
+    except OSError:
+        pass
+    finally:
+        conn.close()
