@@ -208,4 +208,49 @@ import Testing
         try rig.vtepctl("add-ls", "marker2")
         #expect(await logicalSwitchChanges(&events, count: 1) == ["insert marker2"])
     }
+
+    @Test func sslRemotesAuthenticateBothWays() async throws {
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-pki-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: keys) }
+        func openssl(_ arguments: String...) throws { try OVSDBServerRig.run("openssl", arguments) }
+        try openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(keys)/ca.key", "-out", "\(keys)/ca.pem",
+                    "-days", "1", "-subj", "/CN=vtep-kdp test CA")
+        for name in ["server", "client"] {
+            try openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(keys)/\(name).key", "-out", "\(keys)/\(name).csr",
+                        "-subj", "/CN=\(name)")
+            try openssl("x509", "-req", "-in", "\(keys)/\(name).csr", "-CA", "\(keys)/ca.pem", "-CAkey", "\(keys)/ca.key",
+                        "-CAcreateserial", "-out", "\(keys)/\(name).pem", "-days", "1")
+        }
+        let port = 30000 + Int.random(in: 0..<20000)
+        let rig = try OVSDBServerRig(extraArguments: [
+            "--remote=pssl:\(port):127.0.0.1", "--private-key=\(keys)/server.key",
+            "--certificate=\(keys)/server.pem", "--ca-cert=\(keys)/ca.pem",
+        ])
+        try rig.vtepctl("add-ls", "over-tls")
+        let client = OVSDBClient<VTEPDatabase>(
+            remotes: [.ssl(host: "127.0.0.1", port: port)],
+            tls: OVSDBTLSFiles(privateKey: "\(keys)/client.key", certificate: "\(keys)/client.pem", caCertificate: "\(keys)/ca.pem"))
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+        #expect(await eventually(15) { await client.isSynced })
+        #expect(await client.replica.logicalSwitch(named: "over-tls") != nil)
+
+        // Without a client certificate the server refuses us.
+        try openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(keys)/other.key", "-out", "\(keys)/other.pem",
+                    "-days", "1", "-subj", "/CN=stranger")
+        let stranger = OVSDBClient<VTEPDatabase>(
+            remotes: [.ssl(host: "127.0.0.1", port: port)],
+            tls: OVSDBTLSFiles(privateKey: "\(keys)/other.key", certificate: "\(keys)/other.pem", caCertificate: "\(keys)/ca.pem"))
+        let strangerTask = Task { await stranger.run() }
+        defer { strangerTask.cancel() }
+        var iterator = stranger.events.makeAsyncIterator()
+        var refused = false
+        while let event = await iterator.next() {
+            if case .disconnected = event { refused = true; break }
+            if case .synced = event { break }
+        }
+        #expect(refused)
+        #expect(await !stranger.isSynced)
+    }
 }

@@ -11,7 +11,11 @@ final class OVSDBServerRig: @unchecked Sendable {
     var remote: OVSDBRemote { .unix(path: socketPath) }
     private var server: ChildProcess?
 
-    init(start: Bool = true) throws {
+    /// Further ovsdb-server options (an SSL remote and its keys, say).
+    var extraArguments: [String] = []
+
+    init(start: Bool = true, extraArguments: [String] = []) throws {
+        self.extraArguments = extraArguments
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-ovsdb-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Self.run("ovsdb-tool", ["create", databasePath, Self.schema])
@@ -26,7 +30,7 @@ final class OVSDBServerRig: @unchecked Sendable {
     func start() throws {
         server = try ChildProcess(Self.find("ovsdb-server").path, [
             databasePath, "--remote=punix:\(socketPath)", "--unixctl=\(directory)/ctl",
-            "--log-file=\(directory)/ovsdb-server.log", "-vfile:info", "-vconsole:off"])
+            "--log-file=\(directory)/ovsdb-server.log", "-vfile:info", "-vconsole:off"] + extraArguments)
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: socketPath) {
             guard Date() < deadline else { throw RigError("ovsdb-server did not create \(socketPath)") }
