@@ -181,24 +181,11 @@ extension OVSDBClient {
     }
 
     private func applyNotification(_ message: OVSDBMessage, in session: Session) {
-        guard let params = message.params else { return }
-        let format: OVSDBUpdateFormat = message.method == "update" ? .update : .update2
         var changes: [Replica.Change] = []
         do throws(JSONError) {
-            let transactionID = try message.read(params) { (reader) throws(JSONError) -> String? in
-                guard try reader.beginArray() else { throw reader.error("empty update params") }
-                try reader.skipValue()   // our monitor id
-                guard try reader.nextElement() else { throw reader.error("update without table updates") }
-                var transactionID: String?
-                if message.method == "update3" {
-                    transactionID = try reader.readString()
-                    guard try reader.nextElement() else { throw reader.error("update3 without table updates") }
-                }
-                try replica.apply(&reader, format: format, changes: &changes)
-                guard try !reader.nextElement() else { throw reader.error("extra update params") }
-                return transactionID
+            if let transactionID = try replica.applyUpdateNotification(message, changes: &changes) {
+                lastTransactionID = transactionID
             }
-            if let transactionID { lastTransactionID = transactionID }
         } catch {
             // The replica may be half-updated: reload it in full next time.
             lastTransactionID = nil

@@ -25,6 +25,28 @@ public protocol OVSDBReplica: Sendable {
     func changes(to other: Self) -> [Change]
 }
 
+extension OVSDBReplica {
+    /// Applies an `update`, `update2` or `update3` notification's params and
+    /// returns update3's transaction id.
+    public mutating func applyUpdateNotification(_ message: OVSDBMessage, changes: inout [Change]) throws(JSONError) -> String? {
+        guard let params = message.params else { return nil }
+        let format: OVSDBUpdateFormat = message.method == "update" ? .update : .update2
+        return try message.read(params) { (reader) throws(JSONError) -> String? in
+            guard try reader.beginArray() else { throw reader.error("empty update params") }
+            try reader.skipValue()   // the monitor id
+            guard try reader.nextElement() else { throw reader.error("update without table updates") }
+            var transactionID: String?
+            if message.method == "update3" {
+                transactionID = try reader.readString()
+                guard try reader.nextElement() else { throw reader.error("update3 without table updates") }
+            }
+            try apply(&reader, format: format, changes: &changes)
+            guard try !reader.nextElement() else { throw reader.error("extra update params") }
+            return transactionID
+        }
+    }
+}
+
 public enum OVSDBUpdateFormat: Sendable {
     /// RFC 7047 `update`: `{"old": row, "new": row}` per row.
     case update
