@@ -48,6 +48,8 @@ let package = Package(
         // Benchmarks (perf/): not tests; run by perf/*.sh inside the VM.
         .executableTarget(name: "flow-install-bench", dependencies: ["OVSDatapathNL"], path: "perf/flow-install",
                           exclude: ["floor.c"]),
+        .executableTarget(name: "ovsdb-monitor-bench", dependencies: ["VTEPOffload"], path: "perf/ovsdb-monitor",
+                          exclude: ["populate.py", "idl.py", "writer.py"]),
         .testTarget(name: "OVSDatapathNLTests", dependencies: ["OVSDatapathNL", "CNetlink"]),
         .testTarget(name: "VTEPOffloadTests", dependencies: ["VTEPOffload"]),
     ],

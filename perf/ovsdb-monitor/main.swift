@@ -1,0 +1,117 @@
+// The OVSDB side of vtep-kdp under load: the initial monitor of a large
+// hardware_vtep database, and a stream of one-row updates.
+//
+// usage: ovsdb-monitor-bench floor SOCKET       read the monitor reply's bytes, nothing else
+//        ovsdb-monitor-bench client SOCKET N    OVSDBClient: initial replica, then N one-row updates
+// prints: floor bytes=B seconds=S
+//         client initial rows=R seconds=S
+//         client updates n=N seconds=S
+import Foundation
+import VTEPOffload
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    print("usage: ovsdb-monitor-bench floor|client SOCKET [UPDATES]")
+    exit(2)
+}
+let path = arguments[2]
+
+/// A connected unix socket, blocking.
+func connectUnix(_ path: String) -> Int32 {
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        for (index, byte) in path.utf8.enumerated() where index < raw.count - 1 { raw[index] = byte }
+    }
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    precondition(result == 0, "cannot connect to \(path)")
+    return fd
+}
+
+func sendAll(_ fd: Int32, _ bytes: [UInt8]) {
+    var offset = 0
+    while offset < bytes.count {
+        let sent = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        precondition(sent > 0, "write failed")
+        offset += sent
+    }
+}
+
+func seconds(_ duration: Duration) -> String {
+    String(format: "%.3f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+}
+
+switch arguments[1] {
+case "floor":
+    // The same monitor request the client makes, and only the reading of
+    // the reply: the bytes as fast as ovsdb-server sends them, framed.
+    let tables = JSONValue.object(VTEPDatabase.monitoredTables.map { ($0.table, [["columns": .array($0.columns.map { .string($0) })]]) })
+    let request: JSONValue = ["id": 1, "method": "monitor_cond", "params": ["hardware_vtep", "floor", tables]]
+    var bytes: [UInt8] = []
+    request.write(to: &bytes)
+    let start = ContinuousClock.now
+    let fd = connectUnix(path)
+    sendAll(fd, bytes)
+    var framer = JSONFramer()
+    var buffer = [UInt8]()
+    buffer.reserveCapacity(64 << 20)
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    var total = 0
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        precondition(count > 0, "server closed")
+        buffer += chunk[0..<count]
+        total += count
+        if try buffer.withUnsafeBytes({ try framer.nextMessageLength(in: $0) }) != nil { break }
+    }
+    print("floor bytes=\(total) seconds=\(seconds(ContinuousClock.now - start))")
+
+case "client":
+    let updates = arguments.count > 3 ? Int(arguments[3]) ?? 0 : 0
+    let start = ContinuousClock.now
+    let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: path)])
+    let task = Task { await client.run() }
+    var events = client.events.makeAsyncIterator()
+    while let event = await events.next() {
+        if case .synced = event { break }
+    }
+    let rows = await client.replica.ucastMacsRemote.count
+    print("client initial rows=\(rows) seconds=\(seconds(ContinuousClock.now - start))")
+
+    if updates > 0 {
+        let uuids = await client.replica.ucastMacsRemote.rows.keys.prefix(updates).map(\.description)
+        var payload: [UInt8] = []
+        for (index, uuid) in uuids.enumerated() {
+            let request: JSONValue = ["id": .integer(index), "method": "transact", "params": [
+                "hardware_vtep",
+                ["op": "update", "table": "Ucast_Macs_Remote", "where": [["_uuid", "==", ["uuid", .string(uuid)]]],
+                 // A value no earlier run wrote, so every update is a real change.
+                 "row": ["ipaddr": .string("kdp-\(getpid())-\(index)")]],
+            ]]
+            request.write(to: &payload)
+        }
+        let updateStart = ContinuousClock.now
+        let writer = connectUnix(path)
+        // Replies are drained on another thread so the server never stalls on us.
+        let drain = Thread {
+            var sink = [UInt8](repeating: 0, count: 1 << 20)
+            while sink.withUnsafeMutableBytes({ read(writer, $0.baseAddress, $0.count) }) > 0 {}
+        }
+        drain.start()
+        sendAll(writer, payload)
+        var applied = 0
+        while applied < uuids.count, let event = await events.next() {
+            if case .changes(let changes) = event { applied += changes.count }
+        }
+        print("client updates n=\(applied) seconds=\(seconds(ContinuousClock.now - updateStart))")
+        shutdown(writer, Int32(SHUT_RDWR))
+    }
+    task.cancel()
+
+default:
+    print("unknown mode \(arguments[1])")
+    exit(2)
+}
