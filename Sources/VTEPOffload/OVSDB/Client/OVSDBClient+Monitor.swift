@@ -147,13 +147,19 @@ extension OVSDBClient {
                 }
                 if found {
                     try replica.apply(&reader, format: format, changes: &changes)
+                } else if !hasReplica {
+                    // The first load: every row is an insert.
+                    var fresh = Replica()
+                    try fresh.apply(&reader, format: format, changes: &changes)
+                    replica = fresh
                 } else {
                     var fresh = Replica()
-                    var ignored: [Replica.Change] = []
-                    try fresh.apply(&reader, format: format, changes: &ignored)
+                    var inserts: [Replica.Change] = []
+                    try fresh.apply(&reader, format: format, changes: &inserts)
                     changes = replica.changes(to: fresh)
                     replica = fresh
                 }
+                hasReplica = true
                 if since { guard try !reader.nextElement() else { throw reader.error("long monitor_cond_since reply") } }
             }
         } catch {

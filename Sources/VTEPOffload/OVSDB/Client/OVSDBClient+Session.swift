@@ -140,7 +140,7 @@ extension OVSDBClient {
         session.lastReceived = .now
         session.probeSent = false
         let message: OVSDBMessage
-        do { message = try OVSDBMessage(bytes: Array(frame.readableBytesView)) }
+        do { message = try OVSDBMessage(buffer: frame) }
         catch {
             abort(session, .protocolViolation(remote: session.remote.description, reason: "\(error)"))
             return

@@ -41,7 +41,7 @@ extension OVSDBClient {
                                 case "details": details = try reader.readString()
                                 case "rows":
                                     let range = try reader.skipValueRange()
-                                    entry.rowsJSON = String(decoding: message.bytes[range], as: UTF8.self)
+                                    entry.rowsJSON = message.text(of: range)
                                 default: try reader.skipValue()
                                 }
                             }

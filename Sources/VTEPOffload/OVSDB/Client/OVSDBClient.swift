@@ -50,6 +50,8 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
     var session: Session?
     /// Calls waiting for a connection.
     var waitingForSession: [CheckedContinuation<Void, Never>] = []
+    /// Whether `replica` was ever loaded (a reload is then compared with it).
+    var hasReplica = false
     /// Where `monitor_cond_since` resumes from.
     var lastTransactionID: String?
     var remoteIndex = 0

@@ -13,24 +13,19 @@ public struct OVSDBUUID: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     static func parse(_ bytes: UnsafeRawBufferPointer) -> OVSDBUUID? {
-        guard bytes.count == 36 else { return nil }
-        var value: UInt128 = 0
-        for index in 0..<36 {
+        guard bytes.count == 36, bytes[8] == 0x2d, bytes[13] == 0x2d, bytes[18] == 0x2d, bytes[23] == 0x2d else { return nil }
+        var high: UInt64 = 0, low: UInt64 = 0
+        var digits = 0
+        for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
             let byte = bytes[index]
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
-            }
             let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte &- UInt8(ascii: "a") &+ 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte &- UInt8(ascii: "A") &+ 10
-            default: return nil
-            }
-            value = value << 4 | UInt128(digit)
+            if byte &- 0x30 < 10 { digit = byte &- 0x30 }
+            else if (byte | 0x20) &- 0x61 < 6 { digit = (byte | 0x20) &- 0x61 &+ 10 }
+            else { return nil }
+            if digits < 16 { high = high << 4 | UInt64(digit) } else { low = low << 4 | UInt64(digit) }
+            digits += 1
         }
-        return OVSDBUUID(value)
+        return OVSDBUUID(UInt128(high) << 64 | UInt128(low))
     }
 
     public var description: String {

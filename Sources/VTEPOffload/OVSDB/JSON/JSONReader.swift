@@ -94,12 +94,41 @@ public struct JSONReader {
         }
     }
 
-    /// The byte range of the next value, which is skipped.
+    /// The byte range of the next value, which is skipped. Objects and
+    /// arrays are stepped over by bracket depth alone — one tight pass with
+    /// no checking, as whoever later reads the range checks what it reads.
+    /// (A message's 20 MB result is skipped this way before it is decoded.)
     public mutating func skipValueRange() throws(JSONError) -> Range<Int> {
         skipSpace()
         let start = offset
-        try skipValue()
-        return start..<offset
+        guard offset < end, base[offset] == UInt8(ascii: "{") || base[offset] == UInt8(ascii: "[") else {
+            try skipValue()
+            return start..<offset
+        }
+        var depth = 0
+        var index = offset
+        var inString = false
+        while index < end {
+            let byte = base[index]
+            if inString {
+                if byte == UInt8(ascii: "\\") { index += 2; continue }
+                if byte == UInt8(ascii: "\"") { inString = false }
+            } else {
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 {
+                        offset = index + 1
+                        return start..<offset
+                    }
+                default: break
+                }
+            }
+            index += 1
+        }
+        throw error("unterminated value")
     }
 
     /// Fails unless only white space is left.
@@ -163,17 +192,21 @@ public struct JSONReader {
         guard offset < end, base[offset] == UInt8(ascii: "\"") else { throw error("expected a string") }
         let start = offset + 1
         var index = start
+        var ascii = true
         while index < end {
             let byte = base[index]
             if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeRawBufferPointer(rebasing: base[start..<index])
-                guard let string = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else {
+                let raw = UnsafeRawBufferPointer(rebasing: base[start..<index]).bindMemory(to: UInt8.self)
+                // ASCII needs no validation, and decoding it is a copy.
+                let string = ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
+                guard let string else {
                     offset = start
                     throw error("string is not valid UTF-8")
                 }
                 offset = index + 1
                 return string
             }
+            if byte >= 0x80 { ascii = false }
             if byte == UInt8(ascii: "\\") { return try readEscapedString(from: start) }
             if byte < 0x20 { offset = index; throw error("control character in a string") }
             index += 1
@@ -291,8 +324,26 @@ public struct JSONReader {
         throw error("unterminated string")
     }
 
+    /// Skips a string without building it. Plain ASCII is checked in the
+    /// scan; a string with escapes or other UTF-8 is read in full, so it is
+    /// checked exactly as `readString` checks it.
     private mutating func skipString() throws(JSONError) {
-        _ = try readString()
+        skipSpace()
+        guard offset < end, base[offset] == UInt8(ascii: "\"") else { throw error("expected a string") }
+        var index = offset + 1
+        while index < end {
+            switch base[index] {
+            case UInt8(ascii: "\""):
+                offset = index + 1
+                return
+            case UInt8(ascii: "\\"), 0x80...0xff:
+                _ = try readString()
+                return
+            case 0..<0x20: offset = index; throw error("control character in a string")
+            default: index += 1
+            }
+        }
+        throw error("unterminated string")
     }
 
     // MARK: Internals

@@ -1,8 +1,11 @@
+import NIOCore
+
 /// One JSON-RPC message as received: its bytes, plus where its members lie.
 /// Only the envelope is read up front; `params`, `result` and `error` are
-/// decoded later by whoever knows what they hold.
+/// decoded later by whoever knows what they hold — straight from the
+/// connection's buffer, never copied (a monitor reply can be 20 MB).
 public struct OVSDBMessage: Sendable {
-    public let bytes: [UInt8]
+    public let buffer: ByteBuffer
     public private(set) var id: ID = .none
     public private(set) var method: String?
     public private(set) var params: Range<Int>?
@@ -32,9 +35,18 @@ public struct OVSDBMessage: Sendable {
     }
 
     public init(bytes: [UInt8]) throws(JSONError) {
-        self.bytes = bytes
+        try self.init(buffer: ByteBuffer(bytes: bytes))
+    }
+
+    public init(buffer: ByteBuffer) throws(JSONError) {
+        self.buffer = buffer
+        if let (id, result) = Self.replyShape(buffer) {
+            self.id = .number(id)
+            self.result = result
+            return
+        }
         var id = ID.none, method: String?, params: Range<Int>?, result: Range<Int>?, error: Range<Int>?
-        try bytes.withJSONReader { (reader) throws(JSONError) in
+        try buffer.withJSONReader { (reader) throws(JSONError) in
             try reader.readObject { (reader, name) throws(JSONError) in
                 switch name {
                 case "id":
@@ -64,9 +76,33 @@ public struct OVSDBMessage: Sendable {
         }
     }
 
+    /// ovsdb-server writes every successful reply as
+    /// `{"id":N,"result":…,"error":null}`. Recognising that frame by its
+    /// first and last bytes spares a pass over a large result just to find
+    /// where it ends; anything else takes the general path.
+    private static func replyShape(_ buffer: ByteBuffer) -> (Int, Range<Int>)? {
+        buffer.withUnsafeReadableBytes { raw -> (Int, Range<Int>)? in
+            let prefix = Array(#"{"id":"#.utf8), middle = Array(#","result":"#.utf8), suffix = Array(#","error":null}"#.utf8)
+            var end = raw.count
+            while end > 0, raw[end - 1] == 0x20 || raw[end - 1] == 0x0a || raw[end - 1] == 0x0d || raw[end - 1] == 0x09 { end -= 1 }
+            guard end > prefix.count + middle.count + suffix.count,
+                  raw.starts(with: prefix), raw[(end - suffix.count)..<end].elementsEqual(suffix) else { return nil }
+            var index = prefix.count
+            var id = 0
+            while index < end, raw[index] >= 0x30, raw[index] <= 0x39, index - prefix.count < 18 {
+                id = id * 10 + Int(raw[index] - 0x30)
+                index += 1
+            }
+            guard index > prefix.count, raw[index..<end].starts(with: middle) else { return nil }
+            let start = index + middle.count
+            guard start < end - suffix.count else { return nil }
+            return (id, start..<(end - suffix.count))
+        }
+    }
+
     /// Decodes one member with a reader confined to its bytes.
     public func read<T>(_ range: Range<Int>, _ body: (inout JSONReader) throws(JSONError) -> T) throws(JSONError) -> T {
-        try bytes.withJSONReader(range: range) { (reader) throws(JSONError) -> T in
+        try buffer.withJSONReader(range: range) { (reader) throws(JSONError) -> T in
             let value = try body(&reader)
             try reader.expectEnd()
             return value
@@ -78,7 +114,12 @@ public struct OVSDBMessage: Sendable {
     public var errorDescription: String? {
         guard let error else { return nil }
         return (try? read(error) { (reader) throws(JSONError) in try OVSDBMessage.describeError(&reader) })
-            ?? String(decoding: bytes[error], as: UTF8.self)
+            ?? text(of: error)
+    }
+
+    /// The raw JSON text of a member.
+    public func text(of range: Range<Int>) -> String {
+        buffer.getString(at: buffer.readerIndex + range.lowerBound, length: range.count) ?? ""
     }
 
     static func describeError(_ reader: inout JSONReader) throws(JSONError) -> String {
@@ -92,5 +133,16 @@ public struct OVSDBMessage: Sendable {
             }
         }
         return details.isEmpty ? kind : "\(kind): \(details)"
+    }
+}
+
+extension ByteBuffer {
+    /// Runs `body` with a reader over `range` of the readable bytes (all by default).
+    func withJSONReader<T>(range: Range<Int>? = nil, _ body: (inout JSONReader) throws(JSONError) -> T) throws(JSONError) -> T {
+        let result: Result<T, JSONError> = withUnsafeReadableBytes { raw in
+            var reader = JSONReader(raw, range: range)
+            do throws(JSONError) { return .success(try body(&reader)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 }

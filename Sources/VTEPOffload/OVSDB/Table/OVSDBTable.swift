@@ -61,17 +61,17 @@ public struct OVSDBTable<Row: OVSDBRow>: Sendable, Equatable {
         }
     }
 
-    /// The changes that turn this table into `other`, in UUID order.
+    /// The changes that turn this table into `other`.
     func changes(to other: OVSDBTable<Row>) -> [RowChange<Row>] {
         var changes: [RowChange<Row>] = []
-        for (uuid, row) in rows.sorted(by: { $0.key < $1.key }) {
+        for (uuid, row) in rows {
             if let new = other.rows[uuid] {
                 if new != row { changes.append(.modify(uuid, old: row, new: new)) }
             } else {
                 changes.append(.delete(uuid, row))
             }
         }
-        for (uuid, row) in other.rows.sorted(by: { $0.key < $1.key }) where rows[uuid] == nil {
+        for (uuid, row) in other.rows where rows[uuid] == nil {
             changes.append(.insert(uuid, row))
         }
         return changes
