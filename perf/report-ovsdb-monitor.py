@@ -18,7 +18,12 @@ def seconds(prefix):
     return [float(re.search(r"seconds=([\d.]+)", l).group(1)) for l in lines if l.startswith(prefix)]
 
 
+def cpu(prefix):
+    return [float(re.search(r"cpu=([\d.]+)", l).group(1)) for l in lines if l.startswith(prefix) and "cpu=" in l]
+
+
 floor = seconds("floor ")
+ours_cpu, idl_cpu = cpu("client updates"), cpu("idl updates")
 ours_initial, ours_updates = seconds("client initial"), seconds("client updates")
 idl_initial, idl_updates = seconds("idl initial"), seconds("idl updates")
 med = statistics.median
@@ -28,12 +33,14 @@ table = [
     ("floor: read the monitor reply's bytes", "initial monitor", med(floor)),
     ("vtep-kdp OVSDBClient → typed model", "initial monitor", med(ours_initial)),
     ("OVS Python IDL (ovs-vtep's)", "initial monitor", med(idl_initial)),
-    ("vtep-kdp OVSDBClient", "%d one-row updates" % updates, med(ours_updates)),
-    ("OVS Python IDL", "%d one-row updates" % updates, med(idl_updates)),
+    ("vtep-kdp OVSDBClient", "%d one-row updates, wall" % updates, med(ours_updates)),
+    ("OVS Python IDL", "%d one-row updates, wall" % updates, med(idl_updates)),
+    ("vtep-kdp OVSDBClient", "%d one-row updates, CPU" % updates, med(ours_cpu)),
+    ("OVS Python IDL", "%d one-row updates, CPU" % updates, med(idl_cpu)),
 ]
 vs_floor = med(ours_initial) / med(floor)
 vs_idl_initial = med(idl_initial) / med(ours_initial)
-vs_idl_updates = med(idl_updates) / med(ours_updates)
+vs_idl_updates = med(idl_cpu) / med(ours_cpu)
 
 md = ["# OVSDB: initial monitor and update stream, vtep-kdp vs OVS's Python IDL", "",
       "Measured by `perf/ovsdb-monitor.sh` on the host (kernel %s, %s CPUs, ovsdb-server %s): "
@@ -45,7 +52,9 @@ md = ["# OVSDB: initial monitor and update stream, vtep-kdp vs OVS's Python IDL"
 md += ["| %s | %s | %.3f |" % row for row in table]
 md += ["",
        "- **Initial monitor: vtep-kdp takes %.2f× the floor** (target ≤ 1.25×) and is **%.1f× faster than the Python IDL** (target ≥ 4×)." % (vs_floor, vs_idl_initial),
-       "- **Updates: vtep-kdp applies them %.1f× faster than the Python IDL** (target ≥ 10×); both include ovsdb-server committing them." % vs_idl_updates,
+       "- **Updates: vtep-kdp spends %.1f× less CPU than the Python IDL applying them** (target ≥ 10×). "
+       "Wall time is the same for both (%.2f s vs %.2f s): it is ovsdb-server committing 10,000 transactions, which both clients keep up with; "
+       "the CPU each client process used meanwhile is what applying the updates costs it." % (vs_idl_updates, med(ours_updates), med(idl_updates)),
        ]
 if commit_seconds is not None:
     md.append("- For scale: ovsdb-server committed the %s rows in one transaction in %.2f s (not part of any figure above)." % (f"{rows:,}", commit_seconds))
@@ -56,12 +65,12 @@ open(outdir + "/ovsdb-monitor.md", "w").write("\n".join(md) + "\n")
 # SVG: two groups of horizontal bars.
 bars = [("floor (bytes only)", med(floor), "#999"), ("vtep-kdp", med(ours_initial), "#2a7"), ("Python IDL", med(idl_initial), "#c44"),
         (None, 0, None),
-        ("vtep-kdp", med(ours_updates), "#2a7"), ("Python IDL", med(idl_updates), "#c44")]
+        ("vtep-kdp (CPU)", med(ours_cpu), "#2a7"), ("Python IDL (CPU)", med(idl_cpu), "#c44")]
 width, left, bar_h = 640, 150, 22
 top = 40
 scale = (width - left - 80) / max(v for _, v, _ in bars)
 svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">' % (width, top + len(bars) * (bar_h + 8) + 30),
-       '<text x="10" y="20" font-size="14">OVSDB: seconds for the initial monitor of %s rows (top) and %s one-row updates (bottom)</text>' % (f"{rows:,}", f"{updates:,}")]
+       '<text x="10" y="20" font-size="14">OVSDB: seconds for the initial monitor of %s rows (top); CPU seconds for %s one-row updates (bottom)</text>' % (f"{rows:,}", f"{updates:,}")]
 y = top
 for label, value, color in bars:
     if label is None:

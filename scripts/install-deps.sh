@@ -10,6 +10,10 @@ debian_packages=(
     qemu-system-x86 linux-image-amd64 busybox-static
     # independent readers and real peers inside the VM
     openvswitch-switch openvswitch-vtep tcpdump iproute2 iputils-ping iputils-arping bc
+    # OVSDB tests on the host: ovsdb-server/vtep-ctl (above), certificates
+    # for the ssl: remote, Debian's python3 for the fake server; and OVS's
+    # Python IDL, what the OVSDB benchmark compares with
+    openssl python3 python3-openvswitch
 )
 
 missing=()

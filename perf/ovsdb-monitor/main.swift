@@ -5,7 +5,7 @@
 //        ovsdb-monitor-bench client SOCKET N    OVSDBClient: initial replica, then N one-row updates
 // prints: floor bytes=B seconds=S
 //         client initial rows=R seconds=S
-//         client updates n=N seconds=S
+//         client updates n=N seconds=S cpu=C   (C: this process's CPU seconds meanwhile)
 import Foundation
 import VTEPOffload
 
@@ -38,6 +38,13 @@ func sendAll(_ fd: Int32, _ bytes: [UInt8]) {
         precondition(sent > 0, "write failed")
         offset += sent
     }
+}
+
+/// CPU seconds this process has used, user and system.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 func seconds(_ duration: Duration) -> String {
@@ -94,6 +101,7 @@ case "client":
             request.write(to: &payload)
         }
         let updateStart = ContinuousClock.now
+        let cpuStart = cpuSeconds()
         let writer = connectUnix(path)
         // Replies are drained on another thread so the server never stalls on us.
         let drain = Thread {
@@ -106,7 +114,8 @@ case "client":
         while applied < uuids.count, let event = await events.next() {
             if case .changes(let changes) = event { applied += changes.count }
         }
-        print("client updates n=\(applied) seconds=\(seconds(ContinuousClock.now - updateStart))")
+        print("client updates n=\(applied) seconds=\(seconds(ContinuousClock.now - updateStart))"
+              + " cpu=\(String(format: "%.3f", cpuSeconds() - cpuStart))")
         shutdown(writer, Int32(SHUT_RDWR))
     }
     task.cancel()

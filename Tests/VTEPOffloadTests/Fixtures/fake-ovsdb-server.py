@@ -13,6 +13,8 @@ misbehaves according to MODE:
   badrow     the monitor reply has a Logical_Switch whose tunnel_key is a string
   stall      accepts and never answers anything
   huge       starts a reply and never ends it
+  old        behaves, but as a server from before monitor_cond: only RFC 7047's
+             monitor and update exist (an update follows the monitor reply)
 """
 import json
 import os
@@ -68,6 +70,16 @@ def serve(conn):
                         return
                 schema = dict(GOOD_SCHEMA, version="2.0.0" if mode == "schema" else "1.7.0")
                 send(conn, {"id": rid, "result": schema, "error": None})
+            elif mode == "old" and method in ("monitor_cond_since", "monitor_cond"):
+                send(conn, {"id": rid, "result": None, "error": {"error": "unknown method", "details": method}})
+            elif mode == "old" and method == "monitor":
+                a, b = "0a1b2c3d-0000-4000-8000-00000000000a", "0a1b2c3d-0000-4000-8000-00000000000b"
+                send(conn, {"id": rid, "error": None, "result": {"Logical_Switch": {
+                    a: {"new": {"name": "ls0", "tunnel_key": 33}},
+                    b: {"new": {"name": "ls1", "tunnel_key": ["set", []]}}}}})
+                send(conn, {"id": None, "method": "update", "params": [params[1], {"Logical_Switch": {
+                    a: {"old": {"tunnel_key": 33}, "new": {"name": "ls0", "tunnel_key": 34}},
+                    b: {"old": {"name": "ls1", "tunnel_key": ["set", []]}}}}]})
             elif method == "monitor_cond_since":
                 updates = {"Logical_Switch": {"0a1b2c3d-0000-4000-8000-00000000000a": {
                     "initial": {"name": "ls0", "tunnel_key": "not-a-number" if mode == "badrow" else 33}}}}

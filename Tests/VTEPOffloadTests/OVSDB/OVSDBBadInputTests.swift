@@ -78,4 +78,23 @@ import Testing
             #expect(reason.contains("limit"))
         }
     }
+
+    @Test func anOldServerIsMonitoredWithRFC7047Updates() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-fake-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/db.sock"
+        let server = try ChildProcess("/usr/bin/python3", [Self.fakeServer, socket, "old"])
+        defer { server.terminate() }
+        #expect(await eventually { FileManager.default.fileExists(atPath: socket) })
+        let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: socket)])
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+        // The monitor reply's two rows, then the update: ls0 modified, ls1 deleted.
+        #expect(await eventually {
+            let switches = await client.replica.logicalSwitches.rows.values
+            return switches.count == 1 && switches.first?.tunnelKey == 34
+        })
+        #expect(await client.isSynced)
+    }
 }

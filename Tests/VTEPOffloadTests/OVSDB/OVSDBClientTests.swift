@@ -253,4 +253,48 @@ import Testing
         #expect(refused)
         #expect(await !stranger.isSynced)
     }
+
+    @Test func aFailedOperationIsReportedByItsIndexAndACommitFailureAsSuch() async throws {
+        let rig = try OVSDBServerRig()
+        try rig.vtepctl("add-ls", "taken")
+        let (client, task) = startClient(rig)
+        defer { task.cancel() }
+        await client.waitUntilSynced()
+        do {
+            _ = try await client.transact([
+                OVSDBOperation.comment("first op succeeds on its own"),
+                OVSDBOperation.insert("Logical_Switch", [("name", "taken")]),
+            ])
+            Issue.record("a duplicate name must fail")
+        } catch {
+            // Both operations succeed; the unique name index fails the commit.
+            guard case .commitFailed(let error, let details) = error else { Issue.record("got \(error)"); return }
+            #expect(error == "constraint violation")
+            #expect(details.contains("taken"))
+        }
+        #expect(try rig.vtepctl("list-ls") == "taken")
+    }
+
+    @Test func aFailingOperationIsNamedByPosition() async throws {
+        let rig = try OVSDBServerRig()
+        try rig.vtepctl("add-ls", "ls0")
+        let (client, task) = startClient(rig)
+        defer { task.cancel() }
+        await client.waitUntilSynced()
+        do {
+            _ = try await client.transact([
+                OVSDBOperation.comment("fine"),
+                // A wait whose condition does not hold, with no time to wait: "timed out".
+                ["op": "wait", "table": "Logical_Switch", "where": [], "columns": ["name"], "until": "==",
+                 "rows": [["name": "not-ls0"]], "timeout": 0],
+                OVSDBOperation.insert("Logical_Switch", [("name", "never")]),
+            ])
+            Issue.record("the wait must fail")
+        } catch {
+            guard case .operationFailed(let index, let error, _) = error else { Issue.record("got \(error)"); return }
+            #expect(index == 1)
+            #expect(error == "timed out")
+        }
+        #expect(try rig.vtepctl("list-ls") == "ls0")
+    }
 }

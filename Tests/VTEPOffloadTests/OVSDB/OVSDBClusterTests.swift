@@ -78,7 +78,7 @@ import Testing
                 failure = error
             }
             switch failure {
-            case .operationFailed(_, let error, _) where error == "constraint violation": return
+            case .commitFailed(let error, _) where error == "constraint violation": return
             case .connectionLost, .timedOut, .notLeader, .serverError: try await Task.sleep(for: .milliseconds(50))
             default: throw failure
             }

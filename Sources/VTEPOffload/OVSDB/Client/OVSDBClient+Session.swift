@@ -49,8 +49,9 @@ extension OVSDBClient {
                     group.addTask {
                         do {
                             for try await frame in inbound {
-                                await self.receive(frame, in: session)
-                                if let failure = await self.failure(of: session) { return failure }
+                                // One hop onto the actor per message: it handles the
+                                // message and says whether the session is over.
+                                if let failure = await self.receiveAndCheck(frame, in: session) { return failure }
                             }
                             return .connectionLost(remote: remote.description, reason: "closed by the server")
                         } catch {
@@ -76,7 +77,10 @@ extension OVSDBClient {
         return session.failure ?? ending
     }
 
-    private func failure(of session: Session) -> OVSDBError? { session.failure }
+    private func receiveAndCheck(_ frame: ByteBuffer, in session: Session) -> OVSDBError? {
+        receive(frame, in: session)
+        return session.failure
+    }
 
     /// Ends the session's calls with `error`, and forgets the session.
     func failSession(_ error: OVSDBError) {

@@ -23,6 +23,7 @@ extension OVSDBClient {
         guard let session else { throw .cancelled }
         let params = JSONValue.array([.string(Replica.databaseName)] + operations)
         let remote = session.remote.description
+        let count = operations.count
         return try await call("transact", params, in: session) { (_, message) throws(OVSDBError) in
             guard let result = message.result else { throw .protocolViolation(remote: remote, reason: "transact reply without result") }
             let decoded: [(OVSDBOperationResult, error: String?, details: String)]
@@ -55,7 +56,9 @@ extension OVSDBClient {
             }
             // A result past the last operation is the commit's own error.
             if let index = decoded.firstIndex(where: { $0.error != nil }) {
-                throw .operationFailed(index: index, error: decoded[index].error ?? "", details: decoded[index].details)
+                let (error, details) = (decoded[index].error ?? "", decoded[index].details)
+                if index >= count { throw .commitFailed(error: error, details: details) }
+                throw .operationFailed(index: index, error: error, details: details)
             }
             return decoded.map(\.0)
         }

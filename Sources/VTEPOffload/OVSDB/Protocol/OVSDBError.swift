@@ -20,6 +20,9 @@ public enum OVSDBError: Error, Sendable, CustomStringConvertible {
     case notLeader(remote: String)
     /// A transaction's operation failed; `index` is its position.
     case operationFailed(index: Int, error: String, details: String)
+    /// Every operation succeeded but the commit did not (a unique index or
+    /// a referential constraint violated by the result).
+    case commitFailed(error: String, details: String)
     case cancelled
 
     public var description: String {
@@ -35,6 +38,8 @@ public enum OVSDBError: Error, Sendable, CustomStringConvertible {
         case .notLeader(let remote): "\(remote) is a cluster member that is not the leader (or not connected to the cluster)"
         case .operationFailed(let index, let error, let details):
             "transaction operation \(index) failed: \(error)" + (details.isEmpty ? "" : " (\(details))")
+        case .commitFailed(let error, let details):
+            "transaction could not commit: \(error)" + (details.isEmpty ? "" : " (\(details))")
         case .cancelled: "cancelled"
         }
     }
