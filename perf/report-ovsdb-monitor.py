@@ -52,14 +52,18 @@ md = ["# OVSDB: initial monitor and update stream, vtep-kdp vs OVS's Python IDL"
 md += ["| %s | %s | %.3f |" % row for row in table]
 md += ["",
        "- **Initial monitor: vtep-kdp takes %.2f× the floor** (target ≤ 1.25×) and is **%.1f× faster than the Python IDL** (target ≥ 4×)." % (vs_floor, vs_idl_initial),
-       "- **Updates: vtep-kdp spends %.1f× less CPU than the Python IDL applying them** (target ≥ 10×). "
-       "Wall time is the same for both (%.2f s vs %.2f s): it is ovsdb-server committing 10,000 transactions, which both clients keep up with; "
-       "the CPU each client process used meanwhile is what applying the updates costs it." % (vs_idl_updates, med(ours_updates), med(idl_updates)),
+       ("- **Updates: vtep-kdp spends %.1f× less CPU than the Python IDL applying them** (target ≥ 10×). " % vs_idl_updates
+        if vs_idl_updates >= 1 else
+        "- **Updates: target missed — vtep-kdp spends %.1f× *more* CPU than the Python IDL applying them** (target: 10× less). " % (1 / vs_idl_updates))
+       + "Wall time (%.2f s vs %.2f s) is bound by ovsdb-server committing %s transactions, which both clients keep up with; "
+       "the CPU each client process used meanwhile is what applying the updates costs it." % (med(ours_updates), med(idl_updates), f"{updates:,}"),
        ]
 if commit_seconds is not None:
     md.append("- For scale: ovsdb-server committed the %s rows in one transaction in %.2f s (not part of any figure above)." % (f"{rows:,}", commit_seconds))
 md += ["", "Every round — floor: %s; vtep-kdp initial: %s; IDL initial: %s; vtep-kdp updates: %s; IDL updates: %s." % tuple(
     ", ".join("%.3f" % v for v in series) for series in (floor, ours_initial, idl_initial, ours_updates, idl_updates))]
+md += ["", "CPU seconds of each client process during the updates — vtep-kdp: %s; IDL: %s." % (
+    ", ".join("%.3f" % v for v in ours_cpu), ", ".join("%.3f" % v for v in idl_cpu))]
 open(outdir + "/ovsdb-monitor.md", "w").write("\n".join(md) + "\n")
 
 # SVG: two groups of horizontal bars.
