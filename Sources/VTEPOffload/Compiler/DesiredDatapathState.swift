@@ -1,0 +1,35 @@
+import OVSDatapathNL
+
+/// What the datapath should hold, and what could not be honoured.
+public struct DesiredDatapathState: Sendable {
+    /// Every flow by UFID; each UFID is derived from the flow's identity,
+    /// so the same state compiles to the same UFIDs in any process.
+    public var flows: [FlowUFID: CompiledFlow] = [:]
+    public var bindings: [Binding] = []
+    /// `switch_fault_status` of our Physical_Switch.
+    public var switchFaults: Set<String> = []
+    /// `port_fault_status` by port name (ports without faults are absent).
+    public var portFaults: [String: Set<String>] = [:]
+    /// One line per thing skipped, for the log: what and why.
+    public var problems: [String] = []
+
+    public init() {}
+
+    mutating func add(_ identity: String, _ flow: Flow) {
+        var flow = flow
+        let ufid = FlowUFID(deriving: identity)
+        flow.ufid = ufid
+        flows[ufid] = CompiledFlow(identity: identity, flow: flow)
+    }
+
+    mutating func fault(port: String, _ fault: String, _ problem: String) {
+        portFaults[port, default: []].insert(fault)
+        problems.append(problem)
+    }
+}
+
+/// A flow and the identity its UFID comes from ("deliver ls0 aa:…:01").
+public struct CompiledFlow: Hashable, Sendable {
+    public var identity: String
+    public var flow: Flow
+}

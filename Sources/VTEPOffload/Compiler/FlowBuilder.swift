@@ -1,0 +1,81 @@
+import OVSDatapathNL
+
+/// Keys, masks and actions of the pipeline's flows, as kernel attributes.
+/// Every flow has recirc_id in key and mask, and an ETHERNET attribute
+/// (fully masked where it does not matter), per docs/kernel-facts.md.
+struct FlowBuilder {
+    var key: [FlowKeyAttribute] = []
+    var mask: [FlowKeyAttribute] = []
+
+    init(recirculation: UInt32) {
+        append(OVSKey.recircID, Self.u32(recirculation), Self.u32(0xffff_ffff))
+    }
+
+    mutating func inPort(_ port: UInt32) {
+        append(OVSKey.inPort, Self.u32(port), Self.u32(0xffff_ffff))
+    }
+
+    /// `tunnel(tun_id=VNI)`, every other tunnel field wildcarded.
+    mutating func tunnelID(_ vni: UInt32) {
+        let id = FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(UInt64(vni)))
+        let idMask = FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(.max))
+        key.append(FlowKeyAttribute(type: OVSKey.tunnel, nested: [id]))
+        mask.append(FlowKeyAttribute(type: OVSKey.tunnel, nested: [idMask]))
+    }
+
+    /// eth(src=…) and/or eth(dst=…[/mask]).
+    mutating func ethernet(source: EthernetAddress? = nil, destination: EthernetAddress? = nil, destinationMask: [UInt8]? = nil) {
+        let zero = [UInt8](repeating: 0, count: 6), full = [UInt8](repeating: 0xff, count: 6)
+        append(OVSKey.ethernet,
+               (source?.bytes ?? zero) + (destination?.bytes ?? zero),
+               (source == nil ? zero : full) + (destination == nil ? zero : (destinationMask ?? full)))
+    }
+
+    /// Group bit set: broadcast, multicast and (for the BUM flows) nothing else.
+    mutating func multicastDestination() {
+        var group = [UInt8](repeating: 0, count: 6)
+        group[0] = 1
+        ethernet(destination: EthernetAddress(group), destinationMask: group)
+    }
+
+    var flow: Flow { Flow(key: key, mask: mask, actions: []) }
+
+    func flow(_ actions: [FlowAction]) -> Flow { Flow(key: key, mask: mask, actions: actions) }
+
+    private mutating func append(_ type: UInt16, _ value: [UInt8], _ valueMask: [UInt8]) {
+        key.append(FlowKeyAttribute(type: type, bytes: value))
+        mask.append(FlowKeyAttribute(type: type, bytes: valueMask))
+    }
+
+    static func u32(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value) { Array($0) } }
+    static func be64(_ value: UInt64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
+
+    /// `set(tunnel(tun_id=VNI,src=LOCAL,dst=REMOTE,ttl=64,flags(df|key)))`.
+    static func setTunnel(vni: UInt32, source: [UInt8], destination: [UInt8]) -> FlowAction {
+        .set(FlowKeyAttribute(type: OVSKey.tunnel, nested: [
+            FlowKeyAttribute(type: OVSTunnelKey.id, bytes: be64(UInt64(vni))),
+            FlowKeyAttribute(type: OVSTunnelKey.ipv4Source, bytes: source),
+            FlowKeyAttribute(type: OVSTunnelKey.ipv4Destination, bytes: destination),
+            FlowKeyAttribute(type: OVSTunnelKey.ttl, bytes: [64]),
+            FlowKeyAttribute(type: OVSTunnelKey.dontFragment, bytes: []),
+        ]))
+    }
+}
+
+extension EthernetAddress {
+    init(_ bytes: [UInt8]) {
+        self.init(bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":"))!
+    }
+}
+
+/// Dotted IPv4 text → 4 bytes in network order.
+func ipv4Bytes(_ text: String) -> [UInt8]? {
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count == 4 else { return nil }
+    var bytes: [UInt8] = []
+    for part in parts {
+        guard let byte = UInt8(part), String(byte) == part else { return nil }
+        bytes.append(byte)
+    }
+    return bytes
+}

@@ -1,0 +1,174 @@
+import OVSDatapathNL
+
+/// VTEP state → desired datapath state: a pure function, the heart of
+/// vtep-kdp. It follows the two-stage pipeline of design.md:
+///
+/// - stage 1 (recirc_id 0, from a local port): one flow per known local
+///   source MAC, recirculating into its logical switch's id;
+/// - stage 2 (recirc_id = the switch's id): one flow per destination MAC —
+///   remote MACs out of the tunnel, local MACs out of their port — and per
+///   binding one flow for broadcast/multicast (BUM) to the other local
+///   bindings and the switch's `unknown-dst` locators (one in service_node
+///   mode, all in source_node mode);
+/// - tunnel ingress (recirc_id 0, from the VXLAN port, by VNI): local MACs
+///   and BUM to every local binding, never back to a tunnel (split horizon).
+///
+/// Flows are disjoint by construction (the kernel has no priorities), the
+/// count grows with MACs plus bindings, and every flow's UFID comes from
+/// its identity. What cannot be honoured becomes a fault and a problem line;
+/// everything else still compiles.
+public enum VTEPCompiler {
+    public static func compile(_ input: CompilerInput) -> DesiredDatapathState {
+        var state = DesiredDatapathState()
+        let db = input.database
+        guard let (_, physicalSwitch) = db.physicalSwitch(named: input.switchName) else {
+            state.problems.append("Physical_Switch \(input.switchName) is not in the database")
+            return state
+        }
+        guard physicalSwitch.tunnelIPs.count == 1, let localIP = physicalSwitch.tunnelIPs.first, let localIPBytes = ipv4Bytes(localIP) else {
+            state.switchFaults.insert("unspecified_fault")
+            state.problems.append("Physical_Switch \(input.switchName) needs exactly one IPv4 tunnel_ips entry, has \(physicalSwitch.tunnelIPs.sorted())")
+            return state
+        }
+
+        let bindings = resolveBindings(input, physicalSwitch, &state)
+        state.bindings = bindings
+        let switches = Dictionary(grouping: bindings, by: \.logicalSwitch)
+
+        for (switchID, members) in switches.sorted(by: { $0.key < $1.key }) {
+            let vni = members[0].vni
+            let name = members[0].logicalSwitchName
+            guard let recirculation = RecirculationID.logicalSwitch(vni: vni)?.rawValue else { continue }
+            let locals = input.localMACs.filter { mac in members.contains { $0.port == mac.port && $0.vlan == mac.vlan } }
+            let localByMAC = Dictionary(locals.map { ($0.mac, $0) }, uniquingKeysWith: { first, _ in first })
+
+            // Stage 1: known local sources into the switch.
+            for local in locals.sorted(by: { $0.mac < $1.mac }) {
+                guard let binding = members.first(where: { $0.port == local.port && $0.vlan == local.vlan }) else { continue }
+                guard binding.vlan == 0 else {
+                    // A tagged match must name the inner EtherType (kernel-facts.md):
+                    // such flows are made per EtherType when a frame misses.
+                    continue
+                }
+                var match = FlowBuilder(recirculation: 0)
+                match.inPort(binding.portNumber)
+                match.ethernet(source: local.mac)
+                state.add("ingress \(name) \(local.port) \(local.vlan) \(local.mac)", match.flow([.recirculate(id: recirculation)]))
+            }
+
+            // Stage 2: remote unicast MACs out of the tunnel.
+            for (_, row) in db.ucastMacsRemote.rows.sorted(by: { $0.key < $1.key }) where row.logicalSwitch == switchID {
+                guard let mac = EthernetAddress(row.mac), !mac.isMulticast else {
+                    state.problems.append("\(name): remote MAC \"\(row.mac)\" is not a unicast MAC; skipped")
+                    continue
+                }
+                if localByMAC[mac] != nil {
+                    state.problems.append("\(name): \(mac) is both local and remote; the local one wins")
+                    continue
+                }
+                guard let locator = db.locators[row.locator], locator.encapsulationType == "vxlan_over_ipv4",
+                      let remote = ipv4Bytes(locator.dstIP) else {
+                    state.problems.append("\(name): remote MAC \(mac) has no usable vxlan_over_ipv4 locator; skipped")
+                    continue
+                }
+                var match = FlowBuilder(recirculation: recirculation)
+                match.ethernet(destination: mac)
+                state.add("remote \(name) \(mac)", match.flow([
+                    FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: remote), .output(port: input.tunnelPort),
+                ]))
+            }
+
+            // Stage 2 and tunnel ingress: local MACs out of their binding.
+            for local in locals.sorted(by: { $0.mac < $1.mac }) {
+                guard let binding = members.first(where: { $0.port == local.port && $0.vlan == local.vlan }) else { continue }
+                let delivery = deliver(to: binding, fromTagged: false)
+                var fromLocal = FlowBuilder(recirculation: recirculation)
+                fromLocal.ethernet(destination: local.mac)
+                state.add("deliver \(name) \(local.mac)", fromLocal.flow(delivery))
+                var fromTunnel = FlowBuilder(recirculation: 0)
+                fromTunnel.tunnelID(vni)
+                fromTunnel.inPort(input.tunnelPort)
+                fromTunnel.ethernet(destination: local.mac)
+                state.add("tunnel-deliver \(name) \(local.mac)", fromTunnel.flow(delivery))
+            }
+
+            // BUM: the switch's unknown-dst locators, by replication mode.
+            let floodTargets = unknownDestinationLocators(db, switchID)
+            let sourceNode = db.logicalSwitches[switchID]?.replicationMode == "source_node"
+            let tunnels = (sourceNode ? floodTargets : Array(floodTargets.prefix(1))).map {
+                [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
+            }.flatMap { $0 }
+
+            for binding in members where binding.vlan == 0 {
+                // From one local binding: every other binding, then the tunnels (no hairpin).
+                var match = FlowBuilder(recirculation: recirculation)
+                match.inPort(binding.portNumber)
+                match.multicastDestination()
+                let others = members.filter { $0 != binding }.flatMap { deliver(to: $0, fromTagged: false) }
+                state.add("flood \(name) \(binding.port) \(binding.vlan)", match.flow(others + tunnels))
+            }
+            // From the tunnel: every local binding, never a tunnel.
+            var fromTunnel = FlowBuilder(recirculation: 0)
+            fromTunnel.tunnelID(vni)
+            fromTunnel.inPort(input.tunnelPort)
+            fromTunnel.multicastDestination()
+            state.add("tunnel-flood \(name)", fromTunnel.flow(members.flatMap { deliver(to: $0, fromTagged: false) }))
+        }
+        return state
+    }
+
+    /// The actions that put an untagged frame out of `binding`.
+    static func deliver(to binding: Binding, fromTagged: Bool) -> [FlowAction] {
+        guard binding.vlan != 0 else { return [.output(port: binding.portNumber)] }
+        return [.pushVLAN(tpid: FlowAction.vlanTPID, tci: FlowAction.vlanTagPresent | binding.vlan), .output(port: binding.portNumber), .popVLAN]
+    }
+
+    /// Our switch's bindings that can be instantiated; the others become port faults.
+    static func resolveBindings(_ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ state: inout DesiredDatapathState) -> [Binding] {
+        let db = input.database
+        var bindings: [Binding] = []
+        var switchByVNI: [UInt32: OVSDBUUID] = [:]
+        for portID in physicalSwitch.ports.sorted() {
+            guard let port = db.physicalPorts[portID] else { continue }
+            for (vlan, switchID) in port.vlanBindings.sorted(by: { $0.key < $1.key }) {
+                guard let logicalSwitch = db.logicalSwitches[switchID] else { continue }
+                guard let portNumber = input.portNumbers[port.name] else {
+                    state.fault(port: port.name, "unspecified_fault", "\(port.name): bound to \(logicalSwitch.name) but there is no such network device")
+                    continue
+                }
+                guard (0...4095).contains(vlan) else {
+                    state.fault(port: port.name, "invalid_vlan_map", "\(port.name): VLAN \(vlan) is not a VLAN id")
+                    continue
+                }
+                guard let key = logicalSwitch.tunnelKey, key >= 0, UInt32(exactly: key).map({ $0 <= RecirculationID.maxVNI }) == true else {
+                    state.fault(port: port.name, "invalid_vlan_map",
+                                "\(port.name) vlan \(vlan): logical switch \(logicalSwitch.name) has \(logicalSwitch.tunnelKey.map { "VNI \($0), outside VXLAN's 24 bits" } ?? "no tunnel_key")")
+                    continue
+                }
+                let vni = UInt32(key)
+                if let other = switchByVNI[vni], other != switchID {
+                    state.fault(port: port.name, "invalid_vlan_map",
+                                "\(port.name) vlan \(vlan): VNI \(vni) of \(logicalSwitch.name) is already used by \(db.logicalSwitches[other]?.name ?? "another logical switch")")
+                    continue
+                }
+                switchByVNI[vni] = switchID
+                bindings.append(Binding(port: port.name, portNumber: portNumber, vlan: UInt16(vlan), logicalSwitch: switchID,
+                                        logicalSwitchName: logicalSwitch.name, vni: vni))
+            }
+        }
+        return bindings
+    }
+
+    /// IPv4 addresses of the switch's `unknown-dst` Mcast_Macs_Remote locators, sorted.
+    static func unknownDestinationLocators(_ db: VTEPDatabase, _ switchID: OVSDBUUID) -> [[UInt8]] {
+        var addresses: Set<[UInt8]> = []
+        for row in db.mcastMacsRemote.rows.values where row.logicalSwitch == switchID && row.mac == "unknown-dst" {
+            for locatorID in db.locatorSets[row.locatorSet]?.locators ?? [] {
+                if let locator = db.locators[locatorID], locator.encapsulationType == "vxlan_over_ipv4", let ip = ipv4Bytes(locator.dstIP) {
+                    addresses.insert(ip)
+                }
+            }
+        }
+        return addresses.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+}

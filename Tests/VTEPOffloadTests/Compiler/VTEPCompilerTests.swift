@@ -1,0 +1,193 @@
+import OVSDatapathNL
+import Testing
+@testable import VTEPOffload
+
+/// The compiler on hand-built VTEP states, flows compared in ovs-dpctl
+/// notation. No kernel, no database: a pure function.
+@Suite struct VTEPCompilerTests {
+    /// The seed scenario's database after the documentation's vtep-ctl commands.
+    struct Seed {
+        var db = VTEPDatabase()
+        let br0 = OVSDBUUID(1), p0 = OVSDBUUID(2), p1 = OVSDBUUID(3), ls0 = OVSDBUUID(4)
+        var next: UInt128 = 100
+
+        init() {
+            var ps = VTEPPhysicalSwitch()
+            ps.name = "br0"
+            ps.tunnelIPs = ["10.2.2.1"]
+            ps.ports = [p0, p1]
+            db.physicalSwitches.set(br0, ps)
+            var port0 = VTEPPhysicalPort()
+            port0.name = "p0"
+            port0.vlanBindings = [0: ls0]
+            db.physicalPorts.set(p0, port0)
+            var port1 = VTEPPhysicalPort()
+            port1.name = "p1"
+            db.physicalPorts.set(p1, port1)
+            var ls = VTEPLogicalSwitch()
+            ls.name = "ls0"
+            ls.tunnelKey = 33
+            db.logicalSwitches.set(ls0, ls)
+            addMcastRemote(["10.2.2.2"])
+            addUcastRemote("00:11:22:33:44:55", "10.2.2.3")
+        }
+
+        mutating func uuid() -> OVSDBUUID { next += 1; return OVSDBUUID(next) }
+
+        mutating func locator(_ ip: String) -> OVSDBUUID {
+            if let existing = db.locator(dstIP: ip) { return existing }
+            var locator = VTEPPhysicalLocator()
+            locator.encapsulationType = "vxlan_over_ipv4"
+            locator.dstIP = ip
+            let id = uuid()
+            db.locators.set(id, locator)
+            return id
+        }
+
+        mutating func addUcastRemote(_ mac: String, _ ip: String, in ls: OVSDBUUID? = nil) {
+            var row = VTEPUcastMac<VTEPRemote>()
+            row.mac = mac
+            row.logicalSwitch = ls ?? ls0
+            row.locator = locator(ip)
+            db.ucastMacsRemote.set(uuid(), row)
+        }
+
+        mutating func addMcastRemote(_ ips: [String], in ls: OVSDBUUID? = nil) {
+            var set = VTEPPhysicalLocatorSet()
+            set.locators = Set(ips.map { locator($0) })
+            let setID = uuid()
+            db.locatorSets.set(setID, set)
+            var row = VTEPMcastMac<VTEPRemote>()
+            row.mac = "unknown-dst"
+            row.logicalSwitch = ls ?? ls0
+            row.locatorSet = setID
+            db.mcastMacsRemote.set(uuid(), row)
+        }
+
+        func compile(localMACs: [LocalMAC] = [], ports: [String: UInt32] = ["p0": 1, "p1": 2]) -> DesiredDatapathState {
+            VTEPCompiler.compile(CompilerInput(database: db, switchName: "br0", portNumbers: ports, tunnelPort: 3, localMACs: localMACs))
+        }
+    }
+
+    static let vm1 = LocalMAC(mac: EthernetAddress("02:00:00:00:01:01")!, port: "p0", vlan: 0)
+
+    func text(_ state: DesiredDatapathState) -> [String] {
+        state.flows.values.map { "\(FlowFormatter.formatMatch(key: $0.flow.key, mask: $0.flow.mask)), actions:\(FlowFormatter.formatActions($0.flow.actions))" }.sorted()
+    }
+
+    @Test func theSeedScenarioCompilesToTheDesignsFlows() {
+        let state = Seed().compile(localMACs: [Self.vm1])
+        #expect(state.problems.isEmpty)
+        #expect(state.switchFaults.isEmpty && state.portFaults.isEmpty)
+        #expect(state.bindings.map(\.description) == ["p0 vlan 0 → ls0 (VNI 33)"])
+        // design.md's three seed flows (a kernel dump adds eth_type(0/0x0000)),
+        // plus VM1's delivery and the tunnel ingress ones.
+        #expect(text(state) == [
+            "recirc_id(0),in_port(1),eth(src=02:00:00:00:01:01), actions:recirc(0x1000021)",
+            "recirc_id(0),tunnel(tun_id=0x21,flags(+key)),in_port(3),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00), actions:1",
+            "recirc_id(0),tunnel(tun_id=0x21,flags(+key)),in_port(3),eth(dst=02:00:00:00:01:01), actions:1",
+            "recirc_id(0x1000021),eth(dst=00:11:22:33:44:55), actions:set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,flags(df|key))),3",
+            "recirc_id(0x1000021),eth(dst=02:00:00:00:01:01), actions:1",
+            "recirc_id(0x1000021),in_port(1),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00), actions:set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.2,ttl=64,flags(df|key))),3",
+        ])
+    }
+
+    @Test func sourceNodeReplicationFloodsToEveryUnknownDstLocator() {
+        var seed = Seed()
+        seed.addMcastRemote(["10.2.2.4", "10.2.2.5"])
+        var ls = seed.db.logicalSwitches[seed.ls0]!
+        #expect(text(seed.compile()).filter { $0.contains("in_port(1)") && $0.contains("01:00:00:00:00:00/") }.first?.components(separatedBy: "set(tunnel").count == 2)
+        ls.replicationMode = "source_node"
+        seed.db.logicalSwitches.set(seed.ls0, ls)
+        let flood = text(seed.compile()).filter { $0.contains("in_port(1)") && $0.contains("01:00:00:00:00:00/") }
+        #expect(flood.count == 1)
+        for ip in ["10.2.2.2", "10.2.2.4", "10.2.2.5"] { #expect(flood[0].contains("dst=\(ip)")) }
+    }
+
+    @Test func floodingNeverHairpinsAndTunnelTrafficNeverReturnsToATunnel() {
+        var seed = Seed()
+        var p1 = seed.db.physicalPorts[seed.p1]!
+        p1.vlanBindings = [0: seed.ls0]
+        seed.db.physicalPorts.set(seed.p1, p1)
+        let flows = text(seed.compile())
+        let fromP0 = flows.first { $0.hasPrefix("recirc_id(0x1000021),in_port(1)") }!
+        let fromP1 = flows.first { $0.hasPrefix("recirc_id(0x1000021),in_port(2)") }!
+        #expect(fromP0.hasSuffix("actions:2,set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.2,ttl=64,flags(df|key))),3"))
+        #expect(fromP1.hasSuffix("actions:1,set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.2,ttl=64,flags(df|key))),3"))
+        let fromTunnel = flows.first { $0.contains("in_port(3)") && $0.contains("01:00:00:00:00:00/") }!
+        #expect(fromTunnel.hasSuffix("actions:1,2"))
+    }
+
+    @Test func flowCountGrowsWithMACsNotWithBindingsTimesMACs() {
+        var seed = Seed()
+        for i in 0..<500 { seed.addUcastRemote(String(format: "0a:00:00:00:%02x:%02x", i >> 8, i & 0xff), "10.2.2.3") }
+        var p1 = seed.db.physicalPorts[seed.p1]!
+        p1.vlanBindings = [0: seed.ls0]
+        seed.db.physicalPorts.set(seed.p1, p1)
+        let state = seed.compile()
+        // 501 remote MACs, 2 local floods, 1 tunnel flood.
+        #expect(state.flows.count == 501 + 2 + 1)
+    }
+
+    @Test func theSameStateAlwaysCompilesToTheSameUFIDs() {
+        let a = Seed().compile(localMACs: [Self.vm1]), b = Seed().compile(localMACs: [Self.vm1])
+        #expect(Set(a.flows.keys) == Set(b.flows.keys))
+        #expect(a.flows.values.allSatisfy { b.flows[$0.flow.ufid!]?.flow == $0.flow })
+    }
+
+    @Test func aDeletedRemoteMACRemovesExactlyItsFlow() {
+        var seed = Seed()
+        seed.addUcastRemote("00:11:22:33:44:66", "10.2.2.3")
+        let before = seed.compile()
+        let row = seed.db.ucastMacsRemote.rows.first { $0.value.mac == "00:11:22:33:44:66" }!.key
+        seed.db.ucastMacsRemote.set(row, nil)
+        let after = seed.compile()
+        let removed = Set(before.flows.keys).subtracting(after.flows.keys)
+        #expect(removed.count == 1)
+        #expect(before.flows[removed.first!]?.identity == "remote ls0 00:11:22:33:44:66")
+        #expect(Set(after.flows.keys).isSubset(of: Set(before.flows.keys)))
+    }
+
+    @Test func badConfigurationBecomesFaultsAndTheRestStillCompiles() {
+        var seed = Seed()
+        // ls1: no VNI; ls2: VNI beyond 24 bits; ls3: the same VNI as ls0.
+        for (index, key) in [nil, 1 << 24, 33].enumerated() {
+            var ls = VTEPLogicalSwitch()
+            ls.name = "ls\(index + 1)"
+            ls.tunnelKey = key
+            seed.db.logicalSwitches.set(OVSDBUUID(UInt128(50 + index)), ls)
+        }
+        var p1 = seed.db.physicalPorts[seed.p1]!
+        p1.vlanBindings = [10: OVSDBUUID(50), 20: OVSDBUUID(51), 30: OVSDBUUID(52)]
+        seed.db.physicalPorts.set(seed.p1, p1)
+        // p9 is bound but has no network device.
+        var p9 = VTEPPhysicalPort()
+        p9.name = "p9"
+        p9.vlanBindings = [0: seed.ls0]
+        seed.db.physicalPorts.set(OVSDBUUID(60), p9)
+        var ps = seed.db.physicalSwitches[seed.br0]!
+        ps.ports.insert(OVSDBUUID(60))
+        seed.db.physicalSwitches.set(seed.br0, ps)
+
+        let state = seed.compile(localMACs: [Self.vm1])
+        #expect(state.portFaults == ["p1": ["invalid_vlan_map"], "p9": ["unspecified_fault"]])
+        #expect(state.problems.count == 4)
+        #expect(state.problems.contains { $0.contains("ls1 has no tunnel_key") })
+        #expect(state.problems.contains { $0.contains("outside VXLAN's 24 bits") })
+        #expect(state.problems.contains { $0.contains("VNI 33 of ls3 is already used by ls0") })
+        // ls0 on p0 is untouched.
+        #expect(text(state) == text(Seed().compile(localMACs: [Self.vm1])))
+    }
+
+    @Test func aSwitchWithoutExactlyOneTunnelIPIsAFault() {
+        var seed = Seed()
+        var ps = seed.db.physicalSwitches[seed.br0]!
+        ps.tunnelIPs = ["10.2.2.1", "10.9.9.9"]
+        seed.db.physicalSwitches.set(seed.br0, ps)
+        let state = seed.compile()
+        #expect(state.switchFaults == ["unspecified_fault"])
+        #expect(state.flows.isEmpty)
+        #expect(VTEPCompiler.compile(CompilerInput(database: seed.db, switchName: "nope", portNumbers: [:], tunnelPort: 3)).problems
+            == ["Physical_Switch nope is not in the database"])
+    }
+}
