@@ -15,12 +15,18 @@ struct FlowBuilder {
         append(OVSKey.inPort, Self.u32(port), Self.u32(0xffff_ffff))
     }
 
-    /// `tunnel(tun_id=VNI)`, every other tunnel field wildcarded.
-    mutating func tunnelID(_ vni: UInt32) {
-        let id = FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(UInt64(vni)))
-        let idMask = FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(.max))
-        key.append(FlowKeyAttribute(type: OVSKey.tunnel, nested: [id]))
-        mask.append(FlowKeyAttribute(type: OVSKey.tunnel, nested: [idMask]))
+    /// `tunnel(tun_id=VNI)`, every other tunnel field wildcarded. The
+    /// kernel still wants a non-zero IPv4 destination and a TTL in the key
+    /// (EINVAL otherwise): the local tunnel IP and 64, both masked out.
+    mutating func tunnelID(_ vni: UInt32, localIP: [UInt8]) {
+        key.append(FlowKeyAttribute(type: OVSKey.tunnel, nested: [
+            FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(UInt64(vni))),
+            FlowKeyAttribute(type: OVSTunnelKey.ipv4Destination, bytes: localIP),
+            FlowKeyAttribute(type: OVSTunnelKey.ttl, bytes: [64]),
+        ]))
+        mask.append(FlowKeyAttribute(type: OVSKey.tunnel, nested: [
+            FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(.max)),
+        ]))
     }
 
     /// eth(src=…) and/or eth(dst=…[/mask]).

@@ -53,7 +53,7 @@ public enum VTEPCompiler {
                 var match = FlowBuilder(recirculation: 0)
                 match.inPort(binding.portNumber)
                 match.ethernet(source: local.mac)
-                state.add("ingress \(name) \(local.port) \(local.vlan) \(local.mac)", match.flow([.recirculate(id: recirculation)]))
+                state.add(FlowIdentity.ingress(port: binding.portNumber, source: local.mac), match.flow([.recirculate(id: recirculation)]))
             }
 
             // Stage 2: remote unicast MACs out of the tunnel.
@@ -73,7 +73,7 @@ public enum VTEPCompiler {
                 }
                 var match = FlowBuilder(recirculation: recirculation)
                 match.ethernet(destination: mac)
-                state.add("remote \(name) \(mac)", match.flow([
+                state.add(FlowIdentity.forward(vni: vni, destination: mac), match.flow([
                     FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: remote), .output(port: input.tunnelPort),
                 ]))
             }
@@ -84,12 +84,12 @@ public enum VTEPCompiler {
                 let delivery = deliver(to: binding, fromTagged: false)
                 var fromLocal = FlowBuilder(recirculation: recirculation)
                 fromLocal.ethernet(destination: local.mac)
-                state.add("deliver \(name) \(local.mac)", fromLocal.flow(delivery))
+                state.add(FlowIdentity.forward(vni: vni, destination: local.mac), fromLocal.flow(delivery))
                 var fromTunnel = FlowBuilder(recirculation: 0)
-                fromTunnel.tunnelID(vni)
+                fromTunnel.tunnelID(vni, localIP: localIPBytes)
                 fromTunnel.inPort(input.tunnelPort)
                 fromTunnel.ethernet(destination: local.mac)
-                state.add("tunnel-deliver \(name) \(local.mac)", fromTunnel.flow(delivery))
+                state.add(FlowIdentity.tunnelDeliver(vni: vni, tunnelPort: input.tunnelPort, destination: local.mac), fromTunnel.flow(delivery))
             }
 
             // BUM: the switch's unknown-dst locators, by replication mode.
@@ -105,14 +105,14 @@ public enum VTEPCompiler {
                 match.inPort(binding.portNumber)
                 match.multicastDestination()
                 let others = members.filter { $0 != binding }.flatMap { deliver(to: $0, fromTagged: false) }
-                state.add("flood \(name) \(binding.port) \(binding.vlan)", match.flow(others + tunnels))
+                state.add(FlowIdentity.flood(vni: vni, port: binding.portNumber), match.flow(others + tunnels))
             }
             // From the tunnel: every local binding, never a tunnel.
             var fromTunnel = FlowBuilder(recirculation: 0)
-            fromTunnel.tunnelID(vni)
+            fromTunnel.tunnelID(vni, localIP: localIPBytes)
             fromTunnel.inPort(input.tunnelPort)
             fromTunnel.multicastDestination()
-            state.add("tunnel-flood \(name)", fromTunnel.flow(members.flatMap { deliver(to: $0, fromTagged: false) }))
+            state.add(FlowIdentity.tunnelFlood(vni: vni, tunnelPort: input.tunnelPort), fromTunnel.flow(members.flatMap { deliver(to: $0, fromTagged: false) }))
         }
         return state
     }

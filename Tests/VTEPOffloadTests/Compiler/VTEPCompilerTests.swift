@@ -144,7 +144,7 @@ import Testing
         let after = seed.compile()
         let removed = Set(before.flows.keys).subtracting(after.flows.keys)
         #expect(removed.count == 1)
-        #expect(before.flows[removed.first!]?.identity == "remote ls0 00:11:22:33:44:66")
+        #expect(before.flows[removed.first!]?.identity == "s2 vni=33 dst=00:11:22:33:44:66")
         #expect(Set(after.flows.keys).isSubset(of: Set(before.flows.keys)))
     }
 

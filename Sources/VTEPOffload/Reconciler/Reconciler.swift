@@ -1,0 +1,95 @@
+import Logging
+import OVSDatapathNL
+
+/// The only writer to the kernel's flow table. It remembers what it
+/// installed (UFID → actions), turns each new desired state into the
+/// smallest batch of operations, and re-reads the kernel whenever it cannot
+/// be sure of that memory: at start (so a restart changes nothing that is
+/// already right) and after the kernel dropped a reply (ENOBUFS).
+public final class Reconciler {
+    public let connection: DatapathConnection
+    public let datapath: Datapath
+    let logger: Logger
+    /// What the kernel holds, as far as we know: UFID → flow (actions only).
+    public private(set) var installed: [FlowUFID: Flow] = [:]
+
+    public init(connection: DatapathConnection, datapath: Datapath, logger: Logger = Logger(label: "vtep-kdp.reconciler")) throws(NetlinkError) {
+        self.connection = connection
+        self.datapath = datapath
+        self.logger = logger
+        try resync()
+    }
+
+    /// Re-reads every flow's UFID and actions from the kernel.
+    public func resync() throws(NetlinkError) {
+        var flows: [FlowUFID: Flow] = [:]
+        try connection.dumpFlows(in: datapath, omit: [.key, .mask]) { flow in
+            if let ufid = flow.ufid { flows[ufid] = flow }
+        }
+        installed = flows
+        logger.info("reconciler: \(flows.count) flows in \(datapath.name)")
+    }
+
+    public struct Report: Sendable, CustomStringConvertible {
+        public var added = 0, modified = 0, deleted = 0
+        public var failures: [NetlinkError] = []
+        public var resynced = false
+        public var changes: Int { added + modified + deleted }
+        public var description: String {
+            "\(added) added, \(modified) modified, \(deleted) deleted" + (failures.isEmpty ? "" : ", \(failures.count) failed")
+                + (resynced ? " (after a resync)" : "")
+        }
+    }
+
+    /// Makes the kernel hold exactly `desired`. Each failed operation is
+    /// reported and left for the next call to retry; a lost reply triggers a
+    /// resync and one more pass.
+    @discardableResult
+    public func reconcile(_ desired: [FlowUFID: CompiledFlow]) -> Report {
+        var report = apply(FlowDiff(desired: desired, installed: installed))
+        if report.failures.contains(where: { $0.cause == .resyncNeeded }) {
+            do throws(NetlinkError) {
+                try resync()
+                var again = apply(FlowDiff(desired: desired, installed: installed))
+                again.resynced = true
+                report = again
+            } catch {
+                report.failures.append(error)
+            }
+        }
+        return report
+    }
+
+    private func apply(_ diff: FlowDiff) -> Report {
+        var report = Report()
+        guard !diff.isEmpty else { return report }
+        let operations = diff.operations
+        let results = connection.execute(operations, in: datapath)
+        for (operation, result) in zip(operations, results) {
+            switch (operation, result) {
+            case (.delete(.ufid(let ufid)), .success), (.delete(.ufid(let ufid)), .failure(_)) where isGone(result):
+                installed[ufid] = nil
+                report.deleted += 1
+            case (.put(let flow, let mode), .success):
+                installed[flow.ufid!] = Flow(key: [], actions: flow.actions, ufid: flow.ufid)
+                if mode == .create { report.added += 1 } else { report.modified += 1 }
+            case (_, .failure(let error)):
+                report.failures.append(error)
+                logger.warning("reconciler: \(error)")
+            default:
+                break
+            }
+        }
+        return report
+    }
+
+    /// A delete of a flow the kernel no longer has reached its goal.
+    private func isGone(_ result: Result<Flow?, NetlinkError>) -> Bool {
+        if case .failure(let error) = result { return error.errno == ENOENT }
+        return true
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
