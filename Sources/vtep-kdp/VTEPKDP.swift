@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct VTEPKDP: ParsableCommand {
+struct VTEPKDP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vtep-kdp",
         abstract: "A VXLAN tunnel endpoint programmed straight into the openvswitch kernel datapath.",
@@ -10,8 +10,8 @@ struct VTEPKDP: ParsableCommand {
             installs VXLAN vports and exact-match megaflows into the openvswitch kernel \
             datapath over generic netlink, with no ovs-vswitchd in between.
 
-            The datapath commands below work today; the VTEP daemon itself is being built \
-            (see the README).
+            The datapath commands and one-shot `sync` work today; the long-running VTEP \
+            daemon is being built (see the README).
             """,
-        subcommands: [ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self, DeleteFlowsCommand.self, ExecuteCommand.self, DemoCommand.self])
+        subcommands: [ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self, DeleteFlowsCommand.self, ExecuteCommand.self, DemoCommand.self, SyncCommand.self])
 }

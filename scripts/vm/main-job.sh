@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs inside the VM: the main job. For now, the reference layout's datapath:
-# VM1 and VM2 as network namespaces behind veth ports p0 and p1, the
-# underlay eth1 at 10.2.2.1, and the datapath "ovs-system" with p0, p1 and
-# the VXLAN port, printed by vtep-kdp and by ovs-dpctl side by side.
+# Runs inside the VM: the main job. The reference layout — VM1 and VM2 as
+# network namespaces behind veth ports p0 and p1, the underlay eth1 at
+# 10.2.2.1, the datapath "ovs-system" with p0, p1 and the VXLAN port — and
+# the seed scenario's VTEP database set up with vtep-ctl, made real in the
+# kernel by `vtep-kdp sync`, with traffic checked by tcpdump.
 set -euo pipefail
 modprobe openvswitch
 modprobe vxlan
@@ -34,16 +35,34 @@ echo "### ip -d link show vxlan_sys_4789"
 ip -d link show vxlan_sys_4789
 
 echo
-echo "### The seed scenario's flows for VM1 (p0, untagged) in logical switch ls0 (VNI 33), installed by vtep-kdp"
-"$vtep_kdp" add-flow ovs-system 'recirc_id(0),in_port(1),eth(src=aa:00:00:00:00:01)' 'recirc(0x1000021)'
-"$vtep_kdp" add-flow ovs-system 'recirc_id(0x1000021),eth(dst=00:11:22:33:44:55)' \
-    'set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,flags(df|key))),3'
-"$vtep_kdp" add-flow ovs-system 'recirc_id(0x1000021),in_port(1),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00)' \
-    'set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.2,ttl=64,flags(df|key))),3'
+echo "### The VTEP database: ovsdb-server with vtep.ovsschema, set up with the documentation's vtep-ctl commands"
+ovsdb-tool create /tmp/ovs-db/vtep.db /usr/share/openvswitch/vtep.ovsschema
+ovsdb-server /tmp/ovs-db/vtep.db --remote=punix:/tmp/ovs-run/db.sock --pidfile=/tmp/ovs-run/ovsdb-server.pid \
+    --log-file=/tmp/ovs-log/ovsdb-server.log --detach
+db=unix:/tmp/ovs-run/db.sock
+vtep_ctl() { echo "+ vtep-ctl $*"; vtep-ctl --db=$db "$@"; }
+vtep_ctl add-ps br0
+vtep_ctl set Physical_Switch br0 tunnel_ips=10.2.2.1
+vtep_ctl add-port br0 p0
+vtep_ctl add-port br0 p1
+vtep_ctl add-ls ls0
+vtep_ctl bind-ls br0 p0 0 ls0
+vtep_ctl set Logical_Switch ls0 tunnel_key=33
+vtep_ctl add-mcast-remote ls0 unknown-dst 10.2.2.2
+vtep_ctl add-ucast-remote ls0 00:11:22:33:44:55 10.2.2.3
+
+echo
+echo "### vtep-kdp sync br0: database → compiler → reconciler → kernel, and the write-back"
+echo "    (learning arrives with issue 6: VM1's MAC is declared with --local-mac)"
+"$vtep_kdp" sync --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 br0
+echo "--- vtep-ctl list-local-macs ls0 (what vtep-kdp wrote back)"
+vtep-ctl --db=$db list-local-macs ls0
 echo "--- vtep-kdp dump-flows"
 "$vtep_kdp" dump-flows ovs-system
 echo "--- ovs-dpctl dump-flows (OVS's own reader)"
 ovs-dpctl dump-flows ovs-system 2>/dev/null
+echo "--- a second sync with nothing changed:"
+"$vtep_kdp" sync --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 br0
 
 # The remote VTEPs 10.2.2.2 (service node) and 10.2.2.3 live in the underlay namespace.
 ip -n underlay addr add 10.2.2.2/24 dev eth0
@@ -61,3 +80,25 @@ for i in $(seq 50); do [ "$(grep -c 'VXLAN' /tmp/underlay.txt)" -ge 2 ] && break
 kill $capture 2>/dev/null || true
 echo "--- tcpdump on the underlay (eth1's peer):"
 grep -A1 VXLAN /tmp/underlay.txt || cat /tmp/underlay.txt
+
+echo
+echo "### vtep-ctl set-replication-mode ls0 source_node; add-mcast-remote ls0 unknown-dst 10.2.2.4; sync"
+vtep_ctl set-replication-mode ls0 source_node
+vtep_ctl add-mcast-remote ls0 unknown-dst 10.2.2.4
+"$vtep_kdp" sync --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 br0
+ip -n underlay addr add 10.2.2.4/24 dev eth0
+ip netns exec underlay tcpdump -l -c 2 -nei eth0 udp port 4789 > /tmp/underlay2.txt 2>&1 &
+capture=$!
+for i in $(seq 100); do grep -q listening /tmp/underlay2.txt && break; sleep 0.2; done
+sleep 1
+ip netns exec vm1 arping -c 1 -w 1 -I eth0 192.168.100.98 >/dev/null || true
+for i in $(seq 50); do [ "$(grep -c 'VXLAN' /tmp/underlay2.txt)" -ge 2 ] && break; sleep 0.2; done
+kill $capture 2>/dev/null || true
+echo "--- one broadcast from VM1, one copy per unknown-dst member:"
+grep -A1 VXLAN /tmp/underlay2.txt || cat /tmp/underlay2.txt
+
+echo
+echo "### vtep-ctl del-ucast-remote ls0 00:11:22:33:44:55; sync — exactly its flow goes"
+vtep_ctl del-ucast-remote ls0 00:11:22:33:44:55
+"$vtep_kdp" sync --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 br0
+ovs-dpctl dump-flows ovs-system 2>/dev/null | grep -c . | sed 's/^/flows now: /'

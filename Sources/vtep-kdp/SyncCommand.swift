@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OVSDatapathNL
+import VTEPOffload
+
+/// `vtep-kdp sync PS-NAME`: one pass of the daemon's pipeline — read the
+/// VTEP database, compile, reconcile the kernel, write back what ovs-vtep
+/// writes — then exit. The long-running daemon (issue 5) runs this pass on
+/// every change; until learning lands (issue 6), local MACs are declared
+/// with `--local-mac`.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Make the datapath match the VTEP database once, and write back ports, local MACs and faults.",
+        discussion: """
+            The datapath must exist with the Physical_Switch's ports and a VXLAN port \
+            (vtep-kdp demo makes one). Prints what it changed, then the flows in ovs-dpctl \
+            notation.
+            """)
+
+    @Argument(help: "The Physical_Switch this host is (vtep-ctl add-ps NAME).") var physicalSwitch: String
+    @Option(help: "OVSDB remote of the VTEP database (unix:FILE, tcp:IP:PORT, ssl:IP:PORT).")
+    var db = "unix:/var/run/openvswitch/db.sock"
+    @Option(help: "Datapath name.") var datapath = "ovs-system"
+    @Option(name: .customLong("local-mac"), help: ArgumentHelp("A local MAC and the port it is behind, as MAC@PORT (repeatable).", valueName: "MAC@PORT"))
+    var localMACs: [String] = []
+    @Option(help: "Seconds to wait for the database.") var timeout = 10
+
+    func run() async throws {
+        var logger = Logger(label: "vtep-kdp")
+        logger.logLevel = .warning
+        let remote = try OVSDBRemote(parsing: db)
+        let client = OVSDBClient<VTEPDatabase>(remotes: [remote], logger: logger)
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+        let synced = Task { await client.waitUntilSynced() }
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while await !client.isSynced {
+            guard ContinuousClock.now < deadline else { throw ValidationError("the VTEP database at \(db) did not answer within \(timeout) s") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        synced.cancel()
+        var database = await client.replica
+        guard let (switchID, physicalSwitch) = database.physicalSwitch(named: self.physicalSwitch) else {
+            throw ValidationError("Physical_Switch \(self.physicalSwitch) is not in the database (vtep-ctl add-ps \(self.physicalSwitch))")
+        }
+
+        let connection = try DatapathConnection()
+        let datapath = try connection.datapath(named: self.datapath)
+        let vports = try connection.vports(of: datapath)
+        guard let tunnel = vports.first(where: { $0.type == .vxlan || $0.name.hasPrefix("vxlan_sys_") }) else {
+            throw ValidationError("datapath \(self.datapath) has no VXLAN port")
+        }
+        let portNumbers = Dictionary(vports.map { ($0.name, $0.portNumber) }, uniquingKeysWith: { first, _ in first })
+        var locals: [LocalMAC] = []
+        for text in localMACs {
+            let parts = text.split(separator: "@")
+            guard parts.count == 2, let mac = EthernetAddress(String(parts[0])) else {
+                throw ValidationError("--local-mac takes MAC@PORT, not \(text)")
+            }
+            locals.append(LocalMAC(mac: mac, port: String(parts[1]), vlan: 0))
+        }
+
+        // Ports first: ovs-vtep lists the switch's ports it runs.
+        let writer = VTEPWriter(client: client)
+        let ports = physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }
+        try await writer.ensurePhysicalPorts(ports, on: self.physicalSwitch)
+
+        let state = VTEPCompiler.compile(CompilerInput(database: database, switchName: self.physicalSwitch, portNumbers: portNumbers,
+                                                       tunnelPort: tunnel.portNumber, localMACs: locals))
+        for problem in state.problems { print("problem: \(problem)") }
+        let reconciler = try Reconciler(connection: connection, datapath: datapath, logger: logger)
+        let report = reconciler.reconcile(state.flows)
+        print("sync: \(state.bindings.count) bindings, \(state.flows.count) flows desired; \(report)")
+        for failure in report.failures { print("failed: \(failure)") }
+
+        // Write back as ovs-vtep does: unknown-dst → our tunnel IP, local MACs, faults.
+        database = await client.replica
+        if let localIP = physicalSwitch.tunnelIPs.first, physicalSwitch.tunnelIPs.count == 1 {
+            for switchID in Set(state.bindings.map(\.logicalSwitch)) {
+                try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: switchID, tunnelIPs: [localIP])
+                for local in locals where state.bindings.contains(where: { $0.logicalSwitch == switchID && $0.port == local.port }) {
+                    try await writer.addUcastMacLocal(local.mac.description, logicalSwitch: switchID, tunnelIP: localIP)
+                }
+            }
+        }
+        try await writer.setSwitchFaults(state.switchFaults, switch: switchID)
+        for (portID, port) in database.physicalPorts.rows where physicalSwitch.ports.contains(portID) {
+            try await writer.setPortFaults(state.portFaults[port.name] ?? [], port: portID)
+        }
+        if !report.failures.isEmpty { throw ExitCode(1) }
+    }
+}
