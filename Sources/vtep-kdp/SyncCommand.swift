@@ -41,18 +41,9 @@ struct SyncCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(20))
         }
         synced.cancel()
-        var database = await client.replica
-        guard let (switchID, physicalSwitch) = database.physicalSwitch(named: self.physicalSwitch) else {
-            throw ValidationError("Physical_Switch \(self.physicalSwitch) is not in the database (vtep-ctl add-ps \(self.physicalSwitch))")
-        }
 
         let connection = try DatapathConnection()
         let datapath = try connection.datapath(named: self.datapath)
-        let vports = try connection.vports(of: datapath)
-        guard let tunnel = vports.first(where: { $0.type == .vxlan || $0.name.hasPrefix("vxlan_sys_") }) else {
-            throw ValidationError("datapath \(self.datapath) has no VXLAN port")
-        }
-        let portNumbers = Dictionary(vports.map { ($0.name, $0.portNumber) }, uniquingKeysWith: { first, _ in first })
         var locals: [LocalMAC] = []
         for text in localMACs {
             let parts = text.split(separator: "@")
@@ -61,34 +52,12 @@ struct SyncCommand: AsyncParsableCommand {
             }
             locals.append(LocalMAC(mac: mac, port: String(parts[1]), vlan: 0))
         }
-
-        // Ports first: ovs-vtep lists the switch's ports it runs.
-        let writer = VTEPWriter(client: client)
-        let ports = physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }
-        try await writer.ensurePhysicalPorts(ports, on: self.physicalSwitch)
-
-        let state = VTEPCompiler.compile(CompilerInput(database: database, switchName: self.physicalSwitch, portNumbers: portNumbers,
-                                                       tunnelPort: tunnel.portNumber, localMACs: locals))
-        for problem in state.problems { print("problem: \(problem)") }
         let reconciler = try Reconciler(connection: connection, datapath: datapath, logger: logger)
-        let report = reconciler.reconcile(state.flows)
+        let outcome = try await SyncPass(client: client, reconciler: reconciler, switchName: physicalSwitch).run(localMACs: locals)
+        let (state, report) = (outcome.state, outcome.report)
+        for problem in state.problems { print("problem: \(problem)") }
         print("sync: \(state.bindings.count) bindings, \(state.flows.count) flows desired; \(report)")
         for failure in report.failures { print("failed: \(failure)") }
-
-        // Write back as ovs-vtep does: unknown-dst → our tunnel IP, local MACs, faults.
-        database = await client.replica
-        if let localIP = physicalSwitch.tunnelIPs.first, physicalSwitch.tunnelIPs.count == 1 {
-            for switchID in Set(state.bindings.map(\.logicalSwitch)) {
-                try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: switchID, tunnelIPs: [localIP])
-                for local in locals where state.bindings.contains(where: { $0.logicalSwitch == switchID && $0.port == local.port }) {
-                    try await writer.addUcastMacLocal(local.mac.description, logicalSwitch: switchID, tunnelIP: localIP)
-                }
-            }
-        }
-        try await writer.setSwitchFaults(state.switchFaults, switch: switchID)
-        for (portID, port) in database.physicalPorts.rows where physicalSwitch.ports.contains(portID) {
-            try await writer.setPortFaults(state.portFaults[port.name] ?? [], port: portID)
-        }
         if !report.failures.isEmpty { throw ExitCode(1) }
     }
 }

@@ -1,0 +1,90 @@
+import Foundation
+import OVSDatapathNL
+import Testing
+@testable import VTEPOffload
+
+/// The whole pipeline in the VM: a real ovsdb-server set up with the seed
+/// scenario's vtep-ctl commands, the OVSDB client, the compiler, the
+/// reconciler and the real kernel, read back by ovs-dpctl and vtep-ctl.
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["VTEPKDP_REQUIRE_KERNEL"] == "1" || OVSFamilies.kernelHasDatapath,
+                             "needs the openvswitch kernel module (run scripts/test-all.sh)"))
+struct KernelSyncPassTests {
+    static let datapathName = "kt-sync"
+
+    func sh(_ command: String) throws -> String {
+        let result = try ChildProcess.run("/bin/sh", ["-c", command + " 2>&1"])
+        guard result.status == 0 else { throw RigError("\(command) failed: \(result.output)") }
+        return result.output
+    }
+
+    @Test func theSeedScenarioFromVtepCtlToKernelFlowsAndBack() async throws {
+        _ = try? sh("ovs-dpctl del-dp \(Self.datapathName)")
+        for name in ["kts0", "kts1"] {
+            _ = try? sh("ip link del \(name)")
+            _ = try sh("ip link add \(name) type veth peer name \(name)p && ip link set \(name) up && ip link set \(name)p up")
+        }
+        defer {
+            _ = try? sh("ovs-dpctl del-dp \(Self.datapathName)")
+            _ = try? sh("ip link del kts0; ip link del kts1")
+        }
+        let connection = try DatapathConnection()
+        let datapath = try connection.createDatapath(name: Self.datapathName)
+        let p0 = try connection.addVport(to: datapath, name: "kts0", spec: .netdev)
+        _ = try connection.addVport(to: datapath, name: "kts1", spec: .netdev)
+        let (vxlan, _) = try connection.addVXLANPort(to: datapath, destinationPort: 4791)
+        defer { try? connection.deleteVXLANPort(vxlan) }
+
+        let rig = try OVSDBServerRig()
+        try rig.vtepctl("add-ps", "br0")
+        try rig.vtepctl("set", "Physical_Switch", "br0", "tunnel_ips=10.2.2.1")
+        try rig.vtepctl("add-port", "br0", "kts0")
+        try rig.vtepctl("add-port", "br0", "kts1")
+        try rig.vtepctl("add-ls", "ls0")
+        try rig.vtepctl("bind-ls", "br0", "kts0", "0", "ls0")
+        try rig.vtepctl("set", "Logical_Switch", "ls0", "tunnel_key=33")
+        try rig.vtepctl("add-mcast-remote", "ls0", "unknown-dst", "10.2.2.2")
+        try rig.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:55", "10.2.2.3")
+        // A second switch bound without a VNI: a fault, and nothing else changes.
+        try rig.vtepctl("add-ls", "broken")
+        try rig.vtepctl("bind-ls", "br0", "kts1", "0", "broken")
+
+        let client = OVSDBClient<VTEPDatabase>(remotes: [rig.remote])
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+        await client.waitUntilSynced()
+        let vm1 = LocalMAC(mac: EthernetAddress("aa:00:00:00:00:01")!, port: "kts0", vlan: 0)
+        let pass = SyncPass(client: client, reconciler: try Reconciler(connection: connection, datapath: datapath), switchName: "br0")
+
+        let first = try await pass.run(localMACs: [vm1])
+        #expect(first.report.failures.isEmpty, "\(first.report.failures.map(\.description))")
+        #expect(first.report.added == 6)
+        let flows = try sh("ovs-dpctl dump-flows \(Self.datapathName)")
+        #expect(flows.contains("recirc_id(0),in_port(\(p0.portNumber)),eth(src=aa:00:00:00:00:01), packets:0, bytes:0, used:never, actions:recirc(0x1000021)"))
+        #expect(flows.contains("actions:set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,flags(df|key))),\(vxlan.portNumber)"))
+        #expect(try rig.vtepctl("list-local-macs", "ls0") == """
+            ucast-mac-local
+              aa:00:00:00:00:01 -> vxlan_over_ipv4/10.2.2.1
+
+            mcast-mac-local
+              unknown-dst -> vxlan_over_ipv4/10.2.2.1
+            """)
+        #expect(try rig.vtepctl("get", "Physical_Port", "kts1", "port_fault_status") == "[invalid_vlan_map]")
+        #expect(try rig.vtepctl("get", "Physical_Port", "kts0", "port_fault_status") == "[]")
+
+        // Nothing changed: nothing to do.
+        #expect(try await pass.run(localMACs: [vm1]).report.changes == 0)
+
+        // The remote MAC goes: exactly its flow goes. The fault is fixed: it clears.
+        try rig.vtepctl("del-ucast-remote", "ls0", "00:11:22:33:44:55")
+        try rig.vtepctl("set", "Logical_Switch", "broken", "tunnel_key=44")
+        #expect(await eventually {
+            let db = await client.replica
+            return db.ucastMacsRemote.isEmpty && db.logicalSwitch(named: "broken")?.1.tunnelKey == 44
+        })
+        let third = try await pass.run(localMACs: [vm1])
+        #expect(third.report.deleted == 1)
+        #expect(third.report.added == 2)   // broken's floods: from kts1, and from the tunnel
+        #expect(try rig.vtepctl("get", "Physical_Port", "kts1", "port_fault_status") == "[]")
+        #expect(try sh("ovs-dpctl show \(Self.datapathName)").contains("flows: \(6 - 1 + 2)"))
+    }
+}
