@@ -7,37 +7,19 @@ import Testing
 /// (in the VM), with ovs-dpctl as the independent reader: the kernel takes
 /// every flow; a restarted reconciler changes nothing; one database change
 /// costs exactly its flows.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["VTEPKDP_REQUIRE_KERNEL"] == "1" || OVSFamilies.kernelHasDatapath,
-                             "needs the openvswitch kernel module (run scripts/test-all.sh)"))
+@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
 struct KernelReconcilerTests {
     static let datapathName = "kt-rec"
-
-    func sh(_ command: String) throws -> String {
-        let result = try ChildProcess.run("/bin/sh", ["-c", command + " 2>&1"])
-        guard result.status == 0 else { throw RigError("\(command) failed: \(result.output)") }
-        return result.output
-    }
+    func sh(_ command: String) throws -> String { try KernelTestRig.sh(command) }
 
     func dpctlFlowCount() throws -> Int {
         try sh("ovs-dpctl dump-flows \(Self.datapathName)").split(separator: "\n").count
     }
 
     @Test func compiledFlowsLandAndARestartChangesNothing() throws {
-        _ = try? sh("ovs-dpctl del-dp \(Self.datapathName)")
-        for name in ["ktr0", "ktr1"] {
-            _ = try? sh("ip link del \(name)")
-            _ = try sh("ip link add \(name) type veth peer name \(name)p && ip link set \(name) up && ip link set \(name)p up")
-        }
-        defer {
-            _ = try? sh("ovs-dpctl del-dp \(Self.datapathName)")
-            _ = try? sh("ip link del ktr0; ip link del ktr1")
-        }
-        let connection = try DatapathConnection()
-        let datapath = try connection.createDatapath(name: Self.datapathName)
-        let p0 = try connection.addVport(to: datapath, name: "ktr0", spec: .netdev)
-        let p1 = try connection.addVport(to: datapath, name: "ktr1", spec: .netdev)
-        let (vxlan, _) = try connection.addVXLANPort(to: datapath, destinationPort: 4790)
-        defer { try? connection.deleteVXLANPort(vxlan) }
+        let scratch = try KernelTestRig.ScratchDatapath(Self.datapathName, ports: ["ktr0", "ktr1"], vxlanPort: 4790)
+        let (connection, datapath, vxlan) = (scratch.connection, scratch.datapath, scratch.vxlan)
+        let (p0, p1) = (scratch.ports[0], scratch.ports[1])
 
         var seed = VTEPCompilerTests.Seed()
         var p1Row = seed.db.physicalPorts[seed.p1]!

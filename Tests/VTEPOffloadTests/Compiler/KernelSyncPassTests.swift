@@ -6,44 +6,17 @@ import Testing
 /// The whole pipeline in the VM: a real ovsdb-server set up with the seed
 /// scenario's vtep-ctl commands, the OVSDB client, the compiler, the
 /// reconciler and the real kernel, read back by ovs-dpctl and vtep-ctl.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["VTEPKDP_REQUIRE_KERNEL"] == "1" || OVSFamilies.kernelHasDatapath,
-                             "needs the openvswitch kernel module (run scripts/test-all.sh)"))
+@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
 struct KernelSyncPassTests {
     static let datapathName = "kt-sync"
-
-    func sh(_ command: String) throws -> String {
-        let result = try ChildProcess.run("/bin/sh", ["-c", command + " 2>&1"])
-        guard result.status == 0 else { throw RigError("\(command) failed: \(result.output)") }
-        return result.output
-    }
+    func sh(_ command: String) throws -> String { try KernelTestRig.sh(command) }
 
     @Test func theSeedScenarioFromVtepCtlToKernelFlowsAndBack() async throws {
-        _ = try? sh("ovs-dpctl del-dp \(Self.datapathName)")
-        for name in ["kts0", "kts1"] {
-            _ = try? sh("ip link del \(name)")
-            _ = try sh("ip link add \(name) type veth peer name \(name)p && ip link set \(name) up && ip link set \(name)p up")
-        }
-        defer {
-            _ = try? sh("ovs-dpctl del-dp \(Self.datapathName)")
-            _ = try? sh("ip link del kts0; ip link del kts1")
-        }
-        let connection = try DatapathConnection()
-        let datapath = try connection.createDatapath(name: Self.datapathName)
-        let p0 = try connection.addVport(to: datapath, name: "kts0", spec: .netdev)
-        _ = try connection.addVport(to: datapath, name: "kts1", spec: .netdev)
-        let (vxlan, _) = try connection.addVXLANPort(to: datapath, destinationPort: 4791)
-        defer { try? connection.deleteVXLANPort(vxlan) }
+        let scratch = try KernelTestRig.ScratchDatapath(Self.datapathName, ports: ["kts0", "kts1"], vxlanPort: 4791)
+        let (connection, datapath, p0, vxlan) = (scratch.connection, scratch.datapath, scratch.ports[0], scratch.vxlan)
 
         let rig = try OVSDBServerRig()
-        try rig.vtepctl("add-ps", "br0")
-        try rig.vtepctl("set", "Physical_Switch", "br0", "tunnel_ips=10.2.2.1")
-        try rig.vtepctl("add-port", "br0", "kts0")
-        try rig.vtepctl("add-port", "br0", "kts1")
-        try rig.vtepctl("add-ls", "ls0")
-        try rig.vtepctl("bind-ls", "br0", "kts0", "0", "ls0")
-        try rig.vtepctl("set", "Logical_Switch", "ls0", "tunnel_key=33")
-        try rig.vtepctl("add-mcast-remote", "ls0", "unknown-dst", "10.2.2.2")
-        try rig.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:55", "10.2.2.3")
+        try rig.applySeedScenario(p0: "kts0", p1: "kts1")
         // A second switch bound without a VNI: a fault, and nothing else changes.
         try rig.vtepctl("add-ls", "broken")
         try rig.vtepctl("bind-ls", "br0", "kts1", "0", "broken")

@@ -20,16 +20,8 @@ import Testing
         defer { task.cancel() }
         await client.waitUntilSynced()
 
-        try rig.vtepctl("add-ps", "br0")
-        try rig.vtepctl("set", "Physical_Switch", "br0", "tunnel_ips=10.2.2.1")
-        try rig.vtepctl("add-port", "br0", "p0")
-        try rig.vtepctl("add-port", "br0", "p1")
-        try rig.vtepctl("add-ls", "ls0")
-        try rig.vtepctl("bind-ls", "br0", "p0", "0", "ls0")
-        try rig.vtepctl("set", "Logical_Switch", "ls0", "tunnel_key=33")
-        try rig.vtepctl("add-mcast-remote", "ls0", "unknown-dst", "10.2.2.2")
+        try rig.applySeedScenario()
         try rig.vtepctl("set-replication-mode", "ls0", "source_node")
-        try rig.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:55", "10.2.2.3")
 
         #expect(await eventually { await client.replica.ucastMacsRemote.count == 1 })
         let db = await client.replica
