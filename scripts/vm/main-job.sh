@@ -68,18 +68,24 @@ echo "--- a second sync with nothing changed:"
 ip -n underlay addr add 10.2.2.2/24 dev eth0
 ip -n underlay addr add 10.2.2.3/24 dev eth0
 ip netns exec vm1 ip neigh add 192.168.100.55 lladdr 00:11:22:33:44:55 dev eth0
-ip netns exec underlay tcpdump -l -c 2 -nei eth0 udp port 4789 > /tmp/underlay.txt 2>&1 &
-capture=$!
-for i in $(seq 100); do grep -q listening /tmp/underlay.txt && break; sleep 0.2; done
-sleep 1
+# Captures the next COUNT VXLAN packets on the underlay while the command
+# after COUNT runs in VM1, then prints them with their inner frames.
+capture_vxlan() {
+    local count="$1"; shift
+    local out; out=$(mktemp /tmp/underlay.XXXXXX)
+    ip netns exec underlay tcpdump -l -c "$count" -nei eth0 udp port 4789 > "$out" 2>&1 &
+    local capture=$!
+    for i in $(seq 100); do grep -q listening "$out" && break; sleep 0.2; done
+    sleep 1
+    ip netns exec vm1 "$@" >/dev/null || true
+    for i in $(seq 50); do [ "$(grep -c 'VXLAN' "$out")" -ge "$count" ] && break; sleep 0.2; done
+    kill $capture 2>/dev/null || true
+    grep -A1 VXLAN "$out" || cat "$out"
+}
 echo
-echo "### VM1 pings 00:11:22:33:44:55 (unicast → 10.2.2.3) and ARPs for 192.168.100.99 (broadcast → service node 10.2.2.2)"
-ip netns exec vm1 ping -c 1 -W 1 192.168.100.55 >/dev/null || true
-ip netns exec vm1 arping -c 1 -w 1 -I eth0 192.168.100.99 >/dev/null || true
-for i in $(seq 50); do [ "$(grep -c 'VXLAN' /tmp/underlay.txt)" -ge 2 ] && break; sleep 0.2; done
-kill $capture 2>/dev/null || true
+echo "### VM1 pings 00:11:22:33:44:55 (unicast → 10.2.2.3), then ARPs for 192.168.100.99 (broadcast → service node 10.2.2.2)"
 echo "--- tcpdump on the underlay (eth1's peer):"
-grep -A1 VXLAN /tmp/underlay.txt || cat /tmp/underlay.txt
+capture_vxlan 2 sh -c 'ping -c 1 -W 1 192.168.100.55; arping -c 1 -w 1 -I eth0 192.168.100.99'
 
 echo
 echo "### vtep-ctl set-replication-mode ls0 source_node; add-mcast-remote ls0 unknown-dst 10.2.2.4; sync"
@@ -87,15 +93,8 @@ vtep_ctl set-replication-mode ls0 source_node
 vtep_ctl add-mcast-remote ls0 unknown-dst 10.2.2.4
 "$vtep_kdp" sync --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 br0
 ip -n underlay addr add 10.2.2.4/24 dev eth0
-ip netns exec underlay tcpdump -l -c 2 -nei eth0 udp port 4789 > /tmp/underlay2.txt 2>&1 &
-capture=$!
-for i in $(seq 100); do grep -q listening /tmp/underlay2.txt && break; sleep 0.2; done
-sleep 1
-ip netns exec vm1 arping -c 1 -w 1 -I eth0 192.168.100.98 >/dev/null || true
-for i in $(seq 50); do [ "$(grep -c 'VXLAN' /tmp/underlay2.txt)" -ge 2 ] && break; sleep 0.2; done
-kill $capture 2>/dev/null || true
 echo "--- one broadcast from VM1, one copy per unknown-dst member:"
-grep -A1 VXLAN /tmp/underlay2.txt || cat /tmp/underlay2.txt
+capture_vxlan 2 arping -c 1 -w 1 -I eth0 192.168.100.98
 
 echo
 echo "### vtep-ctl del-ucast-remote ls0 00:11:22:33:44:55; sync — exactly its flow goes"
