@@ -13,5 +13,5 @@ struct VTEPKDP: AsyncParsableCommand {
             The datapath commands and one-shot `sync` work today; the long-running VTEP \
             daemon is being built (see the README).
             """,
-        subcommands: [ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self, DeleteFlowsCommand.self, ExecuteCommand.self, DemoCommand.self, SyncCommand.self])
+        subcommands: [ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self, DeleteFlowsCommand.self, ExecuteCommand.self, DemoCommand.self, SyncCommand.self, RunCommand.self])
 }

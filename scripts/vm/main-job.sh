@@ -101,3 +101,22 @@ echo "### vtep-ctl del-ucast-remote ls0 00:11:22:33:44:55; sync — exactly its 
 vtep_ctl del-ucast-remote ls0 00:11:22:33:44:55
 "$vtep_kdp" sync --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 br0
 ovs-dpctl dump-flows ovs-system 2>/dev/null | grep -c . | sed 's/^/flows now: /'
+
+echo
+echo "### vtep-kdp run br0: the same pass on every database change, until SIGTERM (which leaves the flows)"
+"$vtep_kdp" run --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 --pidfile /tmp/ovs-run/vtep-kdp.pid \
+    --log-file /tmp/ovs-log/vtep-kdp.log -v br0 &
+daemon=$!
+for i in $(seq 100); do grep -q "kernel:" /tmp/ovs-log/vtep-kdp.log 2>/dev/null && break; sleep 0.1; done
+start=$(date +%s%N)
+vtep_ctl add-ucast-remote ls0 00:11:22:33:44:66 10.2.2.3
+committed=$(date +%s%N)
+until "$vtep_kdp" dump-flows ovs-system | grep -q 'eth(dst=00:11:22:33:44:66)'; do :; done
+echo "--- vtep-ctl took $(( (committed - start) / 1000000 )) ms; the new MAC's flow was in the kernel $(( ($(date +%s%N) - committed) / 1000000 )) ms after it returned (polled with vtep-kdp dump-flows; emulated VM)"
+kill -TERM $daemon; wait $daemon; echo "--- vtep-kdp exited with status $?; flows still in the kernel: $(ovs-dpctl dump-flows ovs-system 2>/dev/null | grep -c .)"
+"$vtep_kdp" run --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 --log-file /tmp/ovs-log/vtep-kdp.log -v br0 &
+daemon=$!
+for i in $(seq 100); do [ "$(grep -c 'kernel:' /tmp/ovs-log/vtep-kdp.log)" -ge 3 ] && break; sleep 0.1; done
+kill -INT $daemon; wait $daemon || true
+echo "--- vtep-kdp's log (the restart's pass changed nothing):"
+grep -E "vtep-kdp: |kernel:" /tmp/ovs-log/vtep-kdp.log | sed 's/^[^ ]* //'

@@ -40,7 +40,8 @@ public struct SyncPass {
         }
     }
 
-    public func run(localMACs: [LocalMAC]) async throws -> Outcome {
+    /// Runs on the caller's actor: the reconciler (and its socket) has one owner.
+    public func run(localMACs: [LocalMAC], isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
         var database = await client.replica
         guard let (switchID, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
         let (ports, tunnel) = try Self.portLayout(reconciler.connection, reconciler.datapath)
