@@ -13,8 +13,9 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Keep the datapath matching the VTEP database until stopped (SIGTERM/SIGINT leave the flows in place).",
         discussion: """
-            The datapath must exist with the Physical_Switch's ports and a VXLAN port \
-            (vtep-kdp demo makes one). Each database change runs one sync pass; changes \
+            The datapath is created if it does not exist; the Physical_Switch's ports that \
+            exist as network devices, and a VXLAN port (vxlan_sys_4789), are added to it. \
+            Each database change runs one sync pass; changes \
             that arrive meanwhile are folded into the next. Until learning lands, local \
             MACs are declared with --local-mac.
             """)
@@ -63,7 +64,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         let remotes = try db.map { try OVSDBRemote(parsing: $0) }
         let connection = try DatapathConnection()
-        let datapath = try connection.datapath(named: self.datapath)
+        let datapath: Datapath
+        do { datapath = try connection.datapath(named: self.datapath) } catch {
+            guard error.errno == ENODEV else { throw error }
+            datapath = try connection.createDatapath(name: self.datapath)
+            logger.info("vtep-kdp: created datapath \(self.datapath)")
+        }
         let reconciler = try Reconciler(connection: connection, datapath: datapath, logger: logger)
         logger.info("vtep-kdp: serving \(physicalSwitch) on datapath \(self.datapath) (\(reconciler.installed.count) flows already there); VTEP database \(db.joined(separator: ", "))")
 

@@ -1,7 +1,7 @@
 import OVSDatapathNL
 
-/// One pass of vtep-kdp's pipeline: the replica as it is now → compiler →
-/// reconciler → kernel, then the write-back ovs-vtep does (the switch's
+/// One pass of vtep-kdp's pipeline: the replica as it is now → the
+/// switch's ports into the datapath → compiler → reconciler → kernel, then the write-back ovs-vtep does (the switch's
 /// ports, `unknown-dst` → our tunnel IP, local MACs, faults). `vtep-kdp
 /// sync` runs it once; the daemon runs it on every change.
 public struct SyncPass {
@@ -9,10 +9,14 @@ public struct SyncPass {
     public let reconciler: Reconciler
     public let switchName: String
 
-    public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String) {
+    /// The UDP port of the VXLAN port, if the pass has to make one.
+    public let vxlanPort: UInt16
+
+    public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, vxlanPort: UInt16 = VXLANDevice.defaultPort) {
         self.client = client
         self.reconciler = reconciler
         self.switchName = switchName
+        self.vxlanPort = vxlanPort
     }
 
     public struct Outcome: Sendable {
@@ -20,21 +24,10 @@ public struct SyncPass {
         public var report: Reconciler.Report
     }
 
-    /// The datapath's port numbers by name, and its VXLAN port.
-    public static func portLayout(_ connection: DatapathConnection, _ datapath: Datapath) throws -> (ports: [String: UInt32], tunnel: UInt32) {
-        let vports = try connection.vports(of: datapath)
-        guard let tunnel = vports.first(where: { $0.type == .vxlan || $0.name.hasPrefix("vxlan_sys_") }) else {
-            throw SyncError.noTunnelPort(datapath.name)
-        }
-        return (Dictionary(vports.map { ($0.name, $0.portNumber) }, uniquingKeysWith: { first, _ in first }), tunnel.portNumber)
-    }
-
     public enum SyncError: Error, CustomStringConvertible {
-        case noTunnelPort(String)
         case noSuchSwitch(String)
         public var description: String {
             switch self {
-            case .noTunnelPort(let datapath): "datapath \(datapath) has no VXLAN port"
             case .noSuchSwitch(let name): "Physical_Switch \(name) is not in the database (vtep-ctl add-ps \(name))"
             }
         }
@@ -44,9 +37,10 @@ public struct SyncPass {
     public func run(localMACs: [LocalMAC], isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
         var database = await client.replica
         guard let (switchID, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
-        let (ports, tunnel) = try Self.portLayout(reconciler.connection, reconciler.datapath)
+        let portNames = physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }.sorted()
+        let (ports, tunnel) = try reconciler.ensurePorts(portNames, vxlanPort: vxlanPort)
         let writer = VTEPWriter(client: client)
-        try await writer.ensurePhysicalPorts(physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }, on: switchName)
+        try await writer.ensurePhysicalPorts(portNames, on: switchName)
 
         let state = VTEPCompiler.compile(CompilerInput(database: database, switchName: switchName, portNumbers: ports,
                                                        tunnelPort: tunnel, localMACs: localMACs))

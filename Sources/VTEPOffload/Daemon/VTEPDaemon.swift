@@ -16,9 +16,9 @@ public actor VTEPDaemon {
     public private(set) var lastOutcome: SyncPass.Outcome?
 
     public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, localMACs: [LocalMAC] = [],
-                logger: Logger = Logger(label: "vtep-kdp")) {
+                vxlanPort: UInt16 = VXLANDevice.defaultPort, logger: Logger = Logger(label: "vtep-kdp")) {
         self.client = client
-        self.pass = SyncPass(client: client, reconciler: reconciler, switchName: switchName)
+        self.pass = SyncPass(client: client, reconciler: reconciler, switchName: switchName, vxlanPort: vxlanPort)
         self.localMACs = localMACs
         self.logger = logger
     }

@@ -30,6 +30,28 @@ public final class Reconciler {
         logger.info("reconciler: \(flows.count) flows in \(datapath.name)")
     }
 
+    /// Makes the datapath hold a netdev vport for each of `portNames` whose
+    /// network device exists, and a VXLAN port; returns the port numbers by
+    /// name and the VXLAN port's. Ports are only added, never removed: a
+    /// port dropped from the database keeps its vport (no flow uses it).
+    public func ensurePorts(_ portNames: [String], vxlanPort: UInt16 = VXLANDevice.defaultPort) throws(NetlinkError) -> (ports: [String: UInt32], tunnel: UInt32) {
+        var vports = try connection.vports(of: datapath)
+        for name in portNames where !vports.contains(where: { $0.name == name }) && if_nametoindex(name) != 0 {
+            vports.append(try connection.addVport(to: datapath, name: name, spec: .netdev))
+            logger.info("reconciler: added port \(name) to \(datapath.name)")
+        }
+        let tunnel: Vport
+        if let existing = vports.first(where: { $0.type == .vxlan || $0.name.hasPrefix("vxlan_sys_") }) {
+            tunnel = existing
+        } else {
+            let (added, method) = try connection.addVXLANPort(to: datapath, destinationPort: vxlanPort)
+            logger.info("reconciler: added VXLAN port \(added.name) (\(method)) to \(datapath.name)")
+            tunnel = added
+            vports.append(added)
+        }
+        return (Dictionary(vports.map { ($0.name, $0.portNumber) }, uniquingKeysWith: { first, _ in first }), tunnel.portNumber)
+    }
+
     public struct Report: Sendable, CustomStringConvertible {
         public var added = 0, modified = 0, deleted = 0
         public var failures: [NetlinkError] = []

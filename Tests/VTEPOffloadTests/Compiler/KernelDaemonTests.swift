@@ -8,14 +8,15 @@ import Testing
 @Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
 struct KernelDaemonTests {
     @Test func aDatabaseChangeReachesTheKernelByItself() async throws {
-        let scratch = try KernelTestRig.ScratchDatapath("kt-daemon", ports: ["ktd0", "ktd1"], vxlanPort: 4792)
+        // An empty datapath: the daemon adds the switch's ports and the VXLAN port itself.
+        let scratch = try KernelTestRig.ScratchDatapath("kt-daemon", ports: ["ktd0", "ktd1"], vxlanPort: 4792, attach: false)
         let rig = try OVSDBServerRig()
         try rig.applySeedScenario(p0: "ktd0", p1: "ktd1")
         let client = OVSDBClient<VTEPDatabase>(remotes: [rig.remote])
         // The daemon's reconciler owns a socket of its own, as in vtep-kdp run.
         let daemon = VTEPDaemon(client: client, reconciler: try Reconciler(connection: DatapathConnection(), datapath: scratch.datapath),
                                 switchName: "br0",
-                                localMACs: [LocalMAC(mac: EthernetAddress("aa:00:00:00:00:01")!, port: "ktd0", vlan: 0)])
+                                localMACs: [LocalMAC(mac: EthernetAddress("aa:00:00:00:00:01")!, port: "ktd0", vlan: 0)], vxlanPort: 4792)
         let work = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
@@ -28,6 +29,8 @@ struct KernelDaemonTests {
         // triggers passes that change nothing.
         #expect(await eventually(30) { (try? KernelTestRig.sh("ovs-dpctl show kt-daemon").contains("flows: 6")) == true })
         #expect(await eventually(30) { await daemon.lastOutcome?.report.changes == 0 })
+        let shown = try KernelTestRig.sh("ovs-dpctl show kt-daemon")
+        for port in ["ktd0", "ktd1", "vxlan_sys_4792"] { #expect(shown.contains(port), "\(shown)") }
 
         // A separate socket reads the kernel, as an outside observer would.
         let observer = try DatapathConnection()

@@ -18,7 +18,7 @@ struct KernelReconcilerTests {
 
     @Test func compiledFlowsLandAndARestartChangesNothing() throws {
         let scratch = try KernelTestRig.ScratchDatapath(Self.datapathName, ports: ["ktr0", "ktr1"], vxlanPort: 4790)
-        let (connection, datapath, vxlan) = (scratch.connection, scratch.datapath, scratch.vxlan)
+        let (connection, datapath, vxlan) = (scratch.connection, scratch.datapath, scratch.vxlan!)
         let (p0, p1) = (scratch.ports[0], scratch.ports[1])
 
         var seed = VTEPCompilerTests.Seed()

@@ -13,7 +13,7 @@ struct KernelSyncPassTests {
 
     @Test func theSeedScenarioFromVtepCtlToKernelFlowsAndBack() async throws {
         let scratch = try KernelTestRig.ScratchDatapath(Self.datapathName, ports: ["kts0", "kts1"], vxlanPort: 4791)
-        let (connection, datapath, p0, vxlan) = (scratch.connection, scratch.datapath, scratch.ports[0], scratch.vxlan)
+        let (connection, datapath, p0, vxlan) = (scratch.connection, scratch.datapath, scratch.ports[0], scratch.vxlan!)
 
         let rig = try OVSDBServerRig()
         try rig.applySeedScenario(p0: "kts0", p1: "kts1")
@@ -26,7 +26,8 @@ struct KernelSyncPassTests {
         defer { task.cancel() }
         await client.waitUntilSynced()
         let vm1 = LocalMAC(mac: EthernetAddress("aa:00:00:00:00:01")!, port: "kts0", vlan: 0)
-        let pass = SyncPass(client: client, reconciler: try Reconciler(connection: connection, datapath: datapath), switchName: "br0")
+        let pass = SyncPass(client: client, reconciler: try Reconciler(connection: connection, datapath: datapath), switchName: "br0",
+                            vxlanPort: 4791)
 
         let first = try await pass.run(localMACs: [vm1])
         #expect(first.report.failures.isEmpty, "\(first.report.failures.map(\.description))")

@@ -20,11 +20,15 @@ enum KernelTestRig {
         let connection: DatapathConnection
         let datapath: Datapath
         let ports: [Vport]
-        let vxlan: Vport
+        let vxlan: Vport?
         private let portNames: [String]
+        private let vxlanPort: UInt16
 
-        init(_ name: String, ports portNames: [String], vxlanPort: UInt16) throws {
+        /// With `attach: false` the veths exist but the datapath is empty,
+        /// for code that is to add the ports itself.
+        init(_ name: String, ports portNames: [String], vxlanPort: UInt16, attach: Bool = true) throws {
             self.portNames = portNames
+            self.vxlanPort = vxlanPort
             _ = try? sh("ovs-dpctl del-dp \(name)")
             for port in portNames {
                 _ = try? sh("ip link del \(port)")
@@ -32,15 +36,16 @@ enum KernelTestRig {
             }
             let connection = try DatapathConnection()
             let datapath = try connection.createDatapath(name: name)
-            ports = try portNames.map { try connection.addVport(to: datapath, name: $0, spec: .netdev) }
-            vxlan = try connection.addVXLANPort(to: datapath, destinationPort: vxlanPort).vport
+            ports = attach ? try portNames.map { try connection.addVport(to: datapath, name: $0, spec: .netdev) } : []
+            vxlan = attach ? try connection.addVXLANPort(to: datapath, destinationPort: vxlanPort).vport : nil
             self.connection = connection
             self.datapath = datapath
         }
 
         deinit {
-            try? connection.deleteVXLANPort(vxlan)
+            if let vxlan { try? connection.deleteVXLANPort(vxlan) }
             _ = try? sh("ovs-dpctl del-dp \(datapath.name)")
+            _ = try? sh("ip link del \(VXLANDevice.name(forPort: vxlanPort))")
             for port in portNames { _ = try? sh("ip link del \(port)") }
         }
     }
