@@ -40,8 +40,7 @@ struct RunCommand: AsyncParsableCommand {
             handle.seekToEndOfFile()
             let stream = FileLogStream(handle: handle)
             LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardOutput(label: label)
-                handler = StreamLogHandler(label: label, stream: stream)
+                var handler = StreamLogHandler(label: label, stream: stream)
                 handler.logLevel = level
                 return handler
             }
@@ -56,11 +55,9 @@ struct RunCommand: AsyncParsableCommand {
         if let pidfile { try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8) }
         defer { if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) } }
 
-        var locals: [LocalMAC] = []
-        for text in localMACs {
-            let parts = text.split(separator: "@")
-            guard parts.count == 2, let mac = EthernetAddress(String(parts[0])) else { throw ValidationError("--local-mac takes MAC@PORT, not \(text)") }
-            locals.append(LocalMAC(mac: mac, port: String(parts[1]), vlan: 0))
+        let locals = try localMACs.map { text in
+            guard let local = LocalMAC(parsing: text) else { throw ValidationError("--local-mac takes MAC@PORT, not \(text)") }
+            return local
         }
         let remotes = try db.map { try OVSDBRemote(parsing: $0) }
         let connection = try DatapathConnection()

@@ -34,23 +34,17 @@ struct SyncCommand: AsyncParsableCommand {
         let client = OVSDBClient<VTEPDatabase>(remotes: [remote], logger: logger)
         let task = Task { await client.run() }
         defer { task.cancel() }
-        let synced = Task { await client.waitUntilSynced() }
         let deadline = ContinuousClock.now + .seconds(timeout)
         while await !client.isSynced {
             guard ContinuousClock.now < deadline else { throw ValidationError("the VTEP database at \(db) did not answer within \(timeout) s") }
             try await Task.sleep(for: .milliseconds(20))
         }
-        synced.cancel()
 
         let connection = try DatapathConnection()
         let datapath = try connection.datapath(named: self.datapath)
-        var locals: [LocalMAC] = []
-        for text in localMACs {
-            let parts = text.split(separator: "@")
-            guard parts.count == 2, let mac = EthernetAddress(String(parts[0])) else {
-                throw ValidationError("--local-mac takes MAC@PORT, not \(text)")
-            }
-            locals.append(LocalMAC(mac: mac, port: String(parts[1]), vlan: 0))
+        let locals = try localMACs.map { text in
+            guard let local = LocalMAC(parsing: text) else { throw ValidationError("--local-mac takes MAC@PORT, not \(text)") }
+            return local
         }
         let reconciler = try Reconciler(connection: connection, datapath: datapath, logger: logger)
         let outcome = try await SyncPass(client: client, reconciler: reconciler, switchName: physicalSwitch).run(localMACs: locals)

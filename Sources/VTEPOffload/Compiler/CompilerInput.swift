@@ -34,6 +34,13 @@ public struct LocalMAC: Hashable, Sendable {
         self.port = port
         self.vlan = vlan
     }
+
+    /// `MAC@PORT` (untagged), as `--local-mac` takes it.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "@")
+        guard parts.count == 2, let mac = EthernetAddress(String(parts[0])) else { return nil }
+        self.init(mac: mac, port: String(parts[1]), vlan: 0)
+    }
 }
 
 /// One VLAN of one physical port mapped to a logical switch, resolved.

@@ -44,8 +44,6 @@ struct FlowBuilder {
         ethernet(destination: EthernetAddress(group), destinationMask: group)
     }
 
-    var flow: Flow { Flow(key: key, mask: mask, actions: []) }
-
     func flow(_ actions: [FlowAction]) -> Flow { Flow(key: key, mask: mask, actions: actions) }
 
     private mutating func append(_ type: UInt16, _ value: [UInt8], _ valueMask: [UInt8]) {

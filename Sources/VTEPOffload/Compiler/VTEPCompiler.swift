@@ -81,7 +81,7 @@ public enum VTEPCompiler {
             // Stage 2 and tunnel ingress: local MACs out of their binding.
             for local in locals.sorted(by: { $0.mac < $1.mac }) {
                 guard let binding = members.first(where: { $0.port == local.port && $0.vlan == local.vlan }) else { continue }
-                let delivery = deliver(to: binding, fromTagged: false)
+                let delivery = deliver(to: binding)
                 var fromLocal = FlowBuilder(recirculation: recirculation)
                 fromLocal.ethernet(destination: local.mac)
                 state.add(FlowIdentity.forward(vni: vni, destination: local.mac), fromLocal.flow(delivery))
@@ -104,7 +104,7 @@ public enum VTEPCompiler {
                 var match = FlowBuilder(recirculation: recirculation)
                 match.inPort(binding.portNumber)
                 match.multicastDestination()
-                let others = members.filter { $0 != binding }.flatMap { deliver(to: $0, fromTagged: false) }
+                let others = members.filter { $0 != binding }.flatMap { deliver(to: $0) }
                 state.add(FlowIdentity.flood(vni: vni, port: binding.portNumber), match.flow(others + tunnels))
             }
             // From the tunnel: every local binding, never a tunnel.
@@ -112,13 +112,13 @@ public enum VTEPCompiler {
             fromTunnel.tunnelID(vni, localIP: localIPBytes)
             fromTunnel.inPort(input.tunnelPort)
             fromTunnel.multicastDestination()
-            state.add(FlowIdentity.tunnelFlood(vni: vni, tunnelPort: input.tunnelPort), fromTunnel.flow(members.flatMap { deliver(to: $0, fromTagged: false) }))
+            state.add(FlowIdentity.tunnelFlood(vni: vni, tunnelPort: input.tunnelPort), fromTunnel.flow(members.flatMap { deliver(to: $0) }))
         }
         return state
     }
 
     /// The actions that put an untagged frame out of `binding`.
-    static func deliver(to binding: Binding, fromTagged: Bool) -> [FlowAction] {
+    static func deliver(to binding: Binding) -> [FlowAction] {
         guard binding.vlan != 0 else { return [.output(port: binding.portNumber)] }
         return [.pushVLAN(tpid: FlowAction.vlanTPID, tci: FlowAction.vlanTagPresent | binding.vlan), .output(port: binding.portNumber), .popVLAN]
     }

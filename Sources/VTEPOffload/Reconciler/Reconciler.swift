@@ -89,7 +89,7 @@ public final class Reconciler {
         let results = connection.execute(operations, in: datapath)
         for (operation, result) in zip(operations, results) {
             switch (operation, result) {
-            case (.delete(.ufid(let ufid)), .success), (.delete(.ufid(let ufid)), .failure(_)) where isGone(result):
+            case (.delete(.ufid(let ufid)), _) where isGone(result):
                 installed[ufid] = nil
                 report.deleted += 1
             case (.put(let flow, let mode), .success):
