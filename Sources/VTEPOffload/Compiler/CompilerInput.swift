@@ -12,14 +12,18 @@ public struct CompilerInput: Sendable {
     public var tunnelPort: UInt32
     /// Local MACs known to sit behind a binding (learned; issue 6 feeds this).
     public var localMACs: [LocalMAC]
+    /// What flow-table misses revealed (unknown destinations, tagged
+    /// EtherTypes, unbound VLANs, foreign VNIs).
+    public var missFacts: MissFacts
 
     public init(database: VTEPDatabase, switchName: String, portNumbers: [String: UInt32], tunnelPort: UInt32,
-                localMACs: [LocalMAC] = []) {
+                localMACs: [LocalMAC] = [], missFacts: MissFacts = MissFacts()) {
         self.database = database
         self.switchName = switchName
         self.portNumbers = portNumbers
         self.tunnelPort = tunnelPort
         self.localMACs = localMACs
+        self.missFacts = missFacts
     }
 }
 

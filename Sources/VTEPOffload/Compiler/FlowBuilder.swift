@@ -37,6 +37,41 @@ struct FlowBuilder {
                (source == nil ? zero : full) + (destination == nil ? zero : (destinationMask ?? full)))
     }
 
+    /// `eth_type(0x8100),vlan(vid=V),encap(eth_type(E))`: the VLAN id exact
+    /// (priority bits wildcarded), the inner EtherType exact — the kernel
+    /// refuses a tagged match without it. An inner IPv4, IPv6 or ARP header
+    /// must also be present in the key (masked out entirely), or the kernel
+    /// reports it missing; other EtherTypes needing headers are refused
+    /// (nil), as the pipeline has no use for matching them.
+    @discardableResult
+    mutating func tagged(vlan: UInt16, innerEtherType: UInt16) -> Bool {
+        guard let headerType = Self.innerHeader(of: innerEtherType) else { return false }
+        append(OVSKey.ethertype, Self.be16(FlowAction.vlanTPID), Self.be16(.max))
+        append(OVSKey.vlan, Self.be16(FlowAction.vlanTagPresent | vlan), Self.be16(FlowAction.vlanTagPresent | 0x0fff))
+        var inner = [FlowKeyAttribute(type: OVSKey.ethertype, bytes: Self.be16(innerEtherType))]
+        var innerMask = [FlowKeyAttribute(type: OVSKey.ethertype, bytes: Self.be16(.max))]
+        if let (type, size) = headerType {
+            inner.append(FlowKeyAttribute(type: type, bytes: [UInt8](repeating: 0, count: size)))
+            innerMask.append(FlowKeyAttribute(type: type, bytes: [UInt8](repeating: 0, count: size)))
+        }
+        key.append(FlowKeyAttribute(type: OVSKey.encap, nested: inner))
+        mask.append(FlowKeyAttribute(type: OVSKey.encap, nested: innerMask))
+        return true
+    }
+
+    /// The header attribute (type, size) an EtherType obliges a key to
+    /// carry; .some(nil) when none; nil for types the pipeline does not match.
+    static func innerHeader(of etherType: UInt16) -> (UInt16, Int)?? {
+        switch etherType {
+        case 0x0800: (OVSKey.ipv4, 12)
+        case 0x86dd: (OVSKey.ipv6, 40)
+        case 0x0806, 0x8035: (OVSKey.arp, 24)
+        case 0x8847, 0x8848, 0x894f, 0x8100, 0x88a8, 0x9100: nil
+        case ..<0x0600: nil  // an 802.3 length, not a type: the kernel keys it as 802.2
+        default: .some(nil)
+        }
+    }
+
     /// Group bit set: broadcast, multicast and (for the BUM flows) nothing else.
     mutating func multicastDestination() {
         var group = [UInt8](repeating: 0, count: 6)
@@ -52,6 +87,7 @@ struct FlowBuilder {
     }
 
     static func u32(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value) { Array($0) } }
+    static func be16(_ value: UInt16) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
     static func be64(_ value: UInt64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
 
     /// `set(tunnel(tun_id=VNI,src=LOCAL,dst=REMOTE,ttl=64,flags(df|key)))`.

@@ -34,6 +34,7 @@ public enum VTEPCompiler {
         let bindings = resolveBindings(input, physicalSwitch, &state)
         state.bindings = bindings
         let switches = Dictionary(grouping: bindings, by: \.logicalSwitch)
+        let facts = input.missFacts
 
         for (switchID, members) in switches.sorted(by: { $0.key < $1.key }) {
             let vni = members[0].vni
@@ -41,22 +42,31 @@ public enum VTEPCompiler {
             guard let recirculation = RecirculationID.logicalSwitch(vni: vni)?.rawValue else { continue }
             let locals = input.localMACs.filter { mac in members.contains { $0.port == mac.port && $0.vlan == mac.vlan } }
             let localByMAC = Dictionary(locals.map { ($0.mac, $0) }, uniquingKeysWith: { first, _ in first })
+            func binding(of local: LocalMAC) -> Binding? { members.first { $0.port == local.port && $0.vlan == local.vlan } }
 
-            // Stage 1: known local sources into the switch.
+            // Stage 1: known local sources into the switch; behind a tagged
+            // binding one flow per inner EtherType seen, the tag popped.
             for local in locals.sorted(by: { $0.mac < $1.mac }) {
-                guard let binding = members.first(where: { $0.port == local.port && $0.vlan == local.vlan }) else { continue }
-                guard binding.vlan == 0 else {
-                    // A tagged match must name the inner EtherType (kernel-facts.md):
-                    // such flows are made per EtherType when a frame misses.
+                guard let binding = binding(of: local) else { continue }
+                if binding.vlan == 0 {
+                    var match = FlowBuilder(recirculation: 0)
+                    match.inPort(binding.portNumber)
+                    match.ethernet(source: local.mac)
+                    state.add(FlowIdentity.ingress(port: binding.portNumber, source: local.mac), match.flow([.recirculate(id: recirculation)]))
                     continue
                 }
-                var match = FlowBuilder(recirculation: 0)
-                match.inPort(binding.portNumber)
-                match.ethernet(source: local.mac)
-                state.add(FlowIdentity.ingress(port: binding.portNumber, source: local.mac), match.flow([.recirculate(id: recirculation)]))
+                for etherType in (facts.taggedEtherTypes[local] ?? []).sorted() {
+                    var match = FlowBuilder(recirculation: 0)
+                    match.inPort(binding.portNumber)
+                    match.ethernet(source: local.mac)
+                    guard match.tagged(vlan: binding.vlan, innerEtherType: etherType) else { continue }
+                    state.add(FlowIdentity.taggedIngress(port: binding.portNumber, vlan: binding.vlan, etherType: etherType, source: local.mac),
+                              match.flow([.popVLAN, .recirculate(id: recirculation)]))
+                }
             }
 
             // Stage 2: remote unicast MACs out of the tunnel.
+            var remoteMACs: Set<EthernetAddress> = []
             for (_, row) in db.ucastMacsRemote.rows.sorted(by: { $0.key < $1.key }) where row.logicalSwitch == switchID {
                 guard let mac = EthernetAddress(row.mac), !mac.isMulticast else {
                     state.problems.append("\(name): remote MAC \"\(row.mac)\" is not a unicast MAC; skipped")
@@ -71,6 +81,7 @@ public enum VTEPCompiler {
                     state.problems.append("\(name): remote MAC \(mac) has no usable vxlan_over_ipv4 locator; skipped")
                     continue
                 }
+                remoteMACs.insert(mac)
                 var match = FlowBuilder(recirculation: recirculation)
                 match.ethernet(destination: mac)
                 state.add(FlowIdentity.forward(vni: vni, destination: mac), match.flow([
@@ -80,7 +91,7 @@ public enum VTEPCompiler {
 
             // Stage 2 and tunnel ingress: local MACs out of their binding.
             for local in locals.sorted(by: { $0.mac < $1.mac }) {
-                guard let binding = members.first(where: { $0.port == local.port && $0.vlan == local.vlan }) else { continue }
+                guard let binding = binding(of: local) else { continue }
                 let delivery = deliver(to: binding)
                 var fromLocal = FlowBuilder(recirculation: recirculation)
                 fromLocal.ethernet(destination: local.mac)
@@ -98,24 +109,86 @@ public enum VTEPCompiler {
             let tunnels = (sourceNode ? floodTargets : Array(floodTargets.prefix(1))).map {
                 [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
             }.flatMap { $0 }
-
-            for binding in members where binding.vlan == 0 {
-                // From one local binding: every other binding, then the tunnels (no hairpin).
-                var match = FlowBuilder(recirculation: recirculation)
-                match.inPort(binding.portNumber)
-                match.multicastDestination()
-                let others = members.filter { $0 != binding }.flatMap { deliver(to: $0) }
-                state.add(FlowIdentity.flood(vni: vni, port: binding.portNumber), match.flow(others + tunnels))
+            // From one local binding: every other binding, then the tunnels (no hairpin).
+            var floodFrom: [UInt32: [FlowAction]] = [:]
+            for binding in members {
+                floodFrom[binding.portNumber] = members.filter { $0 != binding }.flatMap { deliver(to: $0) } + tunnels
             }
-            // From the tunnel: every local binding, never a tunnel.
+            // From the tunnel: every local binding, never a tunnel (split horizon).
+            let floodFromTunnel = members.flatMap { deliver(to: $0) }
+
+            for (port, actions) in floodFrom.sorted(by: { $0.key < $1.key }) {
+                var match = FlowBuilder(recirculation: recirculation)
+                match.inPort(port)
+                match.multicastDestination()
+                state.add(FlowIdentity.flood(vni: vni, port: port), match.flow(actions))
+            }
             var fromTunnel = FlowBuilder(recirculation: 0)
             fromTunnel.tunnelID(vni, localIP: localIPBytes)
             fromTunnel.inPort(input.tunnelPort)
             fromTunnel.multicastDestination()
-            state.add(FlowIdentity.tunnelFlood(vni: vni, tunnelPort: input.tunnelPort), fromTunnel.flow(members.flatMap { deliver(to: $0) }))
+            state.add(FlowIdentity.tunnelFlood(vni: vni, tunnelPort: input.tunnelPort), fromTunnel.flow(floodFromTunnel))
+
+            // Unknown unicast: flooded like BUM, one flow per destination a
+            // miss revealed, for as long as nobody claims the MAC.
+            for unknown in facts.unknownDestinations where unknown.vni == vni && localByMAC[unknown.mac] == nil && !remoteMACs.contains(unknown.mac) {
+                guard !unknown.mac.isMulticast else { continue }
+                if let portName = unknown.port {
+                    guard let port = input.portNumbers[portName], let actions = floodFrom[port] else { continue }
+                    var match = FlowBuilder(recirculation: recirculation)
+                    match.inPort(port)
+                    match.ethernet(destination: unknown.mac)
+                    state.add(FlowIdentity.unknownFlood(vni: vni, port: port, destination: unknown.mac), match.flow(actions))
+                } else {
+                    var match = FlowBuilder(recirculation: 0)
+                    match.tunnelID(vni, localIP: localIPBytes)
+                    match.inPort(input.tunnelPort)
+                    match.ethernet(destination: unknown.mac)
+                    state.add(FlowIdentity.tunnelDeliver(vni: vni, tunnelPort: input.tunnelPort, destination: unknown.mac), match.flow(floodFromTunnel))
+                }
+            }
         }
+
+        addDrops(input, physicalSwitch, bindings, localIPBytes, &state)
         return state
     }
+
+    /// What must not be forwarded, dropped in the kernel so it never
+    /// reaches userspace again: untagged frames on a port without an
+    /// untagged binding (known in advance), and what misses revealed —
+    /// tagged frames on an unbound VLAN, VXLAN with a VNI nobody carries.
+    /// An empty action list is the kernel's drop.
+    static func addDrops(_ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ bindings: [Binding], _ localIP: [UInt8],
+                         _ state: inout DesiredDatapathState) {
+        let db = input.database
+        let bound = Set(bindings.map { BoundVLAN(port: $0.port, vlan: $0.vlan) })
+        for portID in physicalSwitch.ports.sorted() {
+            guard let name = db.physicalPorts[portID]?.name, let port = input.portNumbers[name],
+                  !bound.contains(BoundVLAN(port: name, vlan: 0)) else { continue }
+            var match = FlowBuilder(recirculation: 0)
+            match.inPort(port)
+            match.ethernet()
+            state.add(FlowIdentity.unboundUntagged(port: port), match.flow([]))
+        }
+        for unbound in input.missFacts.unboundTagged where unbound.vlan != 0 && !bound.contains(BoundVLAN(port: unbound.port, vlan: unbound.vlan)) {
+            guard let port = input.portNumbers[unbound.port] else { continue }
+            var match = FlowBuilder(recirculation: 0)
+            match.inPort(port)
+            match.ethernet()
+            guard match.tagged(vlan: unbound.vlan, innerEtherType: unbound.etherType) else { continue }
+            state.add(FlowIdentity.unboundTagged(port: port, vlan: unbound.vlan, etherType: unbound.etherType), match.flow([]))
+        }
+        let carried = Set(bindings.map(\.vni))
+        for vni in input.missFacts.unknownVNIs where !carried.contains(vni) && vni <= RecirculationID.maxVNI {
+            var match = FlowBuilder(recirculation: 0)
+            match.tunnelID(vni, localIP: localIP)
+            match.inPort(input.tunnelPort)
+            match.ethernet()
+            state.add(FlowIdentity.unknownVNI(vni, tunnelPort: input.tunnelPort), match.flow([]))
+        }
+    }
+
+    struct BoundVLAN: Hashable { var port: String; var vlan: UInt16 }
 
     /// The actions that put an untagged frame out of `binding`.
     static func deliver(to binding: Binding) -> [FlowAction] {
@@ -149,6 +222,11 @@ public enum VTEPCompiler {
                 if let other = switchByVNI[vni], other != switchID {
                     state.fault(port: port.name, "invalid_vlan_map",
                                 "\(port.name) vlan \(vlan): VNI \(vni) of \(logicalSwitch.name) is already used by \(db.logicalSwitches[other]?.name ?? "another logical switch")")
+                    continue
+                }
+                if let other = bindings.first(where: { $0.port == port.name && $0.logicalSwitch == switchID }) {
+                    state.fault(port: port.name, "invalid_vlan_map",
+                                "\(port.name) vlan \(vlan): \(logicalSwitch.name) is already bound on this port (vlan \(other.vlan)); one VLAN per logical switch and port")
                     continue
                 }
                 switchByVNI[vni] = switchID

@@ -64,8 +64,27 @@ import Testing
             db.mcastMacsRemote.set(uuid(), row)
         }
 
-        func compile(localMACs: [LocalMAC] = [], ports: [String: UInt32] = ["p0": 1, "p1": 2]) -> DesiredDatapathState {
-            VTEPCompiler.compile(CompilerInput(database: db, switchName: "br0", portNumbers: ports, tunnelPort: 3, localMACs: localMACs))
+        func compile(localMACs: [LocalMAC] = [], ports: [String: UInt32] = ["p0": 1, "p1": 2], facts: MissFacts = MissFacts()) -> DesiredDatapathState {
+            VTEPCompiler.compile(CompilerInput(database: db, switchName: "br0", portNumbers: ports, tunnelPort: 3, localMACs: localMACs,
+                                               missFacts: facts))
+        }
+
+        /// A logical switch with this VNI, bound on `port` at `vlan`.
+        @discardableResult
+        mutating func bind(_ port: OVSDBUUID, vlan: Int, newSwitch name: String, vni: Int) -> OVSDBUUID {
+            var ls = VTEPLogicalSwitch()
+            ls.name = name
+            ls.tunnelKey = vni
+            let id = uuid()
+            db.logicalSwitches.set(id, ls)
+            bind(port, vlan: vlan, to: id)
+            return id
+        }
+
+        mutating func bind(_ port: OVSDBUUID, vlan: Int, to ls: OVSDBUUID) {
+            var row = db.physicalPorts[port]!
+            row.vlanBindings[vlan] = ls
+            db.physicalPorts.set(port, row)
         }
     }
 
@@ -84,6 +103,8 @@ import Testing
         // plus VM1's delivery and the tunnel ingress ones.
         #expect(text(state) == [
             "recirc_id(0),in_port(1),eth(src=02:00:00:00:01:01), actions:recirc(0x1000021)",
+            // p1 is not bound: what it sends is dropped in the kernel.
+            "recirc_id(0),in_port(2),eth(), actions:drop",
             "recirc_id(0),tunnel(tun_id=0x21,flags(+key)),in_port(3),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00), actions:1",
             "recirc_id(0),tunnel(tun_id=0x21,flags(+key)),in_port(3),eth(dst=02:00:00:00:01:01), actions:1",
             "recirc_id(0x1000021),eth(dst=00:11:22:33:44:55), actions:set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,flags(df|key))),3",
@@ -125,7 +146,7 @@ import Testing
         p1.vlanBindings = [0: seed.ls0]
         seed.db.physicalPorts.set(seed.p1, p1)
         let state = seed.compile()
-        // 501 remote MACs, 2 local floods, 1 tunnel flood.
+        // 501 remote MACs, 2 local floods, 1 tunnel flood; no drop (both ports bound).
         #expect(state.flows.count == 501 + 2 + 1)
     }
 

@@ -1,0 +1,60 @@
+/// What earlier flow-table misses taught vtep-kdp, kept so the kernel can
+/// answer the same traffic again without an upcall. The upcall handler
+/// adds to it; the compiler turns it into flows, and drops whatever the
+/// database has made obsolete (an unknown destination that became known,
+/// an unbound VLAN that became bound). After a restart it is read back
+/// from the kernel's own flows (`MissFacts.recovered`), so nothing is
+/// relearned.
+public struct MissFacts: Hashable, Sendable {
+    /// Inner EtherTypes seen from each local MAC behind a *tagged*
+    /// binding: the kernel cannot match a tagged frame without its inner
+    /// EtherType (docs/kernel-facts.md), so stage 1 has a flow per type.
+    public var taggedEtherTypes: [LocalMAC: Set<UInt16>] = [:]
+    /// Unicast destinations no row and no learned MAC claims, by where
+    /// they were sent from; each is flooded by a flow of its own.
+    public var unknownDestinations: Set<UnknownDestination> = []
+    /// Tagged frames on a port and VLAN without a binding, per inner
+    /// EtherType: dropped in the kernel.
+    public var unboundTagged: Set<UnboundTagged> = []
+    /// VNIs arriving over VXLAN that no logical switch here carries: dropped.
+    public var unknownVNIs: Set<UInt32> = []
+
+    public init() {}
+
+    public var isEmpty: Bool { taggedEtherTypes.isEmpty && unknownDestinations.isEmpty && unboundTagged.isEmpty && unknownVNIs.isEmpty }
+    public var count: Int {
+        taggedEtherTypes.values.reduce(0) { $0 + $1.count } + unknownDestinations.count + unboundTagged.count + unknownVNIs.count
+    }
+}
+
+/// A unicast MAC sent to inside a logical switch that nobody has claimed.
+public struct UnknownDestination: Hashable, Sendable, CustomStringConvertible {
+    public var vni: UInt32
+    /// The local port it was sent from; nil when it came from a tunnel.
+    public var port: String?
+    public var mac: EthernetAddress
+
+    public init(vni: UInt32, port: String?, mac: EthernetAddress) {
+        self.vni = vni
+        self.port = port
+        self.mac = mac
+    }
+
+    public var description: String { "\(mac) in VNI \(vni) from \(port ?? "a tunnel")" }
+}
+
+/// Tagged frames with one inner EtherType on a port and VLAN that no
+/// logical switch is bound to.
+public struct UnboundTagged: Hashable, Sendable, CustomStringConvertible {
+    public var port: String
+    public var vlan: UInt16
+    public var etherType: UInt16
+
+    public init(port: String, vlan: UInt16, etherType: UInt16) {
+        self.port = port
+        self.vlan = vlan
+        self.etherType = etherType
+    }
+
+    public var description: String { "\(port) vlan \(vlan) type 0x\(String(etherType, radix: 16))" }
+}
