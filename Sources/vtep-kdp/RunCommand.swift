@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -5,82 +8,91 @@ import Logging
 import OVSDatapathNL
 import VTEPOffload
 
-/// `vtep-kdp run PS-NAME`: follow the VTEP database and keep the kernel
-/// datapath matching it, until SIGTERM or SIGINT — which leave the flows in
-/// place, so traffic keeps flowing while vtep-kdp restarts.
+/// `vtep-kdp [run] PS-NAME`: the VTEP daemon. Follows the VTEP database and
+/// the datapath's misses, keeps the kernel's flows matching them, and
+/// writes back what ovs-vtep writes, until SIGTERM or SIGINT — which leave
+/// the flows in place, so traffic keeps flowing while vtep-kdp restarts.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Keep the datapath matching the VTEP database until stopped (SIGTERM/SIGINT leave the flows in place).",
+        abstract: "Run the VTEP daemon (the default command): keep the datapath matching the VTEP database until stopped.",
         discussion: """
             The datapath is created if it does not exist; the Physical_Switch's ports that \
-            exist as network devices, and a VXLAN port (vxlan_sys_4789), are added to it. \
-            Each database change runs one sync pass; changes \
-            that arrive meanwhile are folded into the next. Until learning lands, local \
-            MACs are declared with --local-mac.
+            exist as network devices, and a VXLAN port (vxlan_sys_4789), are added to it, and \
+            its misses (upcalls) come to vtep-kdp. Each database change or burst of misses runs \
+            one sync pass: compile the desired flows, change only what differs in the kernel, \
+            write back Physical_Port rows, local MACs, unknown-dst → our tunnel IP and faults. \
+            Local MACs are learned from the first frame they send (and sent on); more can be \
+            declared with --local-mac. On start, what the kernel already holds is kept: flows \
+            still right are not touched, learned MACs are read back from them.
+
+            SIGTERM and SIGINT stop vtep-kdp and leave the flows in the kernel.
             """)
 
     @Argument(help: "The Physical_Switch this host is (vtep-ctl add-ps NAME).") var physicalSwitch: String
-    @Option(help: "OVSDB remote of the VTEP database; repeat for the members of a cluster.")
+    @Option(help: "OVSDB remote of the VTEP database (unix:FILE, tcp:IP:PORT, ssl:IP:PORT); repeat for the members of a cluster.")
     var db: [String] = ["unix:/var/run/openvswitch/db.sock"]
     @Option(help: "Datapath name.") var datapath = "ovs-system"
     @Option(name: .customLong("local-mac"), help: ArgumentHelp("A local MAC and the port it is behind, as MAC@PORT (repeatable).", valueName: "MAC@PORT"))
     var localMACs: [String] = []
+    @Option(name: .customLong("mac-limit"), help: "Learned MACs per logical switch before mac_table_exhaustion is raised.")
+    var macLimit = 50_000
     @Option(help: "Write the process id to this file while running.") var pidfile: String?
     @Option(name: .customLong("log-file"), help: "Append the log to this file instead of standard error.") var logFile: String?
-    @Flag(name: .shortAndLong, help: "Log every pass, not only those that change something.") var verbose = false
+    @Flag(help: "Run in the background once started (OVS style); use with --log-file and --pidfile.") var detach = false
+    @Flag(name: .customLong("allow-ovs-vswitchd"), help: "Run even though ovs-vswitchd is running.") var allowOVSVswitchd = false
+    @Flag(name: .shortAndLong, help: "Log every pass and every upcall, not only those that change something.") var verbose = false
 
     func run() async throws {
-        let level: Logger.Level = verbose ? .debug : .info
-        if let logFile {
-            guard let handle = FileHandle(forWritingAtPath: logFile) ?? {
-                FileManager.default.createFile(atPath: logFile, contents: nil)
-                return FileHandle(forWritingAtPath: logFile)
-            }() else { throw ValidationError("cannot open the log file \(logFile)") }
-            handle.seekToEndOfFile()
-            let stream = FileLogStream(handle: handle)
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler(label: label, stream: stream)
-                handler.logLevel = level
-                return handler
-            }
-        } else {
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
-        }
-        let logger = Logger(label: "vtep-kdp")
-        if let pidfile { try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8) }
-        defer { if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) } }
-
+        if detach { Detach.respawn(droppingFlag: "--detach") }
+        let logger = bootstrapLogging()
+        try StartupChecks.requireDatapathModule()
+        if !allowOVSVswitchd { try StartupChecks.refuseOVSVswitchd(datapath: datapath) }
         let locals = try localMACs.map { text in
             guard let local = LocalMAC(parsing: text) else { throw ValidationError("--local-mac takes MAC@PORT, not \(text)") }
             return local
         }
         let remotes = try db.map { try OVSDBRemote(parsing: $0) }
-        let connection = try DatapathConnection()
+
+        // The datapath, with its misses sent to our listener.
+        let connection: DatapathConnection
+        let listener: UpcallListener
         let datapath: Datapath
-        do { datapath = try connection.datapath(named: self.datapath) } catch {
-            guard error.errno == ENODEV else { throw error }
-            datapath = try connection.createDatapath(name: self.datapath)
-            logger.info("vtep-kdp: created datapath \(self.datapath)")
+        do {
+            connection = try DatapathConnection()
+            listener = try UpcallListener(handlers: 1)
+            do {
+                datapath = try connection.setUpcalls(of: connection.datapath(named: self.datapath), to: .perCPU(listener.perCPUPIDs))
+            } catch let error where error.errno == ENODEV {
+                datapath = try connection.createDatapath(name: self.datapath, upcalls: .perCPU(listener.perCPUPIDs))
+                logger.info("vtep-kdp: created datapath \(self.datapath)")
+            }
+        } catch {
+            throw StartupChecks.explain(error, doing: "datapath \(self.datapath)")
         }
         let reconciler = try Reconciler(connection: connection, datapath: datapath, logger: logger)
         logger.info("vtep-kdp: serving \(physicalSwitch) on datapath \(self.datapath) (\(reconciler.installed.count) flows already there); VTEP database \(db.joined(separator: ", "))")
-
         let client = OVSDBClient<VTEPDatabase>(remotes: remotes, logger: logger)
-        let daemon = VTEPDaemon(client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: locals, logger: logger)
+        let daemon = VTEPDaemon(client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: locals,
+                                limits: .init(macsPerSwitch: macLimit), logger: logger)
+        try await daemon.recoverLearnedState()
+
+        if let pidfile { try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8) }
+        defer { if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) } }
+        Detach.notifyReady()
+
+        listener.start()
         let work = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
-                group.addTask { await daemon.run() }
+                group.addTask { await daemon.run(upcalls: listener.upcalls) }
+                group.addTask { await Self.sayWhileWaiting(for: client, at: db, logger: logger) }
             }
         }
         // SIGTERM and SIGINT end the loops; the flows stay in the kernel.
         let stop = { (name: String) in
             logger.info("vtep-kdp: \(name): stopping; the kernel keeps its flows")
+            listener.stop()
             work.cancel()
         }
         signal(SIGTERM, SIG_IGN)
@@ -92,6 +104,36 @@ struct RunCommand: AsyncParsableCommand {
         term.resume()
         int.resume()
         await work.value
+    }
+
+    /// The database not up yet is a state to wait out, not an error: say so, now and then.
+    static func sayWhileWaiting(for client: OVSDBClient<VTEPDatabase>, at db: [String], logger: Logger) async {
+        var interval = Duration.seconds(3)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if await client.isSynced { return }
+            logger.warning("vtep-kdp: waiting for the VTEP database at \(db.joined(separator: ", ")) (is ovsdb-server running?)")
+            interval = .seconds(30)
+        }
+    }
+
+    func bootstrapLogging() -> Logger {
+        let level: Logger.Level = verbose ? .debug : .info
+        let stream: FileLogStream? = logFile.flatMap { path in
+            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            guard let handle = FileHandle(forWritingAtPath: path) else { return nil }
+            handle.seekToEndOfFile()
+            return FileLogStream(handle: handle)
+        }
+        if logFile != nil && stream == nil {
+            FileHandle.standardError.write(Data("vtep-kdp: cannot open the log file \(logFile!); logging to standard error\n".utf8))
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = stream.map { StreamLogHandler(label: label, stream: $0) } ?? StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "vtep-kdp")
     }
 }
 

@@ -7,8 +7,8 @@ import VTEPOffload
 /// `vtep-kdp sync PS-NAME`: one pass of the daemon's pipeline — read the
 /// VTEP database, compile, reconcile the kernel, write back what ovs-vtep
 /// writes — then exit. The long-running daemon (issue 5) runs this pass on
-/// every change; until learning lands (issue 6), local MACs are declared
-/// with `--local-mac`.
+/// every change. MACs learned by a running vtep-kdp are read back from the
+/// kernel's flows and kept; more can be declared with `--local-mac`.
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
@@ -46,8 +46,12 @@ struct SyncCommand: AsyncParsableCommand {
             guard let local = LocalMAC(parsing: text) else { throw ValidationError("--local-mac takes MAC@PORT, not \(text)") }
             return local
         }
+        // What a running (or earlier) vtep-kdp learned stays: read it back from the kernel.
+        var learned = LearnedState()
+        try learned.recover(from: connection, datapath: datapath)
         let reconciler = try Reconciler(connection: connection, datapath: datapath, logger: logger)
-        let outcome = try await SyncPass(client: client, reconciler: reconciler, switchName: physicalSwitch).run(localMACs: locals)
+        let outcome = try await SyncPass(client: client, reconciler: reconciler, switchName: physicalSwitch)
+            .run(localMACs: locals + learned.localMACs, missFacts: learned.facts)
         let (state, report) = (outcome.state, outcome.report)
         for problem in state.problems { print("problem: \(problem)") }
         print("sync: \(state.bindings.count) bindings, \(state.flows.count) flows desired; \(report)")

@@ -10,8 +10,10 @@ struct VTEPKDP: AsyncParsableCommand {
             installs VXLAN vports and exact-match megaflows into the openvswitch kernel \
             datapath over generic netlink, with no ovs-vswitchd in between.
 
-            The datapath commands and one-shot `sync` work today; the long-running VTEP \
-            daemon is being built (see the README).
+            `vtep-kdp [options] PS-NAME` runs the daemon (the `run` command); the other \
+            commands inspect and change the datapath by hand, in ovs-dpctl notation.
             """,
-        subcommands: [ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self, DeleteFlowsCommand.self, ExecuteCommand.self, DemoCommand.self, SyncCommand.self, RunCommand.self])
+        subcommands: [RunCommand.self, SyncCommand.self, ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self, DeleteFlowsCommand.self,
+                      ExecuteCommand.self, DemoCommand.self],
+        defaultSubcommand: RunCommand.self)
 }

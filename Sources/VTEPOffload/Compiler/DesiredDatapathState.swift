@@ -10,6 +10,9 @@ public struct DesiredDatapathState: Sendable {
     public var switchFaults: Set<String> = []
     /// `port_fault_status` by port name (ports without faults are absent).
     public var portFaults: [String: Set<String>] = [:]
+    /// The miss facts that still mean something (their flows are in
+    /// `flows`); the learner forgets the others.
+    public var liveFacts = MissFacts()
     /// One line per thing skipped, for the log: what and why.
     public var problems: [String] = []
 

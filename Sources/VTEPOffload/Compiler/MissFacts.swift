@@ -19,7 +19,13 @@ public struct MissFacts: Hashable, Sendable {
     /// VNIs arriving over VXLAN that no logical switch here carries: dropped.
     public var unknownVNIs: Set<UInt32> = []
 
-    public init() {}
+    public init(taggedEtherTypes: [LocalMAC: Set<UInt16>] = [:], unknownDestinations: Set<UnknownDestination> = [],
+                unboundTagged: Set<UnboundTagged> = [], unknownVNIs: Set<UInt32> = []) {
+        self.taggedEtherTypes = taggedEtherTypes
+        self.unknownDestinations = unknownDestinations
+        self.unboundTagged = unboundTagged
+        self.unknownVNIs = unknownVNIs
+    }
 
     public var isEmpty: Bool { taggedEtherTypes.isEmpty && unknownDestinations.isEmpty && unboundTagged.isEmpty && unknownVNIs.isEmpty }
     public var count: Int {

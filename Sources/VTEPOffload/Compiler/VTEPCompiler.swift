@@ -60,6 +60,7 @@ public enum VTEPCompiler {
                     match.inPort(binding.portNumber)
                     match.ethernet(source: local.mac)
                     guard match.tagged(vlan: binding.vlan, innerEtherType: etherType) else { continue }
+                    state.liveFacts.taggedEtherTypes[local, default: []].insert(etherType)
                     state.add(FlowIdentity.taggedIngress(port: binding.portNumber, vlan: binding.vlan, etherType: etherType, source: local.mac),
                               match.flow([.popVLAN, .recirculate(id: recirculation)]))
                 }
@@ -135,11 +136,13 @@ public enum VTEPCompiler {
                 guard !unknown.mac.isMulticast else { continue }
                 if let portName = unknown.port {
                     guard let port = input.portNumbers[portName], let actions = floodFrom[port] else { continue }
+                    state.liveFacts.unknownDestinations.insert(unknown)
                     var match = FlowBuilder(recirculation: recirculation)
                     match.inPort(port)
                     match.ethernet(destination: unknown.mac)
                     state.add(FlowIdentity.unknownFlood(vni: vni, port: port, destination: unknown.mac), match.flow(actions))
                 } else {
+                    state.liveFacts.unknownDestinations.insert(unknown)
                     var match = FlowBuilder(recirculation: 0)
                     match.tunnelID(vni, localIP: localIPBytes)
                     match.inPort(input.tunnelPort)
@@ -176,6 +179,7 @@ public enum VTEPCompiler {
             match.inPort(port)
             match.ethernet()
             guard match.tagged(vlan: unbound.vlan, innerEtherType: unbound.etherType) else { continue }
+            state.liveFacts.unboundTagged.insert(unbound)
             state.add(FlowIdentity.unboundTagged(port: port, vlan: unbound.vlan, etherType: unbound.etherType), match.flow([]))
         }
         let carried = Set(bindings.map(\.vni))
@@ -184,6 +188,7 @@ public enum VTEPCompiler {
             match.tunnelID(vni, localIP: localIP)
             match.inPort(input.tunnelPort)
             match.ethernet()
+            state.liveFacts.unknownVNIs.insert(vni)
             state.add(FlowIdentity.unknownVNI(vni, tunnelPort: input.tunnelPort), match.flow([]))
         }
     }

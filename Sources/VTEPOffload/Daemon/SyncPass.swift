@@ -22,6 +22,15 @@ public struct SyncPass {
     public struct Outcome: Sendable {
         public var state: DesiredDatapathState
         public var report: Reconciler.Report
+        /// The datapath's port numbers by name, and the VXLAN port's.
+        public var portNumbers: [String: UInt32]
+        public var tunnelPort: UInt32
+
+        /// What the upcall handler reads misses against.
+        public var missContext: MissContext {
+            MissContext(bindings: state.bindings, tunnelPort: tunnelPort,
+                        portNames: Dictionary(portNumbers.map { ($1, $0) }, uniquingKeysWith: { first, _ in first }))
+        }
     }
 
     public enum SyncError: Error, CustomStringConvertible {
@@ -34,7 +43,8 @@ public struct SyncPass {
     }
 
     /// Runs on the caller's actor: the reconciler (and its socket) has one owner.
-    public func run(localMACs: [LocalMAC], isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
+    public func run(localMACs: [LocalMAC], missFacts: MissFacts = MissFacts(), exhaustedVNIs: Set<UInt32> = [],
+                    isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
         var database = await client.replica
         guard let (switchID, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
         let portNames = physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }.sorted()
@@ -43,7 +53,7 @@ public struct SyncPass {
         try await writer.ensurePhysicalPorts(portNames, on: switchName)
 
         let state = VTEPCompiler.compile(CompilerInput(database: database, switchName: switchName, portNumbers: ports,
-                                                       tunnelPort: tunnel, localMACs: localMACs))
+                                                       tunnelPort: tunnel, localMACs: localMACs, missFacts: missFacts))
         let report = reconciler.reconcile(state.flows)
 
         database = await client.replica
@@ -55,10 +65,12 @@ public struct SyncPass {
                 }
             }
         }
-        try await writer.setSwitchFaults(state.switchFaults, switch: switchID)
+        var switchFaults = state.switchFaults
+        if state.bindings.contains(where: { exhaustedVNIs.contains($0.vni) }) { switchFaults.insert("mac_table_exhaustion") }
+        try await writer.setSwitchFaults(switchFaults, switch: switchID)
         for (portID, port) in database.physicalPorts.rows where physicalSwitch.ports.contains(portID) {
             try await writer.setPortFaults(state.portFaults[port.name] ?? [], port: portID)
         }
-        return Outcome(state: state, report: report)
+        return Outcome(state: state, report: report, portNumbers: ports, tunnelPort: tunnel)
     }
 }

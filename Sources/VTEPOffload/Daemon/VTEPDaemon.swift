@@ -1,53 +1,167 @@
 import Logging
 import OVSDatapathNL
 
-/// vtep-kdp's main loop: follow the VTEP database and run a `SyncPass`
-/// whenever it changes. Changes that arrive while a pass runs are folded
-/// into the next pass, so a burst of 10,000 rows costs a few passes, not
-/// 10,000. The kernel is only ever written by the pass's reconciler.
+/// vtep-kdp's main loop. Two inputs wake it: the VTEP database changed,
+/// or the kernel missed a frame (an upcall). Each wake-up takes everything
+/// that arrived meanwhile — a burst of 10,000 rows or misses costs a few
+/// passes, not 10,000 — learns from the misses, runs one `SyncPass` if
+/// anything changed, and then sends each missed frame on with the actions
+/// of the flow that now matches it, so a first packet is not lost. The
+/// kernel's flows are only ever written by the pass's reconciler.
 public actor VTEPDaemon {
     public let client: OVSDBClient<VTEPDatabase>
     let pass: SyncPass
     let logger: Logger
-    /// Local MACs (declared today; learned with issue 6).
-    public var localMACs: [LocalMAC]
+    /// MACs declared on the command line (`--local-mac`), learned or not.
+    public var declaredMACs: [LocalMAC]
+    /// What traffic taught us: local MACs and the other miss facts.
+    public private(set) var learned: LearnedState
     /// Passes run so far, and what the last one did.
     public private(set) var passes = 0
     public private(set) var lastOutcome: SyncPass.Outcome?
+    public private(set) var upcallsHandled = 0
+    public private(set) var upcallsDropped = 0
+
+    private var synced = false
+    private var databaseChanged = false
+    private var pendingUpcalls: [Upcall] = []
+    private var limiter = UpcallRateLimiter()
+    private var lastProblems: Set<String> = []
+    private let wake: AsyncStream<Void>
+    private let wakeUp: AsyncStream<Void>.Continuation
+    static let maxPendingUpcalls = 4096
 
     public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, localMACs: [LocalMAC] = [],
-                vxlanPort: UInt16 = VXLANDevice.defaultPort, logger: Logger = Logger(label: "vtep-kdp")) {
+                vxlanPort: UInt16 = VXLANDevice.defaultPort, limits: LearnedState.Limits = .init(), logger: Logger = Logger(label: "vtep-kdp")) {
         self.client = client
         self.pass = SyncPass(client: client, reconciler: reconciler, switchName: switchName, vxlanPort: vxlanPort)
-        self.localMACs = localMACs
+        self.declaredMACs = localMACs
+        self.learned = LearnedState(limits: limits)
         self.logger = logger
+        // Newest-one buffering folds any number of wake-ups during a pass into one.
+        (wake, wakeUp) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Runs until cancelled. The OVSDB client must be running (its `run()`).
-    public func run() async {
-        var pending = false
-        var synced = false
-        var events = client.events.makeAsyncIterator()
-        while !Task.isCancelled {
-            // Wait for something to do, then take everything already queued.
-            guard let event = await events.next() else { return }
-            switch event {
-            case .synced: synced = true; pending = true
-            case .changes: pending = true
-            case .disconnected(let error): logger.warning("VTEP database: \(error); keeping the kernel's flows as they are")
-            case .connected(let remote): logger.info("VTEP database: connected to \(remote)")
+    /// Reads back what an earlier vtep-kdp learned from the kernel's flows
+    /// (see `LearnedState.recover`). Call before `run`.
+    public func recoverLearnedState() throws(NetlinkError) {
+        try learned.recover(from: pass.reconciler.connection, datapath: pass.reconciler.datapath)
+        if learned.macCount > 0 || !learned.facts.isEmpty {
+            logger.info("learning: kept \(learned.macCount) local MACs and \(learned.facts.count) other learned facts from the kernel's flows")
+        }
+    }
+
+    /// Runs until cancelled. The OVSDB client must be running (its `run()`);
+    /// `upcalls` is the datapath's miss stream, if it sends us one.
+    public func run(upcalls: AsyncStream<Result<Upcall, NetlinkError>>? = nil) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [client] in
+                for await event in client.events { await self.note(event) }
             }
-            guard synced, pending else { continue }
-            pending = false
-            await runPass()
+            if let upcalls {
+                group.addTask {
+                    for await upcall in upcalls { await self.note(upcall) }
+                }
+            }
+            group.addTask { await self.loop() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func note(_ event: OVSDBEvent<VTEPChange>) {
+        switch event {
+        case .synced: synced = true; databaseChanged = true
+        case .changes: databaseChanged = true
+        case .disconnected(let error): logger.warning("VTEP database: \(error); keeping the kernel's flows as they are")
+        case .connected(let remote): logger.info("VTEP database: connected to \(remote)")
+        }
+        wakeUp.yield()
+    }
+
+    private func note(_ result: Result<Upcall, NetlinkError>) {
+        switch result {
+        case .failure(let error):
+            logger.warning("upcalls: \(error)")
+        case .success(let upcall):
+            guard pendingUpcalls.count < Self.maxPendingUpcalls, limiter.admit(port: upcall.inPort ?? 0) else {
+                upcallsDropped += 1
+                return
+            }
+            pendingUpcalls.append(upcall)
+            wakeUp.yield()
+        }
+    }
+
+    private func loop() async {
+        for await _ in wake {
+            guard !Task.isCancelled else { return }
+            guard synced else { continue }
+            if lastOutcome == nil || databaseChanged {
+                databaseChanged = false
+                await runPass()
+            }
+            await handleUpcalls()
+        }
+    }
+
+    /// Learns from the misses that arrived, runs a pass if that changed
+    /// the desired flows, then sends each missed frame on.
+    private func handleUpcalls() async {
+        guard !pendingUpcalls.isEmpty, let context = lastOutcome?.missContext else { return }
+        let upcalls = pendingUpcalls
+        pendingUpcalls.removeAll(keepingCapacity: true)
+        var decided: [(Upcall, MissDecision)] = []
+        var changed = false
+        for upcall in upcalls {
+            let decision = MissClassifier.classify(upcall, in: context)
+            switch learned.apply(decision) {
+            case .unchanged: logger.debug("upcall: \(decision)")
+            case .added: changed = true; logger.info("upcall: \(decision)")
+            case .moved(let old): changed = true; logger.info("upcall: \(decision), moved from \(old.port) vlan \(old.vlan)")
+            case .refused: logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits))")
+            }
+            decided.append((upcall, decision))
+        }
+        if changed { await runPass() }
+        guard let flows = lastOutcome?.state.flows else { return }
+        for (upcall, decision) in decided {
+            guard let actions = Self.identities(for: decision, upcall: upcall, context: context).lazy
+                .compactMap({ flows[FlowUFID(deriving: $0)]?.flow.actions }).first, !actions.isEmpty else { continue }
+            do throws(NetlinkError) {
+                try pass.reconciler.connection.execute(packet: upcall.packet, metadata: upcall.key, actions: actions, in: pass.reconciler.datapath)
+                upcallsHandled += 1
+            } catch {
+                logger.debug("upcall: could not send the missed frame on: \(error)")
+            }
+        }
+    }
+
+    /// The identities of the flows that match a missed frame once its
+    /// decision is applied, most specific first.
+    static func identities(for decision: MissDecision, upcall: Upcall, context: MissContext) -> [String] {
+        guard let port = upcall.inPort else { return [] }
+        switch decision {
+        case .learn(let local, _, let etherType):
+            if local.vlan == 0 { return [FlowIdentity.ingress(port: port, source: local.mac)] }
+            return etherType.map { [FlowIdentity.taggedIngress(port: port, vlan: local.vlan, etherType: $0, source: local.mac)] } ?? []
+        case .unknownDestination(let unknown):
+            if unknown.port == nil {
+                return [FlowIdentity.tunnelDeliver(vni: unknown.vni, tunnelPort: context.tunnelPort, destination: unknown.mac)]
+            }
+            return [FlowIdentity.unknownFlood(vni: unknown.vni, port: port, destination: unknown.mac),
+                    FlowIdentity.forward(vni: unknown.vni, destination: unknown.mac)]
+        case .unboundTagged, .unknownVNI, .ignore:
+            return []
         }
     }
 
     func runPass() async {
         do {
-            let outcome = try await pass.run(localMACs: localMACs)
+            let outcome = try await pass.run(localMACs: declaredMACs + learned.localMACs, missFacts: learned.facts, exhaustedVNIs: learned.exhausted)
             passes += 1
             lastOutcome = outcome
+            learned.keepOnly(outcome.state.liveFacts)
             for problem in outcome.state.problems where lastProblems.contains(problem) == false {
                 logger.warning("\(problem)")
             }
@@ -55,9 +169,7 @@ public actor VTEPDaemon {
             let summary = "kernel: \(outcome.report) (\(outcome.state.flows.count) flows for \(outcome.state.bindings.count) bindings)"
             if outcome.report.changes > 0 || !outcome.report.failures.isEmpty { logger.info("\(summary)") } else { logger.debug("\(summary)") }
         } catch {
-            logger.warning("sync pass failed: \(error); retrying on the next change")
+            logger.warning("sync pass failed: \(error); waiting for the next change")
         }
     }
-
-    private var lastProblems: Set<String> = []
 }
