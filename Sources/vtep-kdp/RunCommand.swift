@@ -35,6 +35,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Datapath name.") var datapath = "ovs-system"
     @Option(name: .customLong("local-mac"), help: ArgumentHelp("A local MAC and the port it is behind, as MAC@PORT (repeatable).", valueName: "MAC@PORT"))
     var localMACs: [String] = []
+    @Option(name: .customLong("vxlan-port"), help: "UDP port of the VXLAN port vtep-kdp adds when the datapath has none.")
+    var vxlanPort: UInt16 = VXLANDevice.defaultPort
     @Option(name: .customLong("mac-limit"), help: "Learned MACs per logical switch before mac_table_exhaustion is raised.")
     var macLimit = 50_000
     @Option(help: "Write the process id to this file while running.") var pidfile: String?
@@ -74,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
         logger.info("vtep-kdp: serving \(physicalSwitch) on datapath \(self.datapath) (\(reconciler.installed.count) flows already there); VTEP database \(db.joined(separator: ", "))")
         let client = OVSDBClient<VTEPDatabase>(remotes: remotes, logger: logger)
         let daemon = VTEPDaemon(client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: locals,
-                                limits: .init(macsPerSwitch: macLimit), logger: logger)
+                                vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit), logger: logger)
         try await daemon.recoverLearnedState()
 
         if let pidfile { try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8) }
