@@ -7,8 +7,8 @@ import Foundation
 /// ovsdb-server, and the real `vtep-kdp` executable as a child process.
 ///
 ///     vm1 ── p0 ┐                      ┌ vxlan VNI 33 ── bridge ── vm3 (00:11:22:33:44:55)
-///     vm2 ── p1 ┤ datapath ── ul0 ═══ underlay (10.20.0.2, .3, .4)
-///               └ vxlan_sys_PORT   10.20.0.1
+///     vm2 ── p1 ┤ datapath ── ul0 ═══ underlay (10.N.0.2, .3, .4)
+///               └ vxlan_sys_PORT   10.N.0.1
 final class EndToEndRig {
     let prefix: String
     let datapath: String
@@ -20,14 +20,20 @@ final class EndToEndRig {
     private var rootLinks: [String] = []
     private var backgrounds: [ChildProcess] = []
 
-    static let localIP = "10.20.0.1"
+    /// The underlay subnet, "10.N.0", distinct per rig: rigs of suites
+    /// running side by side share the VM's root namespace and its routes.
+    let subnet: String
+    var localIP: String { "\(subnet).1" }
+    /// Underlay address `host` (2, 3, 4 are the remote VTEPs').
+    func underlayIP(_ host: Int) -> String { "\(subnet).\(host)" }
     static var binary: String { ProcessInfo.processInfo.environment["VTEPKDP_BINARY"] ?? ".build/debug/vtep-kdp" }
 
     func ns(_ name: String) -> String { "\(prefix)-\(name)" }
     func port(_ name: String) -> String { "\(prefix)\(name)" }
 
-    init(prefix: String, vxlanPort: UInt16) throws {
+    init(prefix: String, vxlanPort: UInt16, subnet: Int) throws {
         self.prefix = prefix
+        self.subnet = "10.\(subnet).0"
         self.datapath = "\(prefix)-dp"
         self.vxlanPort = vxlanPort
         db = try OVSDBServerRig()
@@ -44,9 +50,9 @@ final class EndToEndRig {
         // The underlay.
         try addNamespace(ns("ul"))
         let uplink = port("ul0")
-        try sh("ip link add \(uplink) type veth peer name eth0 netns \(ns("ul")) && ip addr add \(Self.localIP)/24 dev \(uplink) && ip link set \(uplink) up")
+        try sh("ip link add \(uplink) type veth peer name eth0 netns \(ns("ul")) && ip addr add \(localIP)/24 dev \(uplink) && ip link set \(uplink) up")
         rootLinks.append(uplink)
-        try sh("ip -n \(ns("ul")) link set eth0 up && for a in 2 3 4; do ip -n \(ns("ul")) addr add 10.20.0.$a/24 dev eth0; done")
+        try sh("ip -n \(ns("ul")) link set eth0 up && for a in 2 3 4; do ip -n \(ns("ul")) addr add \(subnet).$a/24 dev eth0; done")
     }
 
     deinit {
@@ -83,23 +89,23 @@ final class EndToEndRig {
             ip -n \(ul) link add \(vm) type veth peer name eth0 netns \(ns(vm)) && ip -n \(ul) link set \(vm) master br\(vni) && \
             ip -n \(ul) link set \(vm) up && ip -n \(ul) link set vx\(vni) up && ip -n \(ul) link set br\(vni) up && \
             ip -n \(ns(vm)) link set eth0 address \(mac) up && ip -n \(ns(vm)) addr add \(address) dev eth0 && \
-            ip netns exec \(ul) bridge fdb append 00:00:00:00:00:00 dev vx\(vni) dst \(Self.localIP)
+            ip netns exec \(ul) bridge fdb append 00:00:00:00:00:00 dev vx\(vni) dst \(localIP)
             """)
-        for local in localMACs { try sh("ip netns exec \(ul) bridge fdb append \(local) dev vx\(vni) dst \(Self.localIP)") }
+        for local in localMACs { try sh("ip netns exec \(ul) bridge fdb append \(local) dev vx\(vni) dst \(localIP)") }
     }
 
     /// The seed scenario's vtep-ctl commands, with our port names and
     /// addresses, and the given unknown-dst members.
-    func applySeedScenario(unknownDst: [String] = ["10.20.0.3"]) throws {
+    func applySeedScenario(unknownDst: [String]) throws {
         try db.vtepctl("add-ps", "br0")
-        try db.vtepctl("set", "Physical_Switch", "br0", "tunnel_ips=\(Self.localIP)")
+        try db.vtepctl("set", "Physical_Switch", "br0", "tunnel_ips=\(localIP)")
         try db.vtepctl("add-port", "br0", port("p0"))
         try db.vtepctl("add-port", "br0", port("p1"))
         try db.vtepctl("add-ls", "ls0")
         try db.vtepctl("bind-ls", "br0", port("p0"), "0", "ls0")
         try db.vtepctl("set", "Logical_Switch", "ls0", "tunnel_key=33")
         for ip in unknownDst { try db.vtepctl("add-mcast-remote", "ls0", "unknown-dst", ip) }
-        try db.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:55", "10.20.0.3")
+        try db.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:55", underlayIP(3))
     }
 
     /// Starts `vtep-kdp … br0` and waits for its first pass.

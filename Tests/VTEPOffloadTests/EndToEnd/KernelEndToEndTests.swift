@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
 struct KernelEndToEndTests {
     @Test func theSeedScenarioInteroperatesWithALinuxVTEPInBothReplicationModes() throws {
-        let rig = try EndToEndRig(prefix: "ea", vxlanPort: 4794)
+        let rig = try EndToEndRig(prefix: "ea", vxlanPort: 4794, subnet: 20)
         // The Linux VTEP at 10.20.0.3 holds VM3 = 00:11:22:33:44:55; it is also the service node.
         try rig.addLinuxVTEP(vni: 33, ip: "10.20.0.3", vm: "vm3", mac: "00:11:22:33:44:55", address: "192.168.100.55/24",
                              localMACs: ["aa:00:00:00:00:01"])

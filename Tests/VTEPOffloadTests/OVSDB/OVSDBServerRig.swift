@@ -46,7 +46,10 @@ final class OVSDBServerRig: @unchecked Sendable {
 
     /// `vtep-ctl --db=unix:… ARGS`, its output trimmed.
     @discardableResult
-    func vtepctl(_ arguments: String...) throws -> String {
+    func vtepctl(_ arguments: String...) throws -> String { try vtepctl(arguments) }
+
+    @discardableResult
+    func vtepctl(_ arguments: [String]) throws -> String {
         try Self.run("vtep-ctl", ["--db=unix:\(socketPath)", "--timeout=10"] + arguments)
     }
 
