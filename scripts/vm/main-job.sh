@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# Runs inside the VM: the main job. The reference layout — VM1 and VM2 as
-# network namespaces behind veth ports p0 and p1, the underlay eth1 at
-# 10.2.2.1, the datapath "ovs-system" with p0, p1 and the VXLAN port — and
-# the seed scenario's VTEP database set up with vtep-ctl, made real in the
-# kernel by `vtep-kdp sync`, with traffic checked by tcpdump.
+# Runs inside the VM: the main job, the reference scenario of
+# shared/seed-scenario.md end to end. VM1 and VM2 are network namespaces
+# behind veth ports p0 and p1; eth1 (10.2.2.1) is the underlay; the remote
+# VTEP 10.2.2.3 is a Linux bridge + vxlan device holding VM3
+# (00:11:22:33:44:55). The VTEP database is a real ovsdb-server set up with
+# the documentation's own vtep-ctl commands; vtep-kdp runs where the
+# documentation starts ovs-vtep. tcpdump and ovs-dpctl are the witnesses.
 set -euo pipefail
 modprobe openvswitch
 modprobe vxlan
 export OVS_RUNDIR=/tmp/ovs-run OVS_LOGDIR=/tmp/ovs-log OVS_DBDIR=/tmp/ovs-db
 mkdir -p "$OVS_RUNDIR" "$OVS_LOGDIR" "$OVS_DBDIR"
-vtep_kdp=.build/debug/vtep-kdp
+vtep_kdp=$PWD/.build/debug/vtep-kdp
+log=/tmp/ovs-log/vtep-kdp.log
+section() { echo; echo "### $*"; }
+run() { echo "+ $*"; "$@"; }
 
+section "Topology: VM1 (aa:00:00:00:00:01) on p0, VM2 on p1, underlay eth1 10.2.2.1; remote VTEP 10.2.2.3 (Linux bridge + vxlan) with VM3"
 for vm in 1 2; do
     ip netns add "vm$vm"
     port="p$((vm - 1))"
@@ -24,18 +30,20 @@ ip link add eth1 type veth peer name eth0 netns underlay
 ip addr add 10.2.2.1/24 dev eth1
 ip link set eth1 up
 ip -n underlay link set eth0 up
+for a in 2 3 4; do ip -n underlay addr add 10.2.2.$a/24 dev eth0; done
+ip netns add vm3
+ip -n underlay link add vx33 type vxlan id 33 local 10.2.2.3 dstport 4789 nolearning
+ip -n underlay link add br33 type bridge
+ip -n underlay link set vx33 master br33
+ip -n underlay link add vm3 type veth peer name eth0 netns vm3
+ip -n underlay link set vm3 master br33
+for l in vm3 vx33 br33; do ip -n underlay link set $l up; done
+ip -n vm3 link set eth0 address 00:11:22:33:44:55 up
+ip -n vm3 addr add 192.168.100.55/24 dev eth0
+ip netns exec underlay bridge fdb append 00:00:00:00:00:00 dev vx33 dst 10.2.2.1
+ip netns exec underlay bridge fdb append aa:00:00:00:00:01 dev vx33 dst 10.2.2.1
 
-echo "### vtep-kdp demo --datapath ovs-system --ports p0 p1"
-"$vtep_kdp" demo --datapath ovs-system --ports p0 p1
-echo
-echo "### ovs-dpctl show (OVS's own reader)"
-ovs-dpctl show 2>/dev/null
-echo
-echo "### ip -d link show vxlan_sys_4789"
-ip -d link show vxlan_sys_4789
-
-echo
-echo "### The VTEP database: ovsdb-server with vtep.ovsschema, set up with the documentation's vtep-ctl commands"
+section "The VTEP database: ovsdb-server with vtep.ovsschema, and the documentation's vtep-ctl commands"
 ovsdb-tool create /tmp/ovs-db/vtep.db /usr/share/openvswitch/vtep.ovsschema
 ovsdb-server /tmp/ovs-db/vtep.db --remote=punix:/tmp/ovs-run/db.sock --pidfile=/tmp/ovs-run/ovsdb-server.pid \
     --log-file=/tmp/ovs-log/ovsdb-server.log --detach
@@ -45,78 +53,104 @@ vtep_ctl add-ps br0
 vtep_ctl set Physical_Switch br0 tunnel_ips=10.2.2.1
 vtep_ctl add-port br0 p0
 vtep_ctl add-port br0 p1
+
+section "Start the VTEP: vtep-kdp where the documentation runs ovs-vtep"
+run "$vtep_kdp" --db $db --datapath ovs-system --log-file=$log --pidfile=/tmp/ovs-run/vtep-kdp.pid --detach br0
+echo "vtep-kdp is running as pid $(cat /tmp/ovs-run/vtep-kdp.pid)"
+
+section "Simulating the NVC"
 vtep_ctl add-ls ls0
 vtep_ctl bind-ls br0 p0 0 ls0
 vtep_ctl set Logical_Switch ls0 tunnel_key=33
 vtep_ctl add-mcast-remote ls0 unknown-dst 10.2.2.2
 vtep_ctl add-ucast-remote ls0 00:11:22:33:44:55 10.2.2.3
+for i in $(seq 100); do ovs-dpctl dump-flows ovs-system 2>/dev/null | grep -q 00:11:22:33:44:55 && break; sleep 0.1; done
+echo "--- ovs-dpctl show (OVS's own reader)"
+ovs-dpctl show ovs-system
 
-echo
-echo "### vtep-kdp sync br0: database → compiler → reconciler → kernel, and the write-back"
-echo "    (learning arrives with issue 6: VM1's MAC is declared with --local-mac)"
-"$vtep_kdp" sync --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 br0
-echo "--- vtep-ctl list-local-macs ls0 (what vtep-kdp wrote back)"
-vtep-ctl --db=$db list-local-macs ls0
-echo "--- vtep-kdp dump-flows"
-"$vtep_kdp" dump-flows ovs-system
-echo "--- ovs-dpctl dump-flows (OVS's own reader)"
-ovs-dpctl dump-flows ovs-system 2>/dev/null
-echo "--- a second sync with nothing changed:"
-"$vtep_kdp" sync --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 br0
-
-# The remote VTEPs 10.2.2.2 (service node) and 10.2.2.3 live in the underlay namespace.
-ip -n underlay addr add 10.2.2.2/24 dev eth0
-ip -n underlay addr add 10.2.2.3/24 dev eth0
-ip netns exec vm1 ip neigh add 192.168.100.55 lladdr 00:11:22:33:44:55 dev eth0
-# Captures the next COUNT VXLAN packets on the underlay while the command
-# after COUNT runs in VM1, then prints them with their inner frames.
+# Captures the underlay while a command runs in VM1, printing each VXLAN
+# packet (outer line) with its inner frame.
 capture_vxlan() {
     local count="$1"; shift
     local out; out=$(mktemp /tmp/underlay.XXXXXX)
     ip netns exec underlay tcpdump -l -c "$count" -nei eth0 udp port 4789 > "$out" 2>&1 &
     local capture=$!
-    for i in $(seq 100); do grep -q listening "$out" && break; sleep 0.2; done
-    sleep 1
-    ip netns exec vm1 "$@" >/dev/null || true
-    for i in $(seq 50); do [ "$(grep -c 'VXLAN' "$out")" -ge "$count" ] && break; sleep 0.2; done
-    kill $capture 2>/dev/null || true
-    grep -A1 VXLAN "$out" || cat "$out"
+    for i in $(seq 100); do grep -q listening "$out" && break; sleep 0.1; done
+    "$@" > /dev/null 2>&1 || true
+    for i in $(seq 30); do [ "$(grep -c 'VXLAN' "$out")" -ge "$count" ] && break; sleep 0.1; done
+    kill $capture 2>/dev/null || true; wait $capture 2>/dev/null || true
+    grep -A1 VXLAN "$out" | grep -v '^--' | sed 's/^/    /'
 }
-echo
-echo "### VM1 pings 00:11:22:33:44:55 (unicast → 10.2.2.3), then ARPs for 192.168.100.99 (broadcast → service node 10.2.2.2)"
-echo "--- tcpdump on the underlay (eth1's peer):"
-capture_vxlan 2 sh -c 'ping -c 1 -W 1 192.168.100.55; arping -c 1 -w 1 -I eth0 192.168.100.99'
 
-echo
-echo "### vtep-ctl set-replication-mode ls0 source_node; add-mcast-remote ls0 unknown-dst 10.2.2.4; sync"
+section "VM1 pings VM3 behind the remote VTEP (service_node 10.2.2.2 replicates nothing here, so VM1 gets a static ARP entry)"
+ip netns exec vm1 ip neigh replace 192.168.100.55 lladdr 00:11:22:33:44:55 dev eth0
+echo "--- tcpdump on the underlay: VXLAN VNI 33, 10.2.2.1 → 10.2.2.3, inner frame unchanged"
+capture_vxlan 2 ip netns exec vm1 ping -c 1 -W 2 192.168.100.55
+run ip netns exec vm1 ping -c 3 -i 0.2 192.168.100.55
+echo "--- VM1's first frame taught vtep-kdp its MAC; vtep-ctl list-local-macs ls0:"
+vtep-ctl --db=$db list-local-macs ls0
+echo "--- vtep-kdp dump-flows ovs-system (ovs-dpctl notation):"
+"$vtep_kdp" dump-flows ovs-system
+echo "--- ovs-dpctl dump-flows ovs-system (OVS's own reader, the same flows):"
+ovs-dpctl dump-flows ovs-system
+
+section "A broadcast from VM1 goes to the service node 10.2.2.2 only"
+capture_vxlan 1 ip netns exec vm1 arping -c 1 -w 1 -I eth0 192.168.100.99
+
+section "source_node: vtep-kdp sends a copy to every unknown-dst member"
 vtep_ctl set-replication-mode ls0 source_node
-vtep_ctl add-mcast-remote ls0 unknown-dst 10.2.2.4
-"$vtep_kdp" sync --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 br0
-ip -n underlay addr add 10.2.2.4/24 dev eth0
-echo "--- one broadcast from VM1, one copy per unknown-dst member:"
-capture_vxlan 2 arping -c 1 -w 1 -I eth0 192.168.100.98
+vtep_ctl add-mcast-remote ls0 unknown-dst 10.2.2.3
+sleep 0.5
+capture_vxlan 2 ip netns exec vm1 arping -c 1 -w 1 -I eth0 192.168.100.98
+echo "--- now ARP reaches VM3 too; without the static entry:"
+ip netns exec vm1 ip neigh del 192.168.100.55 dev eth0
+run ip netns exec vm1 ping -c 2 -i 0.2 192.168.100.55
 
-echo
-echo "### vtep-ctl del-ucast-remote ls0 00:11:22:33:44:55; sync — exactly its flow goes"
-vtep_ctl del-ucast-remote ls0 00:11:22:33:44:55
-"$vtep_kdp" sync --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 br0
-ovs-dpctl dump-flows ovs-system 2>/dev/null | grep -c . | sed 's/^/flows now: /'
+section "p1 is not bound: nothing VM2 sends is forwarded (dropped in the kernel, no upcall)"
+out=$(mktemp /tmp/underlay.XXXXXX)
+ip netns exec underlay tcpdump -l -nei eth0 udp port 4789 > "$out" 2>&1 &
+capture=$!
+for i in $(seq 100); do grep -q listening "$out" && break; sleep 0.1; done
+ip netns exec vm2 arping -c 3 -w 2 -I eth0 192.168.100.97 > /dev/null 2>&1 || true
+kill $capture; wait $capture 2>/dev/null || true
+echo "--- VXLAN packets on the underlay carrying VM2's MAC while it sent 3 ARP requests: $(grep -c 'aa:00:00:00:00:02' "$out")"
+ovs-dpctl dump-flows ovs-system | grep 'in_port(2),eth(),' || true
 
-echo
-echo "### vtep-kdp run br0: the same pass on every database change, until SIGTERM (which leaves the flows)"
-"$vtep_kdp" run --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 --pidfile /tmp/ovs-run/vtep-kdp.pid \
-    --log-file /tmp/ovs-log/vtep-kdp.log -v br0 &
-daemon=$!
-for i in $(seq 100); do grep -q "kernel:" /tmp/ovs-log/vtep-kdp.log 2>/dev/null && break; sleep 0.1; done
+section "A remote MAC comes and goes: the kernel follows within milliseconds"
+before=$(ovs-dpctl dump-flows ovs-system | grep -c .)
 start=$(date +%s%N)
-vtep_ctl add-ucast-remote ls0 00:11:22:33:44:66 10.2.2.3
+vtep_ctl add-ucast-remote ls0 00:11:22:33:44:66 10.2.2.4
 committed=$(date +%s%N)
-until "$vtep_kdp" dump-flows ovs-system | grep -q 'eth(dst=00:11:22:33:44:66)'; do :; done
-echo "--- vtep-ctl took $(( (committed - start) / 1000000 )) ms; the new MAC's flow was in the kernel $(( ($(date +%s%N) - committed) / 1000000 )) ms after it returned (polled with vtep-kdp dump-flows; emulated VM)"
-kill -TERM $daemon; wait $daemon; echo "--- vtep-kdp exited with status $?; flows still in the kernel: $(ovs-dpctl dump-flows ovs-system 2>/dev/null | grep -c .)"
-"$vtep_kdp" run --db $db --datapath ovs-system --local-mac aa:00:00:00:00:01@p0 --log-file /tmp/ovs-log/vtep-kdp.log -v br0 &
-daemon=$!
-for i in $(seq 100); do [ "$(grep -c 'kernel:' /tmp/ovs-log/vtep-kdp.log)" -ge 3 ] && break; sleep 0.1; done
-kill -INT $daemon; wait $daemon || true
-echo "--- vtep-kdp's log (the restart's pass changed nothing):"
-grep -E "vtep-kdp: |kernel:" /tmp/ovs-log/vtep-kdp.log | sed 's/^[^ ]* //'
+until ovs-dpctl dump-flows ovs-system | grep -q 'eth(dst=00:11:22:33:44:66)'; do :; done
+echo "--- its flow was in the kernel $(( ($(date +%s%N) - committed) / 1000000 )) ms after vtep-ctl returned (polled with ovs-dpctl; emulated VM)"
+vtep_ctl del-ucast-remote ls0 00:11:22:33:44:66
+until ! ovs-dpctl dump-flows ovs-system | grep -q 'eth(dst=00:11:22:33:44:66)'; do :; done
+echo "--- and gone again: flows before $before, now $(ovs-dpctl dump-flows ovs-system | grep -c .)"
+
+section "A bad row is reported, the rest keeps forwarding: p1 bound to a switch without a VNI"
+vtep_ctl add-ls broken
+vtep_ctl bind-ls br0 p1 0 broken
+sleep 1
+vtep_ctl get Physical_Port p1 port_fault_status
+grep "broken" $log | tail -1 | sed 's/^/    log: /'
+run ip netns exec vm1 ping -c 2 -i 0.2 192.168.100.55
+
+section "kill -9 of vtep-kdp during ping -i 0.01: nothing is lost; the restart changes nothing"
+ip netns exec vm1 ping -c 300 -i 0.01 192.168.100.55 > /tmp/ping.txt 2>&1 &
+pinger=$!
+sleep 1
+kill -9 "$(cat /tmp/ovs-run/vtep-kdp.pid)"
+echo "killed vtep-kdp; restarting it"
+"$vtep_kdp" --db $db --datapath ovs-system --log-file=$log --pidfile=/tmp/ovs-run/vtep-kdp.pid --detach -v br0
+wait $pinger || true
+tail -2 /tmp/ping.txt
+sleep 1
+echo "--- the restarted vtep-kdp's log:"
+awk '/flows already there/ { n = NR } { line[NR] = $0 } END { for (i = n; i <= NR; i++) print line[i] }' $log \
+    | grep -E "serving|kept|kernel:" | sed 's/^[^ ]* /    /'
+
+section "vtep-kdp's log: what changed and why"
+kill -TERM "$(cat /tmp/ovs-run/vtep-kdp.pid)"; sleep 1
+grep -E "vtep-kdp: |kernel: [1-9]|upcall:|broken" $log | head -30 | sed 's/^[^ ]* /    /'
+echo "--- after SIGTERM the kernel keeps forwarding with $(ovs-dpctl dump-flows ovs-system | grep -c .) flows:"
+run ip netns exec vm1 ping -c 2 -i 0.2 192.168.100.55
