@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OVSDatapathNL
+import VTEPOffload
+
+/// `vtep-kdp status PS-NAME`: what a vtep-kdp serving PS-NAME holds and
+/// would do, without changing anything. Its whole state is the VTEP
+/// database plus the kernel's flows (learned MACs are read back from
+/// them), so any process can show it — running daemon or not.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the bindings, learned MACs, faults and flows of a Physical_Switch, and what a sync would change (changes nothing).",
+        discussion: """
+            Each desired flow is printed in ovs-dpctl notation after its identity (the text \
+            its UFID is derived from) and a mark: '=' installed as desired, '+' missing, \
+            '~' installed with other actions; '-' lines are installed flows a sync would delete.
+            """)
+
+    @Argument(help: "The Physical_Switch (vtep-ctl add-ps NAME).") var physicalSwitch: String
+    @Option(help: "OVSDB remote of the VTEP database.") var db = "unix:/var/run/openvswitch/db.sock"
+    @Option(help: "Datapath name.") var datapath = "ovs-system"
+    @Option(help: "Seconds to wait for the database.") var timeout = 10
+    @Flag(help: "Print the flows too, not only the summary.") var flows = false
+
+    func run() async throws {
+        var logger = Logger(label: "vtep-kdp")
+        logger.logLevel = .error
+        let client = OVSDBClient<VTEPDatabase>(remotes: [try OVSDBRemote(parsing: db)], logger: logger)
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while await !client.isSynced {
+            guard ContinuousClock.now < deadline else { throw ValidationError("the VTEP database at \(db) did not answer within \(timeout) s") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let database = await client.replica
+
+        let connection = try DatapathConnection()
+        let datapath = try connection.datapath(named: self.datapath)
+        let vports = try connection.vports(of: datapath)
+        guard let tunnel = vports.first(where: { $0.type == .vxlan || $0.name.hasPrefix("vxlan_sys_") }) else {
+            throw ValidationError("\(self.datapath) has no VXLAN port yet: no vtep-kdp has served it")
+        }
+        var learned = LearnedState()
+        try learned.recover(from: connection, datapath: datapath)
+        let state = VTEPCompiler.compile(CompilerInput(
+            database: database, switchName: physicalSwitch,
+            portNumbers: Dictionary(vports.map { ($0.name, $0.portNumber) }, uniquingKeysWith: { first, _ in first }),
+            tunnelPort: tunnel.portNumber, localMACs: learned.localMACs, missFacts: learned.facts))
+        var installed: [FlowUFID: Flow] = [:]
+        try connection.dumpFlows(in: datapath, omit: [.key, .mask]) { flow in
+            if let ufid = flow.ufid { installed[ufid] = flow }
+        }
+        let diff = FlowDiff(desired: state.flows, installed: installed)
+
+        print("\(physicalSwitch) on datapath \(self.datapath) (VXLAN port \(tunnel.portNumber): \(tunnel.name))")
+        print("bindings:")
+        for binding in state.bindings { print("  \(binding)") }
+        if state.bindings.isEmpty { print("  (none)") }
+        print("local MACs (learned, read back from the kernel's flows):")
+        for local in learned.localMACs.sorted(by: { ($0.port, $0.vlan, $0.mac) < ($1.port, $1.vlan, $1.mac) }) {
+            print("  \(local.mac) on \(local.port)\(local.vlan == 0 ? "" : " vlan \(local.vlan)")")
+        }
+        if learned.localMACs.isEmpty { print("  (none)") }
+        let facts = learned.facts
+        print("misses remembered: \(facts.unknownDestinations.count) unknown destinations flooded, "
+              + "\(facts.unboundTagged.count) unbound VLAN/EtherTypes and \(facts.unknownVNIs.count) foreign VNIs dropped")
+        print("faults: switch \(state.switchFaults.sorted()), ports \(state.portFaults.mapValues { $0.sorted() }.sorted { $0.key < $1.key })")
+        for problem in state.problems { print("problem: \(problem)") }
+        print("flows: \(state.flows.count) desired, \(installed.count) installed; a sync would add \(diff.additions.count), "
+              + "modify \(diff.modifications.count), delete \(diff.deletions.count)")
+        guard flows else { return }
+        let modified = Set(diff.modifications.compactMap(\.ufid))
+        for compiled in state.flows.values.sorted(by: { $0.identity < $1.identity }) {
+            let mark = installed[compiled.flow.ufid!] == nil ? "+" : modified.contains(compiled.flow.ufid!) ? "~" : "="
+            print("\(mark) [\(compiled.identity)] \(FlowFormatter.formatMatch(key: compiled.flow.key, mask: compiled.flow.mask)), actions:\(FlowFormatter.formatActions(compiled.flow.actions))")
+        }
+        for ufid in diff.deletions { print("- ufid:\(ufid) actions:\(FlowFormatter.formatActions(installed[ufid]?.actions ?? []))") }
+    }
+}
