@@ -58,12 +58,17 @@ public struct SyncPass {
 
         database = await client.replica
         if physicalSwitch.tunnelIPs.count == 1, let localIP = physicalSwitch.tunnelIPs.first {
+            var localBySwitch: [OVSDBUUID: Set<String>] = [:]
             for switchID in Set(state.bindings.map(\.logicalSwitch)) {
                 try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: switchID, tunnelIPs: [localIP])
-                for local in localMACs where state.bindings.contains(where: { $0.logicalSwitch == switchID && $0.port == local.port && $0.vlan == local.vlan }) {
-                    try await writer.addUcastMacLocal(local.mac.description, logicalSwitch: switchID, tunnelIP: localIP)
-                }
+                localBySwitch[switchID] = []
             }
+            let switchOf = Dictionary(state.bindings.map { (BindingKey(port: $0.port, vlan: $0.vlan), $0.logicalSwitch) },
+                                      uniquingKeysWith: { first, _ in first })
+            for local in localMACs {
+                if let switchID = switchOf[BindingKey(port: local.port, vlan: local.vlan)] { localBySwitch[switchID]?.insert(local.mac.description) }
+            }
+            try await writer.setUcastMacsLocal(localBySwitch, tunnelIP: localIP)
         }
         var switchFaults = state.switchFaults
         if state.bindings.contains(where: { exhaustedVNIs.contains($0.vni) }) { switchFaults.insert("mac_table_exhaustion") }
@@ -74,3 +79,5 @@ public struct SyncPass {
         return Outcome(state: state, report: report, portNumbers: ports, tunnelPort: tunnel)
     }
 }
+
+private struct BindingKey: Hashable { var port: String; var vlan: UInt16 }

@@ -57,6 +57,39 @@ public struct VTEPWriter: Sendable {
         return results.last?.uuid
     }
 
+    /// Makes Ucast_Macs_Local hold exactly `macs` (MAC text by logical
+    /// switch) among the rows whose locator is `tunnelIP` — the rows this
+    /// VTEP owns — in one transaction: learned MACs are inserted, aged-out
+    /// or moved ones deleted, the rest left alone. Returns the rows changed.
+    @discardableResult
+    public func setUcastMacsLocal(_ macs: [OVSDBUUID: Set<String>], tunnelIP: String) async throws(OVSDBError) -> Int {
+        let db = await client.replica
+        let ours = db.locator(dstIP: tunnelIP)
+        var present: [OVSDBUUID: Set<String>] = [:]
+        var operations: [JSONValue] = []
+        for (uuid, row) in db.ucastMacsLocal.rows {
+            if row.locator == ours, macs[row.logicalSwitch]?.contains(row.mac) == true {
+                present[row.logicalSwitch, default: []].insert(row.mac)
+            } else if row.locator == ours || macs[row.logicalSwitch]?.contains(row.mac) == true {
+                // Ours but no longer local, or local now but pointing elsewhere.
+                operations.append(Op.delete("Ucast_Macs_Local", where: Op.whereUUID(uuid)))
+            }
+        }
+        var locator: OVSDBOperation.RowReference?
+        for (logicalSwitch, wanted) in macs.sorted(by: { $0.key < $1.key }) {
+            for mac in wanted.subtracting(present[logicalSwitch] ?? []).sorted() {
+                let reference = locator ?? locatorReference(tunnelIP, in: db, operations: &operations)
+                locator = reference
+                operations.append(Op.insert("Ucast_Macs_Local", [
+                    ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", reference.json), ("ipaddr", .string("")),
+                ]))
+            }
+        }
+        guard !operations.isEmpty else { return 0 }
+        _ = try await client.transact(operations)
+        return operations.count
+    }
+
     public func removeUcastMacLocal(_ row: OVSDBUUID) async throws(OVSDBError) {
         _ = try await client.transact([Op.delete("Ucast_Macs_Local", where: Op.whereUUID(row))])
     }

@@ -23,7 +23,11 @@ import Testing
         try rig.applySeedScenario()
         try rig.vtepctl("set-replication-mode", "ls0", "source_node")
 
-        #expect(await eventually { await client.replica.ucastMacsRemote.count == 1 })
+        // vtep-ctl returns on commit; the monitor update may still be on its way.
+        #expect(await eventually {
+            let db = await client.replica
+            return db.ucastMacsRemote.count == 1 && db.logicalSwitch(named: "ls0")?.1.replicationMode == "source_node"
+        })
         let db = await client.replica
         let (switchID, physicalSwitch) = try #require(db.physicalSwitch(named: "br0"))
         #expect(physicalSwitch.tunnelIPs == ["10.2.2.1"])
@@ -109,6 +113,17 @@ import Testing
         // The remote side is untouched, and the locator for 10.2.2.1 exists once.
         #expect(try rig.vtepctl("list-remote-macs", "ls0").contains("unknown-dst -> vxlan_over_ipv4/10.2.2.2"))
         #expect(await client.replica.locators.rows.values.filter { $0.dstIP == "10.2.2.1" }.count == 1)
+
+        // The learned set as a whole: one transaction adds two, and then
+        // takes away the first MAC (aged out) while keeping the others.
+        let changed = try await writer.setUcastMacsLocal([lsID: ["02:00:00:00:01:01", "02:00:00:00:01:02", "02:00:00:00:01:03"]], tunnelIP: "10.2.2.1")
+        #expect(changed == 2)
+        #expect(await eventually { await client.replica.ucastMacsLocal.count == 3 })
+        #expect(try await writer.setUcastMacsLocal([lsID: ["02:00:00:00:01:02", "02:00:00:00:01:03"]], tunnelIP: "10.2.2.1") == 1)
+        #expect(await eventually { await client.replica.ucastMacsLocal.count == 2 })
+        #expect(try await writer.setUcastMacsLocal([lsID: ["02:00:00:00:01:02", "02:00:00:00:01:03"]], tunnelIP: "10.2.2.1") == 0)
+        #expect(try rig.vtepctl("list-local-macs", "ls0").contains("02:00:00:00:01:03 -> vxlan_over_ipv4/10.2.2.1"))
+        #expect(try !rig.vtepctl("list-local-macs", "ls0").contains("02:00:00:00:01:01"))
 
         let p0 = try #require(await client.replica.physicalPorts.rows.first { $0.value.name == "p0" }?.key)
         try await writer.setPortFaults(["invalid_vlan_map"], port: p0)
