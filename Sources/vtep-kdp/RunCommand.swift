@@ -37,6 +37,8 @@ struct RunCommand: AsyncParsableCommand {
     var localMACs: [String] = []
     @Option(name: .customLong("vxlan-port"), help: "UDP port of the VXLAN port vtep-kdp adds when the datapath has none.")
     var vxlanPort: UInt16 = VXLANDevice.defaultPort
+    @Option(name: .customLong("mac-aging-time"), help: "Seconds a learned MAC may stay idle before it leaves the kernel and the database.")
+    var macAgingTime: Double = 300
     @Option(name: .customLong("mac-limit"), help: "Learned MACs per logical switch before mac_table_exhaustion is raised.")
     var macLimit = 50_000
     @Option(help: "Write the process id to this file while running.") var pidfile: String?
@@ -76,7 +78,8 @@ struct RunCommand: AsyncParsableCommand {
         logger.info("vtep-kdp: serving \(physicalSwitch) on datapath \(self.datapath) (\(reconciler.installed.count) flows already there); VTEP database \(db.joined(separator: ", "))")
         let client = OVSDBClient<VTEPDatabase>(remotes: remotes, logger: logger)
         let daemon = VTEPDaemon(client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: locals,
-                                vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit), logger: logger)
+                                vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit),
+                                agingTime: .milliseconds(Int(macAgingTime * 1000)), logger: logger)
         try await daemon.recoverLearnedState()
 
         if let pidfile { try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8) }

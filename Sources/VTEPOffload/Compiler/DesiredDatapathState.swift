@@ -18,11 +18,11 @@ public struct DesiredDatapathState: Sendable {
 
     public init() {}
 
-    mutating func add(_ identity: String, _ flow: Flow) {
+    mutating func add(_ identity: String, _ flow: Flow, from: Binding? = nil, to: [Binding] = []) {
         var flow = flow
         let ufid = FlowUFID(deriving: identity)
         flow.ufid = ufid
-        flows[ufid] = CompiledFlow(identity: identity, flow: flow)
+        flows[ufid] = CompiledFlow(identity: identity, flow: flow, countsFrom: from.map(PortVLAN.init), countsTo: to.map(PortVLAN.init))
     }
 
     mutating func fault(port: String, _ fault: String, _ problem: String) {
@@ -35,4 +35,19 @@ public struct DesiredDatapathState: Sendable {
 public struct CompiledFlow: Hashable, Sendable {
     public var identity: String
     public var flow: Flow
+    /// The binding whose frames this flow takes in (its counters are
+    /// Logical_Binding_Stats' *from_local*), and the bindings it delivers
+    /// to (*to_local*).
+    public var countsFrom: PortVLAN?
+    public var countsTo: [PortVLAN] = []
+}
+
+/// One VLAN of one physical port (0 = untagged): where a binding sits.
+public struct PortVLAN: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var port: String
+    public var vlan: UInt16
+    public init(port: String, vlan: UInt16) { self.port = port; self.vlan = vlan }
+    init(_ binding: Binding) { self.init(port: binding.port, vlan: binding.vlan) }
+    public static func < (a: Self, b: Self) -> Bool { (a.port, a.vlan) < (b.port, b.vlan) }
+    public var description: String { vlan == 0 ? port : "\(port) vlan \(vlan)" }
 }

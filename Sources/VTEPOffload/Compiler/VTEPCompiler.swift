@@ -52,7 +52,7 @@ public enum VTEPCompiler {
                     var match = FlowBuilder(recirculation: 0)
                     match.inPort(binding.portNumber)
                     match.ethernet(source: local.mac)
-                    state.add(FlowIdentity.ingress(port: binding.portNumber, source: local.mac), match.flow([.recirculate(id: recirculation)]))
+                    state.add(FlowIdentity.ingress(port: binding.portNumber, source: local.mac), match.flow([.recirculate(id: recirculation)]), from: binding)
                     continue
                 }
                 for etherType in (facts.taggedEtherTypes[local] ?? []).sorted() {
@@ -62,7 +62,7 @@ public enum VTEPCompiler {
                     guard match.tagged(vlan: binding.vlan, innerEtherType: etherType) else { continue }
                     state.liveFacts.taggedEtherTypes[local, default: []].insert(etherType)
                     state.add(FlowIdentity.taggedIngress(port: binding.portNumber, vlan: binding.vlan, etherType: etherType, source: local.mac),
-                              match.flow([.popVLAN, .recirculate(id: recirculation)]))
+                              match.flow([.popVLAN, .recirculate(id: recirculation)]), from: binding)
                 }
             }
 
@@ -96,24 +96,27 @@ public enum VTEPCompiler {
                 let delivery = deliver(to: binding)
                 var fromLocal = FlowBuilder(recirculation: recirculation)
                 fromLocal.ethernet(destination: local.mac)
-                state.add(FlowIdentity.forward(vni: vni, destination: local.mac), fromLocal.flow(delivery))
+                state.add(FlowIdentity.forward(vni: vni, destination: local.mac), fromLocal.flow(delivery), to: [binding])
                 var fromTunnel = FlowBuilder(recirculation: 0)
                 fromTunnel.tunnelID(vni, localIP: localIPBytes)
                 fromTunnel.inPort(input.tunnelPort)
                 fromTunnel.ethernet(destination: local.mac)
-                state.add(FlowIdentity.tunnelDeliver(vni: vni, tunnelPort: input.tunnelPort, destination: local.mac), fromTunnel.flow(delivery))
+                state.add(FlowIdentity.tunnelDeliver(vni: vni, tunnelPort: input.tunnelPort, destination: local.mac), fromTunnel.flow(delivery), to: [binding])
             }
 
             // BUM: the switch's unknown-dst locators, by replication mode.
-            let floodTargets = unknownDestinationLocators(db, switchID)
+            let unknownDst = unknownDestinationLocators(db, switchID)
             let sourceNode = db.logicalSwitches[switchID]?.replicationMode == "source_node"
-            let tunnels = (sourceNode ? floodTargets : Array(floodTargets.prefix(1))).map {
+            let tunnels = (sourceNode ? unknownDst : Array(unknownDst.prefix(1))).map {
                 [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
             }.flatMap { $0 }
             // From one local binding: every other binding, then the tunnels (no hairpin).
             var floodFrom: [UInt32: [FlowAction]] = [:]
+            var floodsTo: [UInt32: [Binding]] = [:]
             for binding in members {
-                floodFrom[binding.portNumber] = members.filter { $0 != binding }.flatMap { deliver(to: $0) } + tunnels
+                let others = members.filter { $0 != binding }
+                floodFrom[binding.portNumber] = others.flatMap { deliver(to: $0) } + tunnels
+                floodsTo[binding.portNumber] = others
             }
             // From the tunnel: every local binding, never a tunnel (split horizon).
             let floodFromTunnel = members.flatMap { deliver(to: $0) }
@@ -122,13 +125,13 @@ public enum VTEPCompiler {
                 var match = FlowBuilder(recirculation: recirculation)
                 match.inPort(port)
                 match.multicastDestination()
-                state.add(FlowIdentity.flood(vni: vni, port: port), match.flow(actions))
+                state.add(FlowIdentity.flood(vni: vni, port: port), match.flow(actions), to: floodsTo[port] ?? [])
             }
             var fromTunnel = FlowBuilder(recirculation: 0)
             fromTunnel.tunnelID(vni, localIP: localIPBytes)
             fromTunnel.inPort(input.tunnelPort)
             fromTunnel.multicastDestination()
-            state.add(FlowIdentity.tunnelFlood(vni: vni, tunnelPort: input.tunnelPort), fromTunnel.flow(floodFromTunnel))
+            state.add(FlowIdentity.tunnelFlood(vni: vni, tunnelPort: input.tunnelPort), fromTunnel.flow(floodFromTunnel), to: members)
 
             // Unknown unicast: flooded like BUM, one flow per destination a
             // miss revealed, for as long as nobody claims the MAC.
@@ -140,14 +143,14 @@ public enum VTEPCompiler {
                     var match = FlowBuilder(recirculation: recirculation)
                     match.inPort(port)
                     match.ethernet(destination: unknown.mac)
-                    state.add(FlowIdentity.unknownFlood(vni: vni, port: port, destination: unknown.mac), match.flow(actions))
+                    state.add(FlowIdentity.unknownFlood(vni: vni, port: port, destination: unknown.mac), match.flow(actions), to: floodsTo[port] ?? [])
                 } else {
                     state.liveFacts.unknownDestinations.insert(unknown)
                     var match = FlowBuilder(recirculation: 0)
                     match.tunnelID(vni, localIP: localIPBytes)
                     match.inPort(input.tunnelPort)
                     match.ethernet(destination: unknown.mac)
-                    state.add(FlowIdentity.tunnelDeliver(vni: vni, tunnelPort: input.tunnelPort, destination: unknown.mac), match.flow(floodFromTunnel))
+                    state.add(FlowIdentity.tunnelDeliver(vni: vni, tunnelPort: input.tunnelPort, destination: unknown.mac), match.flow(floodFromTunnel), to: members)
                 }
             }
         }

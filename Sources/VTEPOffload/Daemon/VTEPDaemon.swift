@@ -21,6 +21,13 @@ public actor VTEPDaemon {
     public private(set) var lastOutcome: SyncPass.Outcome?
     public private(set) var upcallsHandled = 0
     public private(set) var upcallsDropped = 0
+    /// Per-binding counters (what Logical_Binding_Stats gets).
+    public private(set) var statistics = BindingStatistics()
+    /// Learned MACs and remembered misses idle this long are forgotten.
+    public let agingTime: Duration
+    private var idleness = Idleness()
+    private var housekeepingDue = false
+    private var writtenStatistics: [PortVLAN: BindingCounters] = [:]
 
     private var synced = false
     private var databaseChanged = false
@@ -32,7 +39,9 @@ public actor VTEPDaemon {
     static let maxPendingUpcalls = 4096
 
     public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, localMACs: [LocalMAC] = [],
-                vxlanPort: UInt16 = VXLANDevice.defaultPort, limits: LearnedState.Limits = .init(), logger: Logger = Logger(label: "vtep-kdp")) {
+                vxlanPort: UInt16 = VXLANDevice.defaultPort, limits: LearnedState.Limits = .init(), agingTime: Duration = .seconds(300),
+                logger: Logger = Logger(label: "vtep-kdp")) {
+        self.agingTime = agingTime
         self.client = client
         self.pass = SyncPass(client: client, reconciler: reconciler, switchName: switchName, vxlanPort: vxlanPort)
         self.declaredMACs = localMACs
@@ -64,6 +73,14 @@ public actor VTEPDaemon {
                 }
             }
             group.addTask { await self.loop() }
+            group.addTask {
+                // Housekeeping (aging, statistics) a few times per aging period, at most every 10 s.
+                let interval = min(max(self.agingTime / 4, .milliseconds(250)), .seconds(10))
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    await self.noteHousekeepingDue()
+                }
+            }
             await group.next()
             group.cancelAll()
         }
@@ -93,6 +110,11 @@ public actor VTEPDaemon {
         }
     }
 
+    private func noteHousekeepingDue() {
+        housekeepingDue = true
+        wakeUp.yield()
+    }
+
     private func loop() async {
         for await _ in wake {
             guard !Task.isCancelled else { return }
@@ -102,6 +124,10 @@ public actor VTEPDaemon {
                 await runPass()
             }
             await handleUpcalls()
+            if housekeepingDue {
+                housekeepingDue = false
+                await housekeeping()
+            }
         }
     }
 
@@ -131,6 +157,10 @@ public actor VTEPDaemon {
             do throws(NetlinkError) {
                 try pass.reconciler.connection.execute(packet: upcall.packet, metadata: upcall.key, actions: actions, in: pass.reconciler.datapath)
                 upcallsHandled += 1
+                if let compiled = Self.identities(for: decision, upcall: upcall, context: context).lazy
+                    .compactMap({ flows[FlowUFID(deriving: $0)] }).first {
+                    statistics.addSentOn(compiled, bytes: upcall.packet.count)
+                }
             } catch {
                 logger.debug("upcall: could not send the missed frame on: \(error)")
             }
@@ -153,6 +183,92 @@ public actor VTEPDaemon {
                     FlowIdentity.forward(vni: unknown.vni, destination: unknown.mac)]
         case .unboundTagged, .unknownVNI, .ignore:
             return []
+        }
+    }
+
+    /// Reads every flow's counters and last use (UFIDs and statistics
+    /// only), forgets learned MACs and remembered misses idle longer than
+    /// the aging time (a pass then removes their flows and rows), and
+    /// writes the bindings' statistics when they changed.
+    func housekeeping() async {
+        guard let outcome = lastOutcome else { return }
+        var dump: [FlowUFID: FlowStats] = [:]
+        do throws(NetlinkError) {
+            try pass.reconciler.connection.dumpFlows(in: pass.reconciler.datapath, omit: .allButStats) { flow in
+                if let ufid = flow.ufid { dump[ufid] = flow.stats }
+            }
+        } catch {
+            logger.warning("housekeeping: \(error)")
+            return
+        }
+        statistics.update(dump: dump, flows: outcome.state.flows)
+        idleness.update(dump: dump)
+
+        let limit = UInt64(agingTime.components.seconds) * 1000 + UInt64(agingTime.components.attoseconds / 1_000_000_000_000_000)
+        let context = outcome.missContext
+        var forgotten = 0
+        for (local, vni) in learned.entries {
+            guard let port = outcome.portNumbers[local.port] else { continue }
+            let ufids = local.vlan == 0 ? [FlowUFID(deriving: FlowIdentity.ingress(port: port, source: local.mac))]
+                : (learned.facts.taggedEtherTypes[local] ?? []).map {
+                    FlowUFID(deriving: FlowIdentity.taggedIngress(port: port, vlan: local.vlan, etherType: $0, source: local.mac))
+                }
+            guard let idle = idleness.idleMilliseconds(ufids), idle > limit else { continue }
+            learned.forget(local.mac, vni: vni)
+            forgotten += 1
+            logger.info("aging: \(local.mac) on \(local.port)\(local.vlan == 0 ? "" : " vlan \(local.vlan)") (VNI \(vni)) idle for \(idle / 1000) s; forgotten")
+        }
+        for fact in Self.rememberedMisses(learned.facts) {
+            guard let identity = Self.identity(of: fact, context: context, portNumbers: outcome.portNumbers),
+                  let idle = idleness.idleMilliseconds([FlowUFID(deriving: identity)]), idle > limit else { continue }
+            learned.forget(fact)
+            forgotten += 1
+            logger.debug("aging: \(fact) idle for \(idle / 1000) s; forgotten")
+        }
+        if forgotten > 0 { await runPass() }
+        await writeStatistics(outcome)
+    }
+
+    static func rememberedMisses(_ facts: MissFacts) -> [MissDecision] {
+        facts.unknownDestinations.map { .unknownDestination($0) } + facts.unboundTagged.map { .unboundTagged($0) }
+            + facts.unknownVNIs.map { .unknownVNI($0) }
+    }
+
+    /// The identity of the flow a remembered miss put in the kernel.
+    static func identity(of fact: MissDecision, context: MissContext, portNumbers: [String: UInt32]) -> String? {
+        switch fact {
+        case .unknownDestination(let unknown):
+            guard let name = unknown.port else {
+                return FlowIdentity.tunnelDeliver(vni: unknown.vni, tunnelPort: context.tunnelPort, destination: unknown.mac)
+            }
+            return portNumbers[name].map { FlowIdentity.unknownFlood(vni: unknown.vni, port: $0, destination: unknown.mac) }
+        case .unboundTagged(let unbound):
+            return portNumbers[unbound.port].map { FlowIdentity.unboundTagged(port: $0, vlan: unbound.vlan, etherType: unbound.etherType) }
+        case .unknownVNI(let vni):
+            return FlowIdentity.unknownVNI(vni, tunnelPort: context.tunnelPort)
+        case .learn, .ignore:
+            return nil
+        }
+    }
+
+    /// Logical_Binding_Stats for each binding whose counters moved since the last write.
+    func writeStatistics(_ outcome: SyncPass.Outcome) async {
+        let totals = statistics.totals
+        let database = await client.replica
+        let writer = VTEPWriter(client: client)
+        for binding in outcome.state.bindings {
+            let place = PortVLAN(port: binding.port, vlan: binding.vlan)
+            let counters = totals[place] ?? BindingCounters()
+            guard writtenStatistics[place] != counters,
+                  let portID = database.physicalPorts.rows.first(where: { $0.value.name == binding.port })?.key else { continue }
+            do {
+                try await writer.setBindingStats(VTEPLogicalBindingStats(
+                    packets: (Int(counters.packetsFromLocal), Int(counters.packetsToLocal)),
+                    bytes: (Int(counters.bytesFromLocal), Int(counters.bytesToLocal))), port: portID, vlan: Int(binding.vlan))
+                writtenStatistics[place] = counters
+            } catch {
+                logger.warning("statistics of \(place): \(error)")
+            }
         }
     }
 

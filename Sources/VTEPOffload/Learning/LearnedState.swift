@@ -28,6 +28,8 @@ public struct LearnedState: Sendable {
     public init(limits: Limits = Limits()) { self.limits = limits }
 
     public var localMACs: [LocalMAC] { Array(macs.values) }
+    /// Each learned MAC with the VNI of the switch it was learned in.
+    public var entries: [(local: LocalMAC, vni: UInt32)] { macs.map { ($0.value, $0.key.vni) } }
     public var macCount: Int { macs.count }
     /// The facts `limits.facts` bounds (tagged EtherTypes go with their MAC).
     var boundedFactCount: Int { facts.unknownDestinations.count + facts.unboundTagged.count + facts.unknownVNIs.count }
@@ -95,6 +97,17 @@ public struct LearnedState: Sendable {
         facts.taggedEtherTypes[old] = nil
         perSwitch[vni, default: 1] -= 1
         exhausted.remove(vni)
+    }
+
+    /// Forgets a remembered miss (its flow went idle).
+    public mutating func forget(_ decision: MissDecision) {
+        switch decision {
+        case .unknownDestination(let unknown): facts.unknownDestinations.remove(unknown)
+        case .unboundTagged(let unbound): facts.unboundTagged.remove(unbound)
+        case .unknownVNI(let vni): facts.unknownVNIs.remove(vni)
+        case .learn(let local, let vni, _): if macs[Place(vni: vni, mac: local.mac)] == local { forget(local.mac, vni: vni) }
+        case .ignore: break
+        }
     }
 
     /// Keeps only the facts the last compile still turned into flows:

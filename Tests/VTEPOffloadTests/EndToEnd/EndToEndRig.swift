@@ -68,9 +68,10 @@ final class EndToEndRig {
         for name in ["vm1", "vm2", "vm3", "vm4", "ul"] { _ = try? sh("ip netns del \(ns(name))") }
     }
 
+    /// A namespace with IPv6 off, so its interfaces send only what a test makes them send.
     private func addNamespace(_ name: String) throws {
         _ = try? sh("ip netns del \(name)")
-        try sh("ip netns add \(name) && ip -n \(name) link set lo up")
+        try sh("ip netns add \(name) && ip -n \(name) link set lo up && ip netns exec \(name) sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1")
         namespaces.append(name)
     }
 

@@ -1,0 +1,28 @@
+import OVSDatapathNL
+
+/// How long each flow has been idle, from the kernel's `used` times (a
+/// cheap UFID + statistics dump). A flow that has never carried a packet
+/// counts as used when it was first seen here, so it ages like the rest.
+public struct Idleness: Sendable {
+    private var firstSeen: [FlowUFID: UInt64] = [:]
+    private var used: [FlowUFID: UInt64] = [:]
+    public private(set) var now: UInt64 = 0
+
+    public init() {}
+
+    public mutating func update(dump: [FlowUFID: FlowStats], now: UInt64 = MonotonicClock.nowMilliseconds()) {
+        self.now = now
+        var seen: [FlowUFID: UInt64] = [:]
+        used.removeAll(keepingCapacity: true)
+        for (ufid, stats) in dump {
+            if let time = stats.usedMilliseconds, time > 0 { used[ufid] = time } else { seen[ufid] = firstSeen[ufid] ?? now }
+        }
+        firstSeen = seen
+    }
+
+    /// Milliseconds since the most recent use of any of `ufids`; nil when none is installed.
+    public func idleMilliseconds(_ ufids: [FlowUFID]) -> UInt64? {
+        let last = ufids.compactMap { used[$0] ?? firstSeen[$0] }.max()
+        return last.map { now > $0 ? now - $0 : 0 }
+    }
+}
