@@ -42,21 +42,39 @@ public struct SyncPass {
         }
     }
 
-    /// Runs on the caller's actor: the reconciler (and its socket) has one owner.
+    /// Both halves, `program` then `writeBack`. Runs on the caller's
+    /// actor: the reconciler (and its socket) has one owner.
     public func run(localMACs: [LocalMAC], missFacts: MissFacts = MissFacts(), exhaustedVNIs: Set<UInt32> = [],
                     isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
-        var database = await client.replica
-        guard let (switchID, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
+        let outcome = try await program(localMACs: localMACs, missFacts: missFacts)
+        try await writeBack(outcome, localMACs: localMACs, exhaustedVNIs: exhaustedVNIs)
+        return outcome
+    }
+
+    /// The kernel half: the switch's ports into the datapath, compile,
+    /// reconcile. Frames waiting on a miss can be sent on as soon as it
+    /// returns, before the database hears of them.
+    public func program(localMACs: [LocalMAC], missFacts: MissFacts = MissFacts(),
+                        isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
+        let database = await client.replica
+        guard let (_, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
         let portNames = physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }.sorted()
         let (ports, tunnel) = try reconciler.ensurePorts(portNames, vxlanPort: vxlanPort)
-        let writer = VTEPWriter(client: client)
-        try await writer.ensurePhysicalPorts(portNames, on: switchName)
-
         let state = VTEPCompiler.compile(CompilerInput(database: database, switchName: switchName, portNumbers: ports,
                                                        tunnelPort: tunnel, localMACs: localMACs, missFacts: missFacts))
         let report = reconciler.reconcile(state.flows)
+        return Outcome(state: state, report: report, portNumbers: ports, tunnelPort: tunnel)
+    }
 
-        database = await client.replica
+    /// The database half, what ovs-vtep writes: the switch's ports,
+    /// `unknown-dst` → our tunnel IP, the local MACs, faults.
+    public func writeBack(_ outcome: Outcome, localMACs: [LocalMAC], exhaustedVNIs: Set<UInt32> = [],
+                          isolation: isolated (any Actor)? = #isolation) async throws {
+        let state = outcome.state
+        let database = await client.replica
+        guard let (switchID, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
+        let writer = VTEPWriter(client: client)
+        try await writer.ensurePhysicalPorts(physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }.sorted(), on: switchName)
         if physicalSwitch.tunnelIPs.count == 1, let localIP = physicalSwitch.tunnelIPs.first {
             var localBySwitch: [OVSDBUUID: Set<String>] = [:]
             for switchID in Set(state.bindings.map(\.logicalSwitch)) {
@@ -76,7 +94,6 @@ public struct SyncPass {
         for (portID, port) in database.physicalPorts.rows where physicalSwitch.ports.contains(portID) {
             try await writer.setPortFaults(state.portFaults[port.name] ?? [], port: portID)
         }
-        return Outcome(state: state, report: report, portNumbers: ports, tunnelPort: tunnel)
     }
 }
 

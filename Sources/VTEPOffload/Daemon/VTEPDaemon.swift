@@ -89,7 +89,10 @@ public actor VTEPDaemon {
     private func note(_ event: OVSDBEvent<VTEPChange>) {
         switch event {
         case .synced: synced = true; databaseChanged = true
-        case .changes: databaseChanged = true
+        case .changes(let changes):
+            // Our own write-back (local MACs, statistics…) echoes back: it
+            // changes nothing the compiler reads, so it costs no pass.
+            if changes.contains(where: \.affectsForwarding) { databaseChanged = true } else { return }
         case .disconnected(let error): logger.warning("VTEP database: \(error); keeping the kernel's flows as they are")
         case .connected(let remote): logger.info("VTEP database: connected to \(remote)")
         }
@@ -149,19 +152,35 @@ public actor VTEPDaemon {
             }
             decided.append((upcall, decision))
         }
-        if changed { await runPass() }
+        // The kernel first, then the frames, then the database: a first
+        // packet does not wait for ovsdb-server's commit.
+        if changed { await programKernel() }
+        let clock = ContinuousClock()
+        let sending = clock.measure { sendOn(decided, context: context) }
+        logger.debug("upcalls: \(decided.count) handled, frames sent on in \(sending)")
+        if changed { await writeBack() }
+    }
+
+    /// Each missed frame, sent on with the actions of the flow that now
+    /// matches it — all in one netlink batch.
+    private func sendOn(_ decided: [(Upcall, MissDecision)], context: MissContext) {
         guard let flows = lastOutcome?.state.flows else { return }
+        var executions: [DatapathConnection.PacketExecution] = []
+        var sentWith: [(CompiledFlow, Int)] = []
         for (upcall, decision) in decided {
-            guard let actions = Self.identities(for: decision, upcall: upcall, context: context).lazy
-                .compactMap({ flows[FlowUFID(deriving: $0)]?.flow.actions }).first, !actions.isEmpty else { continue }
-            do throws(NetlinkError) {
-                try pass.reconciler.connection.execute(packet: upcall.packet, metadata: upcall.key, actions: actions, in: pass.reconciler.datapath)
+            guard !upcall.packet.isEmpty, let compiled = Self.identities(for: decision, upcall: upcall, context: context).lazy
+                .compactMap({ flows[FlowUFID(deriving: $0)] }).first, !compiled.flow.actions.isEmpty else { continue }
+            executions.append(.init(packet: upcall.packet, metadata: upcall.key, actions: compiled.flow.actions))
+            sentWith.append((compiled, upcall.packet.count))
+        }
+        guard !executions.isEmpty else { return }
+        let results = pass.reconciler.connection.execute(executions, in: pass.reconciler.datapath)
+        for (result, (compiled, bytes)) in zip(results, sentWith) {
+            switch result {
+            case .success:
                 upcallsHandled += 1
-                if let compiled = Self.identities(for: decision, upcall: upcall, context: context).lazy
-                    .compactMap({ flows[FlowUFID(deriving: $0)] }).first {
-                    statistics.addSentOn(compiled, bytes: upcall.packet.count)
-                }
-            } catch {
+                statistics.addSentOn(compiled, bytes: bytes)
+            case .failure(let error):
                 logger.debug("upcall: could not send the missed frame on: \(error)")
             }
         }
@@ -203,6 +222,7 @@ public actor VTEPDaemon {
         }
         statistics.update(dump: dump, flows: outcome.state.flows)
         idleness.update(dump: dump)
+        defer { logger.debug("housekeeping: \(dump.count) flows read, \(learned.macCount) learned MACs checked") }
 
         let limit = UInt64(agingTime.components.seconds) * 1000 + UInt64(agingTime.components.attoseconds / 1_000_000_000_000_000)
         let context = outcome.missContext
@@ -272,9 +292,22 @@ public actor VTEPDaemon {
         }
     }
 
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// A whole pass: the kernel, then the database.
     func runPass() async {
+        if await programKernel() { await writeBack() }
+    }
+
+    /// Compiles and reconciles; says whether it got that far.
+    @discardableResult
+    func programKernel() async -> Bool {
         do {
-            let outcome = try await pass.run(localMACs: declaredMACs + learned.localMACs, missFacts: learned.facts, exhaustedVNIs: learned.exhausted)
+            let started = ContinuousClock.now
+            let outcome = try await pass.program(localMACs: declaredMACs + learned.localMACs, missFacts: learned.facts)
+            let took = ContinuousClock.now - started
             passes += 1
             lastOutcome = outcome
             learned.keepOnly(outcome.state.liveFacts)
@@ -282,10 +315,24 @@ public actor VTEPDaemon {
                 logger.warning("\(problem)")
             }
             lastProblems = Set(outcome.state.problems)
-            let summary = "kernel: \(outcome.report) (\(outcome.state.flows.count) flows for \(outcome.state.bindings.count) bindings)"
+            let summary = "kernel: \(outcome.report) (\(outcome.state.flows.count) flows for \(outcome.state.bindings.count) bindings; "
+                + "\(Self.milliseconds(took)) ms)"
             if outcome.report.changes > 0 || !outcome.report.failures.isEmpty { logger.info("\(summary)") } else { logger.debug("\(summary)") }
+            return true
         } catch {
             logger.warning("sync pass failed: \(error); waiting for the next change")
+            return false
+        }
+    }
+
+    func writeBack() async {
+        guard let outcome = lastOutcome else { return }
+        do {
+            let started = ContinuousClock.now
+            try await pass.writeBack(outcome, localMACs: declaredMACs + learned.localMACs, exhaustedVNIs: learned.exhausted)
+            logger.debug("database: written back in \(ContinuousClock.now - started)")
+        } catch {
+            logger.warning("writing to the VTEP database failed: \(error); retrying on the next pass")
         }
     }
 }

@@ -134,3 +134,23 @@ public enum VTEPChange: Sendable, Equatable {
     case arpSourceLocal(RowChange<VTEPArpSource<VTEPLocal>>)
     case arpSourceRemote(RowChange<VTEPArpSource<VTEPRemote>>)
 }
+
+extension VTEPChange {
+    /// Whether the change can alter the compiled flows. The tables vtep-kdp
+    /// writes back (local MACs, statistics, tunnels) and those it does not
+    /// act on cannot; nor can a Physical_Port change that leaves its name
+    /// and bindings alone (a fault or statistics column written by us).
+    public var affectsForwarding: Bool {
+        switch self {
+        case .physicalSwitch, .logicalSwitch, .ucastMacRemote, .mcastMacRemote, .locatorSet, .locator:
+            true
+        case .physicalPort(.modify(_, let old, let new)):
+            old.name != new.name || old.vlanBindings != new.vlanBindings
+        case .physicalPort:
+            true
+        case .global, .manager, .tunnel, .bindingStats, .ucastMacLocal, .mcastMacLocal, .logicalRouter, .acl, .aclEntry,
+             .arpSourceLocal, .arpSourceRemote:
+            false
+        }
+    }
+}

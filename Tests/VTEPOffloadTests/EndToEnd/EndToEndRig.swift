@@ -1,5 +1,12 @@
 import Foundation
+import Testing
 @testable import VTEPOffload
+
+/// Parent of the end-to-end suites: they run the real executable and
+/// time real traffic, so they go one after another rather than compete
+/// for the VM's two emulated CPUs.
+@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
+enum KernelEndToEndSuites {}
 
 /// The reference layout made of real parts, for end-to-end tests in the
 /// VM: "VMs" as network namespaces behind veth ports, an underlay
@@ -52,11 +59,15 @@ final class EndToEndRig {
         let uplink = port("ul0")
         try sh("ip link add \(uplink) type veth peer name eth0 netns \(ns("ul")) && ip addr add \(localIP)/24 dev \(uplink) && ip link set \(uplink) up")
         rootLinks.append(uplink)
-        try sh("ip -n \(ns("ul")) link set eth0 up && for a in 2 3 4; do ip -n \(ns("ul")) addr add \(subnet).$a/24 dev eth0; done")
+        try sh("ip -n \(ns("ul")) link set eth0 up && for a in 2 3 4; do ip -n \(ns("ul")) addr add \(self.subnet).$a/24 dev eth0; done")
     }
 
     deinit {
         stopDaemon(signal: SIGKILL)
+        // Keep the daemon's log beside the test results (the VM's /tmp goes with it).
+        if let results = ProcessInfo.processInfo.environment["VTEPKDP_RESULTS"] {
+            _ = try? sh("cp \(logPath) \(results)/\(prefix)-vtep-kdp.log; ovs-dpctl dump-flows \(datapath) > \(results)/\(prefix)-flows.txt")
+        }
         for process in backgrounds { process.terminate(signal: SIGKILL) }
         cleanUp()
     }

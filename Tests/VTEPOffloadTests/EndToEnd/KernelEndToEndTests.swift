@@ -5,8 +5,8 @@ import Testing
 /// vtep-kdp end to end in the VM: the real executable, the real module, a
 /// real ovsdb-server, frames between network namespaces, and a Linux
 /// bridge + vxlan device as the remote VTEP.
-@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
-struct KernelEndToEndTests {
+extension KernelEndToEndSuites {
+@Suite struct KernelEndToEndTests {
     @Test func theSeedScenarioInteroperatesWithALinuxVTEPInBothReplicationModes() throws {
         let rig = try EndToEndRig(prefix: "ea", vxlanPort: 4794, subnet: 20)
         // The Linux VTEP at 10.20.0.3 holds VM3 = 00:11:22:33:44:55; it is also the service node.
@@ -17,7 +17,7 @@ struct KernelEndToEndTests {
 
         // VM1's first frame: learned (DB and kernel) and delivered; ping and TCP work.
         let underlay = try EndToEndRig.Capture(rig, in: "ul", interface: "eth0", filter: "-T vxlan udp port 4794")
-        let ping = try rig.exec("vm1", "ping -c 3 -i 0.2 -W 2 192.168.100.55")
+        let ping = try rig.exec("vm1", "ping -c 3 -i 0.2 -w 20 192.168.100.55")
         #expect(ping.contains("3 received"), "\(ping)")
         let frames = underlay.stop()
         #expect(frames.contains { $0.contains("10.20.0.1.") && $0.contains("> 10.20.0.3.4794") && $0.contains("vni 33") }, "\(frames)")
@@ -59,7 +59,7 @@ struct KernelEndToEndTests {
         #expect(copies.count == 2 && copies.contains { $0.contains("> 10.20.0.2.4794") } && copies.contains { $0.contains("> 10.20.0.3.4794") },
                 "source_node: \(copies)")
         // And the ping still crosses, now to the Linux VTEP that answers.
-        #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -W 2 192.168.100.55").contains("2 received"))
+        #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
 
         // p1 is not bound: what VM2 sends goes nowhere, dropped in the kernel without upcalls.
         capture = try EndToEndRig.Capture(rig, in: "ul", interface: "eth0", filter: "-T vxlan udp port 4794")
@@ -80,4 +80,5 @@ struct KernelEndToEndTests {
         // SIGTERM leaves the flows.
         #expect(try rig.kernelFlowCount() == modelled)
     }
+}
 }

@@ -5,8 +5,8 @@ import Testing
 /// Tagged and untagged bindings, and two logical switches on one port in
 /// different VLANs, stay apart; a tagged binding carries traffic to a
 /// Linux VTEP with its tag pushed and popped.
-@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
-struct KernelIsolationTests {
+extension KernelEndToEndSuites {
+@Suite struct KernelIsolationTests {
     @Test func taggedAndUntaggedBindingsStayIsolated() throws {
         let rig = try EndToEndRig(prefix: "eb", vxlanPort: 4796, subnet: 21)
         try rig.applySeedScenario(unknownDst: ["10.21.0.2"])
@@ -25,7 +25,7 @@ struct KernelIsolationTests {
         try rig.startDaemon()
 
         // VLAN 10 ↔ VNI 44: the tag is popped into the tunnel and pushed out of it.
-        #expect(try rig.exec("vm2", "ping -c 3 -i 0.2 -W 2 192.168.10.4").contains("3 received"))
+        #expect(try rig.exec("vm2", "ping -c 3 -i 0.2 -w 20 192.168.10.4").contains("3 received"))
         #expect(try rig.db.vtepctl("list-local-macs", "ls44").contains("aa:00:00:00:10:02"))
 
         // A broadcast on VLAN 20 leaves as VNI 55 only: not VNI 44 or 33, not on p0, not back on VLAN 10.
@@ -61,4 +61,5 @@ struct KernelIsolationTests {
         let modelled = try #require(rig.lastPass()?.split(separator: "(").last?.split(separator: " ").first.flatMap { Int($0) })
         #expect(try rig.kernelFlowCount() == modelled)
     }
+}
 }

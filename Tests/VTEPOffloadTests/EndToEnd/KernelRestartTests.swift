@@ -4,8 +4,8 @@ import Testing
 
 /// Restarts under traffic: `kill -9` of vtep-kdp loses nothing, and the
 /// next vtep-kdp changes exactly what changed while it was away.
-@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
-struct KernelRestartTests {
+extension KernelEndToEndSuites {
+@Suite struct KernelRestartTests {
     @Test func killDashNineDuringAFastPingLosesNothingAndTheRestartChangesOnlyWhatChanged() throws {
         let rig = try EndToEndRig(prefix: "ec", vxlanPort: 4795, subnet: 22)
         try rig.addLinuxVTEP(vni: 33, ip: "10.22.0.3", vm: "vm3", mac: "00:11:22:33:44:55", address: "192.168.100.55/24",
@@ -13,7 +13,7 @@ struct KernelRestartTests {
         try rig.applySeedScenario(unknownDst: ["10.22.0.3"])
         try rig.db.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:77", "10.22.0.4")
         try rig.startDaemon()
-        #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -W 2 192.168.100.55").contains("2 received"))
+        #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
         let flows = try rig.kernelFlowCount()
 
         // 500 pings 10 ms apart; vtep-kdp is killed a second in and is back a second later.
@@ -41,6 +41,7 @@ struct KernelRestartTests {
         #expect(rig.lastPass()?.hasPrefix("1 added, 0 modified, 1 deleted") == true, "restart after changes: \(rig.lastPass() ?? "no pass")")
         #expect(try rig.dumpFlows().contains("eth(dst=00:11:22:33:44:88)"))
         #expect(try !rig.dumpFlows().contains("eth(dst=00:11:22:33:44:77)"))
-        #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -W 2 192.168.100.55").contains("2 received"))
+        #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
     }
+}
 }

@@ -7,8 +7,8 @@ import Testing
 /// NVC: at first only unknown-dst points at the other host (traffic finds
 /// its way by flooding), then it copies each host's learned MACs into the
 /// other's Ucast_Macs_Remote, and the flood flows give way to unicast ones.
-@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
-struct KernelTwoHostTests {
+extension KernelEndToEndSuites {
+@Suite struct KernelTwoHostTests {
     final class Host {
         let name: String, ip: String, vmMAC: String, vmIP: String
         let db: OVSDBServerRig
@@ -41,7 +41,7 @@ struct KernelTwoHostTests {
 
         var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
         func flows() throws -> String { try KernelTestRig.sh("ip netns exec \(name) ovs-dpctl dump-flows ovs-system") }
-        func ping(_ address: String) throws -> String { try KernelTestRig.sh("ip netns exec \(name)-vm ping -c 3 -i 0.2 -W 2 \(address)") }
+        func ping(_ address: String) throws -> String { try KernelTestRig.sh("ip netns exec \(name)-vm ping -c 3 -i 0.2 -w 20 \(address)") }
 
         func wait(for what: String, timeout: Double = 30, _ condition: () throws -> Bool) throws {
             let deadline = Date().addingTimeInterval(timeout)
@@ -88,4 +88,5 @@ struct KernelTwoHostTests {
         let unicast = try a.flows().split(separator: "\n").first { $0.contains("eth(dst=\(b.vmMAC))") && $0.contains("dst=\(b.ip)") }
         #expect(unicast != nil && unicast?.contains("packets:0,") == false, "A → B unicast flow: \(String(describing: unicast))")
     }
+}
 }
