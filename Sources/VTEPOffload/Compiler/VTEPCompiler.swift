@@ -80,6 +80,7 @@ public enum VTEPCompiler {
                 guard let locator = db.locators[row.locator], locator.encapsulationType == "vxlan_over_ipv4",
                       let remote = ipv4Bytes(locator.dstIP) else {
                     state.problems.append("\(name): remote MAC \(mac) has no usable vxlan_over_ipv4 locator; skipped")
+                    state.switchFaults.insert("unspecified_fault")
                     continue
                 }
                 remoteMACs.insert(mac)
@@ -156,7 +157,33 @@ public enum VTEPCompiler {
         }
 
         addDrops(input, physicalSwitch, bindings, localIPBytes, &state)
+        reportUnsupported(input, physicalSwitch, bindings, &state)
         return state
+    }
+
+    /// What vtep-kdp does not implement, said in the schema's own fault
+    /// columns instead of silently ignored (ovs-vtep ignores it all):
+    /// ACLs bound to a port, logical routers over our switches, and
+    /// unknown-dst locators of another encapsulation.
+    static func reportUnsupported(_ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ bindings: [Binding],
+                                  _ state: inout DesiredDatapathState) {
+        let db = input.database
+        for portID in physicalSwitch.ports.sorted() {
+            guard let port = db.physicalPorts[portID], !port.aclBindings.isEmpty else { continue }
+            state.fault(port: port.name, "invalid_ACL_binding", "\(port.name): ACLs are not supported; acl_bindings ignored")
+        }
+        let ours = Set(bindings.map(\.logicalSwitch))
+        for router in db.logicalRouters.rows.values where router.switchBinding.values.contains(where: ours.contains) {
+            state.switchFaults.insert("lr_support_fault")
+            state.problems.append("logical router \(router.name): logical routing is not supported")
+        }
+        for row in db.mcastMacsRemote.rows.values where ours.contains(row.logicalSwitch) && row.mac == "unknown-dst" {
+            for locatorID in db.locatorSets[row.locatorSet]?.locators ?? [] {
+                guard let locator = db.locators[locatorID], locator.encapsulationType != "vxlan_over_ipv4" || ipv4Bytes(locator.dstIP) == nil else { continue }
+                state.switchFaults.insert("unspecified_fault")
+                state.problems.append("unknown-dst locator \(locator.encapsulationType)/\(locator.dstIP) is not vxlan_over_ipv4; skipped")
+            }
+        }
     }
 
     /// What must not be forwarded, dropped in the kernel so it never

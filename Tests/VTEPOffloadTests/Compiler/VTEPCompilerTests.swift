@@ -211,4 +211,47 @@ import Testing
         #expect(VTEPCompiler.compile(CompilerInput(database: seed.db, switchName: "nope", portNumbers: [:], tunnelPort: 3)).problems
             == ["Physical_Switch nope is not in the database"])
     }
+
+    @Test func whatIsNotImplementedIsReportedInTheFaultColumnsAndTheRestForwards() {
+        var seed = Seed()
+        var p0 = seed.db.physicalPorts[seed.p0]!
+        p0.aclBindings = [0: OVSDBUUID(77)]
+        seed.db.physicalPorts.set(seed.p0, p0)
+        var router = VTEPLogicalRouter()
+        router.name = "lr0"
+        router.switchBinding = ["192.168.100.254/24": seed.ls0]
+        seed.db.logicalRouters.set(OVSDBUUID(78), router)
+        var locator = VTEPPhysicalLocator()
+        locator.encapsulationType = "vxlan_over_ipv6"
+        locator.dstIP = "2001:db8::2"
+        seed.db.locators.set(OVSDBUUID(79), locator)
+        var set = VTEPPhysicalLocatorSet()
+        set.locators = [OVSDBUUID(79)]
+        seed.db.locatorSets.set(OVSDBUUID(80), set)
+        var row = VTEPMcastMac<VTEPRemote>()
+        row.mac = "unknown-dst"
+        row.logicalSwitch = seed.ls0
+        row.locatorSet = OVSDBUUID(80)
+        seed.db.mcastMacsRemote.set(OVSDBUUID(81), row)
+
+        let state = seed.compile(localMACs: [Self.vm1])
+        #expect(state.portFaults == ["p0": ["invalid_ACL_binding"]])
+        #expect(state.switchFaults == ["lr_support_fault", "unspecified_fault"])
+        #expect(state.problems.count == 3, "\(state.problems)")
+        #expect(text(state) == text(Seed().compile(localMACs: [Self.vm1])))
+    }
+
+    @Test func onlyChangesToWhatTheCompilerReadsCostAPass() {
+        var port = VTEPPhysicalPort()
+        port.name = "p0"
+        var faulted = port
+        faulted.portFaultStatus = ["invalid_vlan_map"]
+        var rebound = port
+        rebound.vlanBindings = [0: OVSDBUUID(4)]
+        #expect(!VTEPChange.physicalPort(.modify(OVSDBUUID(1), old: port, new: faulted)).affectsForwarding)
+        #expect(VTEPChange.physicalPort(.modify(OVSDBUUID(1), old: port, new: rebound)).affectsForwarding)
+        #expect(!VTEPChange.ucastMacLocal(.insert(OVSDBUUID(2), VTEPUcastMac<VTEPLocal>())).affectsForwarding)
+        #expect(!VTEPChange.bindingStats(.insert(OVSDBUUID(3), VTEPLogicalBindingStats())).affectsForwarding)
+        #expect(VTEPChange.ucastMacRemote(.insert(OVSDBUUID(2), VTEPUcastMac<VTEPRemote>())).affectsForwarding)
+    }
 }

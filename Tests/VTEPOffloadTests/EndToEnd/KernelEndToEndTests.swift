@@ -26,17 +26,7 @@ extension KernelEndToEndSuites {
         #expect(try rig.db.vtepctl("list-local-macs", "ls0").contains("unknown-dst -> vxlan_over_ipv4/10.20.0.1"))
         #expect(try rig.dumpFlows().contains("eth(src=aa:00:00:00:00:01)"))
 
-        let transfer = try rig.exec("vm3", """
-            python3 -c 'import socket,hashlib;s=socket.socket();s.bind(("0.0.0.0",5001));s.listen(1);c,_=s.accept();d=b""
-            while True:
-              b=c.recv(65536)
-              if not b: break
-              d+=b
-            print(len(d),hashlib.sha256(d).hexdigest())' & sleep 1; \
-            ip netns exec \(rig.ns("vm1")) python3 -c 'import socket,hashlib;d=bytes(range(256))*4096;s=socket.create_connection(("192.168.100.55",5001));s.sendall(d);s.close();print(len(d),hashlib.sha256(d).hexdigest())'; wait
-            """)
-        let lines = transfer.split(separator: "\n").map(String.init)
-        #expect(lines.count == 2 && lines[0] == lines[1] && lines[0].hasPrefix("1048576 "), "TCP transfer: \(transfer)")
+        try Self.transferOneMebibyte(rig)
 
         // service_node: one copy of a broadcast, to the service node only.
         try rig.db.vtepctl("add-mcast-remote", "ls0", "unknown-dst", "10.20.0.2")
@@ -58,8 +48,9 @@ extension KernelEndToEndSuites {
         copies = capture.stop().filter { $0.contains("Request who-has 192.168.100.98") }
         #expect(copies.count == 2 && copies.contains { $0.contains("> 10.20.0.2.4794") } && copies.contains { $0.contains("> 10.20.0.3.4794") },
                 "source_node: \(copies)")
-        // And the ping still crosses, now to the Linux VTEP that answers.
+        // And ping and TCP still cross in source_node mode.
         #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
+        try Self.transferOneMebibyte(rig)
 
         // p1 is not bound: what VM2 sends goes nowhere, dropped in the kernel without upcalls.
         capture = try EndToEndRig.Capture(rig, in: "ul", interface: "eth0", filter: "-T vxlan udp port 4794")
@@ -79,6 +70,21 @@ extension KernelEndToEndSuites {
         rig.stopDaemon()
         // SIGTERM leaves the flows.
         #expect(try rig.kernelFlowCount() == modelled)
+    }
+
+    /// 1 MiB over TCP from VM1 to VM3 across the tunnel; both ends' byte count and SHA-256 must agree.
+    static func transferOneMebibyte(_ rig: EndToEndRig) throws {
+        let transfer = try rig.exec("vm3", """
+            python3 -c 'import socket,hashlib;s=socket.socket();s.bind(("0.0.0.0",5001));s.listen(1);c,_=s.accept();d=b""
+            while True:
+              b=c.recv(65536)
+              if not b: break
+              d+=b
+            print(len(d),hashlib.sha256(d).hexdigest())' & sleep 1; \
+            ip netns exec \(rig.ns("vm1")) python3 -c 'import socket,hashlib;d=bytes(range(256))*4096;s=socket.create_connection(("192.168.100.55",5001));s.sendall(d);s.close();print(len(d),hashlib.sha256(d).hexdigest())'; wait
+            """)
+        let lines = transfer.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines[0] == lines[1] && lines[0].hasPrefix("1048576 "), "TCP transfer: \(transfer)")
     }
 }
 }
