@@ -47,7 +47,9 @@ struct KernelDaemonTests {
         }
         let latency = try #require(seen, "the flow never reached the kernel")
         print("daemon: vtep-ctl add-ucast-remote → kernel flow in \(latency) (emulated VM)")
-        #expect(latency < .seconds(2))
+        // Promptly, by itself; how fast is a benchmark's question (perf/), not a test's: under
+        // emulation, with other suites running beside it, this has ranged from 37 ms to 4 s.
+        #expect(latency < .seconds(15))
 
         // Deleted again: gone again, and nothing else moved.
         try rig.vtepctl("del-ucast-remote", "ls0", mac.description)
