@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Benchmark: vtep-kdp against the ofctl path (ovs-vtep + ovs-vswitchd) and
+# the raw batched-netlink floor, the same work in one VM boot, one system
+# after the other. Writes perf/results/vtep-vs-ofctl.{md,svg,log}.
+#
+#   perf/vtep-vs-ofctl.sh ["SIZES"] [OVS_VTEP_SIZE] [OVS_VTEP_BUDGET_S] [CHANGES] [OVS_VTEP_CHANGES]
+#
+# Measured: programming (N remote MACs in one transaction → every flow in
+# the kernel; for ovs-vtep, in ovs-vswitchd's OpenFlow tables, within a
+# time budget, its rate extrapolated), convergence (single-MAC changes,
+# commit → kernel, p50/p99), resident memory afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes="${1:-1000 10000 100000}"
+scripts/install-deps.sh >/dev/null
+swift build -c release --product vtep-kdp 2>&1 | tail -n 1
+mkdir -p .build/perf
+gcc -O2 -o .build/perf/flow-install-floor perf/flow-install/floor.c $(pkg-config --cflags --libs libmnl libnl-genl-3.0)
+results="$PWD/vm-results/perf"; mkdir -p "$results"
+VTEPKDP_VM_TIMEOUT=3600 scripts/vm.sh "$results" perf/vm/vtep-vs-ofctl.sh "$sizes" "${2:-1000}" "${3:-60}" "${4:-200}" "${5:-20}"
+cp "$results/vtep-vs-ofctl.log" perf/results/vtep-vs-ofctl.log
+python3 perf/report-vtep-vs-ofctl.py perf/results/vtep-vs-ofctl.log perf/results
