@@ -27,15 +27,9 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "vtep-kdp")
         logger.logLevel = .error
-        let client = OVSDBClient<VTEPDatabase>(remotes: [try OVSDBRemote(parsing: db)], logger: logger)
-        let task = Task { await client.run() }
-        defer { task.cancel() }
-        let deadline = ContinuousClock.now + .seconds(timeout)
-        while await !client.isSynced {
-            guard ContinuousClock.now < deadline else { throw ValidationError("the VTEP database at \(db) did not answer within \(timeout) s") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let database = await client.replica
+        let session = try await DatabaseSession(remote: db, timeout: timeout, logger: logger)
+        defer { session.close() }
+        let database = await session.client.replica
 
         let connection = try DatapathConnection()
         let datapath = try connection.datapath(named: self.datapath)

@@ -30,15 +30,9 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "vtep-kdp")
         logger.logLevel = .warning
-        let remote = try OVSDBRemote(parsing: db)
-        let client = OVSDBClient<VTEPDatabase>(remotes: [remote], logger: logger)
-        let task = Task { await client.run() }
-        defer { task.cancel() }
-        let deadline = ContinuousClock.now + .seconds(timeout)
-        while await !client.isSynced {
-            guard ContinuousClock.now < deadline else { throw ValidationError("the VTEP database at \(db) did not answer within \(timeout) s") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let session = try await DatabaseSession(remote: db, timeout: timeout, logger: logger)
+        defer { session.close() }
+        let client = session.client
 
         let connection = try DatapathConnection()
         let datapath = try connection.datapath(named: self.datapath)

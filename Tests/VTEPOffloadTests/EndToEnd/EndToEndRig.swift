@@ -106,6 +106,16 @@ final class EndToEndRig {
         for local in localMACs { try sh("ip netns exec \(ul) bridge fdb append \(local) dev vx\(vni) dst \(localIP)") }
     }
 
+    /// The common start: VM3 (00:11:22:33:44:55) behind a Linux VTEP at
+    /// .3, which is also the unknown-dst service node, and the seed scenario.
+    static func seededWithLinuxVTEP(prefix: String, vxlanPort: UInt16, subnet: Int) throws -> EndToEndRig {
+        let rig = try EndToEndRig(prefix: prefix, vxlanPort: vxlanPort, subnet: subnet)
+        try rig.addLinuxVTEP(vni: 33, ip: rig.underlayIP(3), vm: "vm3", mac: "00:11:22:33:44:55", address: "192.168.100.55/24",
+                             localMACs: ["aa:00:00:00:00:01"])
+        try rig.applySeedScenario(unknownDst: [rig.underlayIP(3)])
+        return rig
+    }
+
     /// The seed scenario's vtep-ctl commands, with our port names and
     /// addresses, and the given unknown-dst members.
     func applySeedScenario(unknownDst: [String]) throws {

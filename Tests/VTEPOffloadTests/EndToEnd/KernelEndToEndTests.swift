@@ -8,11 +8,8 @@ import Testing
 extension KernelEndToEndSuites {
 @Suite struct KernelEndToEndTests {
     @Test func theSeedScenarioInteroperatesWithALinuxVTEPInBothReplicationModes() throws {
-        let rig = try EndToEndRig(prefix: "ea", vxlanPort: 4794, subnet: 20)
-        // The Linux VTEP at 10.20.0.3 holds VM3 = 00:11:22:33:44:55; it is also the service node.
-        try rig.addLinuxVTEP(vni: 33, ip: "10.20.0.3", vm: "vm3", mac: "00:11:22:33:44:55", address: "192.168.100.55/24",
-                             localMACs: ["aa:00:00:00:00:01"])
-        try rig.applySeedScenario(unknownDst: ["10.20.0.3"])
+        // VM3 (00:11:22:33:44:55) behind a Linux VTEP at .3, which is also the service node.
+        let rig = try EndToEndRig.seededWithLinuxVTEP(prefix: "ea", vxlanPort: 4794, subnet: 20)
         try rig.startDaemon()
 
         // VM1's first frame: learned (DB and kernel) and delivered; ping and TCP work.

@@ -7,10 +7,8 @@ import Testing
 extension KernelEndToEndSuites {
 @Suite struct KernelRestartTests {
     @Test func killDashNineDuringAFastPingLosesNothingAndTheRestartChangesOnlyWhatChanged() throws {
-        let rig = try EndToEndRig(prefix: "ec", vxlanPort: 4795, subnet: 22)
-        try rig.addLinuxVTEP(vni: 33, ip: "10.22.0.3", vm: "vm3", mac: "00:11:22:33:44:55", address: "192.168.100.55/24",
-                             localMACs: ["aa:00:00:00:00:01"])
-        try rig.applySeedScenario(unknownDst: ["10.22.0.3"])
+        // VM3 (00:11:22:33:44:55) behind a Linux VTEP at .3, which is also the service node.
+        let rig = try EndToEndRig.seededWithLinuxVTEP(prefix: "ec", vxlanPort: 4795, subnet: 22)
         try rig.db.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:77", "10.22.0.4")
         try rig.startDaemon()
         #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
