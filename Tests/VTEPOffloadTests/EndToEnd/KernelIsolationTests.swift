@@ -30,7 +30,7 @@ extension KernelEndToEndSuites {
 
         // A broadcast on VLAN 20 leaves as VNI 55 only: not VNI 44 or 33, not on p0, not back on VLAN 10.
         var underlay = try EndToEndRig.Capture(rig, in: "ul", interface: "eth0", filter: "-T vxlan udp port 4796")
-        var onP0 = try EndToEndRig.Capture(rig, in: "vm1", interface: "eth0", filter: "arp")
+        let onP0 = try EndToEndRig.Capture(rig, in: "vm1", interface: "eth0", filter: "arp")
         var onP1 = try EndToEndRig.Capture(rig, in: "vm2", interface: "eth0", filter: "")
         _ = try? rig.exec("vm2", "arping -c 2 -w 2 -I eth0.20 192.168.20.99")
         var tunnelled = underlay.stop().filter { $0.contains("192.168.20.99") }
