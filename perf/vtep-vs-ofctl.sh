@@ -17,6 +17,7 @@ swift build -c release --product vtep-kdp 2>&1 | tail -n 1
 mkdir -p .build/perf
 gcc -O2 -o .build/perf/flow-install-floor perf/flow-install/floor.c $(pkg-config --cflags --libs libmnl libnl-genl-3.0)
 results="$PWD/vm-results/perf"; mkdir -p "$results"
-VTEPKDP_VM_TIMEOUT=3600 scripts/vm.sh "$results" perf/vm/vtep-vs-ofctl.sh "$sizes" "${2:-1000}" "${3:-60}" "${4:-200}" "${5:-20}"
+VTEPKDP_VM_TIMEOUT=5400 scripts/vm.sh "$results" perf/vm/vtep-vs-ofctl.sh "$sizes" "${2:-1000}" "${3:-60}" "${4:-200}" "${5:-20}" \
+    "$( [ "${VTEPKDP_VM_KVM:-0}" = 1 ] && echo no || echo yes)"
 cp "$results/vtep-vs-ofctl.log" perf/results/vtep-vs-ofctl.log
 python3 perf/report-vtep-vs-ofctl.py perf/results/vtep-vs-ofctl.log perf/results
