@@ -5,8 +5,8 @@ import Testing
 
 /// The daemon loop in the VM: a vtep-ctl change reaches the kernel on its
 /// own, timed from vtep-ctl's return to the flow being in the kernel.
-@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
-struct KernelDaemonTests {
+extension KernelVTEPSuites {
+@Suite struct KernelDaemonTests {
     @Test func aDatabaseChangeReachesTheKernelByItself() async throws {
         // An empty datapath: the daemon adds the switch's ports and the VXLAN port itself.
         let scratch = try KernelTestRig.ScratchDatapath("kt-daemon", ports: ["ktd0", "ktd1"], vxlanPort: 4792, attach: false)
@@ -24,12 +24,12 @@ struct KernelDaemonTests {
             }
         }
         defer { work.cancel() }
-        #expect(await eventually(30) { await daemon.passes >= 1 })
+        #expect(await eventually(90) { await daemon.passes >= 1 })
         // The first pass installs the seed's 6 flows and a drop for the unbound
         // ktd1; our own write-back then
         // triggers passes that change nothing.
-        #expect(await eventually(30) { (try? KernelTestRig.sh("ovs-dpctl show kt-daemon").contains("flows: 7")) == true })
-        #expect(await eventually(30) { await daemon.lastOutcome?.report.changes == 0 })
+        #expect(await eventually(90) { (try? KernelTestRig.sh("ovs-dpctl show kt-daemon").contains("flows: 7")) == true })
+        #expect(await eventually(90) { await daemon.lastOutcome?.report.changes == 0 })
         let shown = try KernelTestRig.sh("ovs-dpctl show kt-daemon")
         for port in ["ktd0", "ktd1", "vxlan_sys_4792"] { #expect(shown.contains(port), "\(shown)") }
 
@@ -56,4 +56,5 @@ struct KernelDaemonTests {
         #expect(await eventually(10) { (try? observer.flow(.ufid(ufid), in: scratch.datapath)) == nil })
         #expect(try KernelTestRig.sh("ovs-dpctl show kt-daemon").contains("flows: 7"))
     }
+}
 }

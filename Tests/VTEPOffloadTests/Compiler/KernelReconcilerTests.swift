@@ -7,8 +7,8 @@ import Testing
 /// (in the VM), with ovs-dpctl as the independent reader: the kernel takes
 /// every flow; a restarted reconciler changes nothing; one database change
 /// costs exactly its flows.
-@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
-struct KernelReconcilerTests {
+extension KernelVTEPSuites {
+@Suite struct KernelReconcilerTests {
     static let datapathName = "kt-rec"
     func sh(_ command: String) throws -> String { try KernelTestRig.sh(command) }
 
@@ -64,4 +64,5 @@ struct KernelReconcilerTests {
         let delivery = printed.first { $0.hasPrefix("recirc_id(0x1000021),") && $0.contains("eth(dst=0a:00:00:00:00:07)") }
         #expect(delivery?.hasSuffix("actions:\(p1.portNumber)") == true, "\(delivery ?? "no flow")")
     }
+}
 }

@@ -6,8 +6,8 @@ import Testing
 /// The whole pipeline in the VM: a real ovsdb-server set up with the seed
 /// scenario's vtep-ctl commands, the OVSDB client, the compiler, the
 /// reconciler and the real kernel, read back by ovs-dpctl and vtep-ctl.
-@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
-struct KernelSyncPassTests {
+extension KernelVTEPSuites {
+@Suite struct KernelSyncPassTests {
     static let datapathName = "kt-sync"
     func sh(_ command: String) throws -> String { try KernelTestRig.sh(command) }
 
@@ -63,4 +63,5 @@ struct KernelSyncPassTests {
         #expect(try rig.vtepctl("get", "Physical_Port", "kts1", "port_fault_status") == "[]")
         #expect(try sh("ovs-dpctl show \(Self.datapathName)").contains("flows: \(first.report.added - 2 + 2)"))
     }
+}
 }

@@ -1,6 +1,14 @@
 import Foundation
+import Testing
 import OVSDatapathNL
 @testable import VTEPOffload
+
+/// Parent of every VTEPOffload suite that needs the kernel: they run real
+/// daemons and time real traffic, so they go one after another rather
+/// than compete for the VM's two emulated CPUs (beside them, only
+/// OVSDatapathNL's own serialized kernel suites run).
+@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
+enum KernelVTEPSuites {}
 
 /// What the VTEPOffload kernel suites share: the gate, a shell, and a
 /// scratch datapath with veth ports and a VXLAN port.

@@ -2,12 +2,6 @@ import Foundation
 import Testing
 @testable import VTEPOffload
 
-/// Parent of the end-to-end suites: they run the real executable and
-/// time real traffic, so they go one after another rather than compete
-/// for the VM's two emulated CPUs.
-@Suite(.serialized, .enabled(if: KernelTestRig.shouldRun, "needs the openvswitch kernel module (run scripts/test-all.sh)"))
-enum KernelEndToEndSuites {}
-
 /// The reference layout made of real parts, for end-to-end tests in the
 /// VM: "VMs" as network namespaces behind veth ports, an underlay
 /// namespace with Linux bridge + vxlan devices as remote VTEPs, a real

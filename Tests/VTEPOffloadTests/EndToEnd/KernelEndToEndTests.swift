@@ -5,7 +5,7 @@ import Testing
 /// vtep-kdp end to end in the VM: the real executable, the real module, a
 /// real ovsdb-server, frames between network namespaces, and a Linux
 /// bridge + vxlan device as the remote VTEP.
-extension KernelEndToEndSuites {
+extension KernelVTEPSuites {
 @Suite struct KernelEndToEndTests {
     @Test func theSeedScenarioInteroperatesWithALinuxVTEPInBothReplicationModes() throws {
         // VM3 (00:11:22:33:44:55) behind a Linux VTEP at .3, which is also the service node.

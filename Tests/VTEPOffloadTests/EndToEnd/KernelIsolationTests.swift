@@ -5,7 +5,7 @@ import Testing
 /// Tagged and untagged bindings, and two logical switches on one port in
 /// different VLANs, stay apart; a tagged binding carries traffic to a
 /// Linux VTEP with its tag pushed and popped.
-extension KernelEndToEndSuites {
+extension KernelVTEPSuites {
 @Suite struct KernelIsolationTests {
     @Test func taggedAndUntaggedBindingsStayIsolated() throws {
         let rig = try EndToEndRig(prefix: "eb", vxlanPort: 4796, subnet: 21)

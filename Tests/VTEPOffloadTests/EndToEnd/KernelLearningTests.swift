@@ -5,7 +5,7 @@ import Testing
 
 /// Learning from the first frame, unicast back, MAC moves, aging and
 /// binding statistics, with the real executable in the VM.
-extension KernelEndToEndSuites {
+extension KernelVTEPSuites {
 @Suite struct KernelLearningTests {
     @Test func learningMovesAgingAndStatisticsFollowTheTraffic() throws {
         let rig = try EndToEndRig(prefix: "ed", vxlanPort: 4797, subnet: 23)

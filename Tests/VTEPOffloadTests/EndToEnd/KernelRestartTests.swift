@@ -4,7 +4,7 @@ import Testing
 
 /// Restarts under traffic: `kill -9` of vtep-kdp loses nothing, and the
 /// next vtep-kdp changes exactly what changed while it was away.
-extension KernelEndToEndSuites {
+extension KernelVTEPSuites {
 @Suite struct KernelRestartTests {
     @Test func killDashNineDuringAFastPingLosesNothingAndTheRestartChangesOnlyWhatChanged() throws {
         // VM3 (00:11:22:33:44:55) behind a Linux VTEP at .3, which is also the service node.

@@ -7,7 +7,7 @@ import Testing
 /// NVC: at first only unknown-dst points at the other host (traffic finds
 /// its way by flooding), then it copies each host's learned MACs into the
 /// other's Ucast_Macs_Remote, and the flood flows give way to unicast ones.
-extension KernelEndToEndSuites {
+extension KernelVTEPSuites {
 @Suite struct KernelTwoHostTests {
     final class Host {
         let name: String, ip: String, vmMAC: String, vmIP: String
