@@ -50,6 +50,7 @@ let package = Package(
                           exclude: ["floor.c"]),
         .executableTarget(name: "ovsdb-monitor-bench", dependencies: ["VTEPOffload"], path: "perf/ovsdb-monitor",
                           exclude: ["populate.py", "idl.py", "writer.py"]),
+        .executableTarget(name: "compile-bench", dependencies: ["VTEPOffload", "OVSDatapathNL"], path: "perf/compile"),
         .testTarget(name: "OVSDatapathNLTests", dependencies: ["OVSDatapathNL", "CNetlink"]),
         .testTarget(name: "VTEPOffloadTests", dependencies: ["VTEPOffload"]),
     ],

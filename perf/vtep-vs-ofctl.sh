@@ -15,7 +15,9 @@ sizes="${1:-1000 10000 100000}"
 scripts/install-deps.sh >/dev/null
 swift build -c release --product vtep-kdp 2>&1 | tail -n 1
 mkdir -p .build/perf
-gcc -O2 -o .build/perf/flow-install-floor perf/flow-install/floor.c $(pkg-config --cflags --libs libmnl libnl-genl-3.0)
+for tool in flow-install/floor:flow-install-floor vtep-vs-ofctl/wait-flows:wait-flows; do
+    gcc -O2 -o ".build/perf/${tool#*:}" "perf/${tool%:*}.c" $(pkg-config --cflags --libs libmnl libnl-genl-3.0)
+done
 results="$PWD/vm-results/perf"; mkdir -p "$results"
 VTEPKDP_VM_TIMEOUT=5400 scripts/vm.sh "$results" perf/vm/vtep-vs-ofctl.sh "$sizes" "${2:-1000}" "${3:-60}" "${4:-200}" "${5:-20}" \
     "$( [ "${VTEPKDP_VM_KVM:-0}" = 1 ] && echo no || echo yes)"

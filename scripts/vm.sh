@@ -26,7 +26,10 @@ args=""
 for a in "$@"; do args+=" $(printf '%q' "$a")"; done
 # The inner command records its own status: vng's exit code has not always
 # been the guest's.
-inner="cd $(printf '%q' "$here") && VTEPKDP_IN_VM=1 VTEPKDP_RESULTS=$(printf '%q' "$results") bash $(printf '%q' "$script")$args; echo \$? > $(printf '%q' "$results")/exit-status"
+# Benchmark switches (VTEPKDP_PERF_*) are passed through to the guest.
+passed=""
+while IFS='=' read -r name value; do passed+=" $name=$(printf '%q' "$value")"; done < <(env | grep '^VTEPKDP_PERF_' || true)
+inner="cd $(printf '%q' "$here") &&$passed VTEPKDP_IN_VM=1 VTEPKDP_RESULTS=$(printf '%q' "$results") bash $(printf '%q' "$script")$args; echo \$? > $(printf '%q' "$results")/exit-status"
 echo "vm.sh: booting $(basename "$kernel") (${kvm_flag[*]:-kvm}, 2 vCPUs, 2 GiB) to run $(basename "$script")$args"
 timeout "${VTEPKDP_VM_TIMEOUT:-1500}" "$vng" --run "$kernel" "${kvm_flag[@]}" --memory 2G --cpus 2 \
     --rwdir "$results" --exec "$inner" </dev/null 2>&1 | sed 's/[[:space:]]*$//' || true

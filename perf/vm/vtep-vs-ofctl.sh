@@ -14,6 +14,7 @@ say "kernel=$(uname -r) vcpus=$(nproc) emulated=$emulated sizes=${sizes// /,} ov
 here=$PWD
 kdp=$here/.build/release/vtep-kdp
 add_macs=$here/perf/vtep-vs-ofctl/add-remote-macs.py
+wait_flows=$here/.build/perf/wait-flows
 now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc -l; }
 
@@ -62,14 +63,14 @@ done
 # --- vtep-kdp
 fresh_db /tmp/kdp
 seed_ls
-"$kdp" --db "unix:/tmp/kdp/db.sock" --datapath ovs-system --log-file=/tmp/kdp/vtep-kdp.log --pidfile=/tmp/kdp/vtep-kdp.pid --detach br0
+"$kdp" --db "unix:/tmp/kdp/db.sock" --datapath ovs-system --log-file=/tmp/kdp/vtep-kdp.log --pidfile=/tmp/kdp/vtep-kdp.pid --detach ${VTEPKDP_PERF_VERBOSE:+-v} br0
 until [ "$(kernel_flows ovs-system)" -ge 4 ] 2>/dev/null; do sleep 0.1; done
 first=0
 for n in $sizes; do
     base=$(kernel_flows ovs-system)
     line=$(python3 "$add_macs" /tmp/kdp/db.sock ls0 "$n" "$first" 10.2.2.3)
     committed=$(echo "$line" | sed 's/committed_at=\([0-9.]*\).*/\1/')
-    read -r reached seconds < <(wait_count "$committed" $((base + n)) 600 kernel_flows ovs-system)
+    read -r reached seconds < <("$wait_flows" ovs-system $((base + n)) 600 "$committed")
     say "result system=vtep-kdp work=program n=$n seconds=$seconds installed=$((reached - base)) $(echo "$line" | sed 's/committed_at=[0-9.]* //')"
     first=$((first + n))
 done
@@ -78,11 +79,13 @@ for i in $(seq "$changes"); do
     base=$(kernel_flows ovs-system)
     line=$(python3 "$add_macs" /tmp/kdp/db.sock ls0 1 $((5000000 + i)) 10.2.2.4)
     committed=$(echo "$line" | sed 's/committed_at=\([0-9.]*\).*/\1/')
-    read -r reached seconds < <(wait_count "$committed" $((base + 1)) 30 kernel_flows ovs-system)
+    read -r reached seconds < <("$wait_flows" ovs-system $((base + 1)) 30 "$committed")
     say "change system=vtep-kdp seconds=$seconds"
 done
 say "rss system=vtep-kdp kib=$(awk '/VmRSS/ {print $2}' /proc/"$(cat /tmp/kdp/vtep-kdp.pid)"/status) flows=$(kernel_flows ovs-system)"
+cp /tmp/kdp/vtep-kdp.log "$VTEPKDP_RESULTS/vtep-kdp.log"
 stop_all
+[ "${VTEPKDP_PERF_SKIP_OVS_VTEP:-0}" = 1 ] && { say "done (ovs-vtep skipped)"; exit 0; }
 
 # --- ovs-vtep + ovs-vswitchd (the ofctl path). It has no kernel flows until
 # traffic flows: "programmed" is its OpenFlow rules being in ovs-vswitchd.

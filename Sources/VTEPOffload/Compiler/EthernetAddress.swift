@@ -2,21 +2,47 @@
 public struct EthernetAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let bytes: [UInt8]
 
+    /// `xx:xx:xx:xx:xx:xx`, either case. Read byte by byte: the compiler
+    /// parses one of these per remote MAC row on every full compile.
     public init?(_ text: String) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 6 else { return nil }
-        var bytes: [UInt8] = []
-        for part in parts {
-            guard part.count == 2, let byte = UInt8(part, radix: 16) else { return nil }
-            bytes.append(byte)
+        var text = text
+        let parsed: [UInt8]? = text.withUTF8 { utf8 in
+            guard utf8.count == 17 else { return nil }
+            var bytes = [UInt8](repeating: 0, count: 6)
+            for index in 0..<6 {
+                let at = index * 3
+                guard index == 5 || utf8[at + 2] == UInt8(ascii: ":"),
+                      let high = Self.nibble(utf8[at]), let low = Self.nibble(utf8[at + 1]) else { return nil }
+                bytes[index] = high << 4 | low
+            }
+            return bytes
         }
-        self.bytes = bytes
+        guard let parsed else { return nil }
+        self.bytes = parsed
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     public var isMulticast: Bool { bytes[0] & 1 == 1 }
 
+    /// Lower-case `xx:xx:xx:xx:xx:xx` (part of every MAC flow's identity).
     public var description: String {
-        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":")
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 17) { out in
+            for (index, byte) in bytes.enumerated() {
+                out[index * 3] = digits[Int(byte >> 4)]
+                out[index * 3 + 1] = digits[Int(byte & 0xf)]
+                if index < 5 { out[index * 3 + 2] = UInt8(ascii: ":") }
+            }
+            return 17
+        }
     }
 
     public static func < (a: Self, b: Self) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }

@@ -17,8 +17,29 @@ import OVSDatapathNL
 /// count grows with MACs plus bindings, and every flow's UFID comes from
 /// its identity. What cannot be honoured becomes a fault and a problem line;
 /// everything else still compiles.
+///
+/// The remote MACs' flows (one per Ucast_Macs_Remote row, see
+/// `RemoteMACFlow.swift`) are compiled apart from the rest, the *frame*,
+/// so that `IncrementalCompiler` can recompile only the rows that changed.
 public enum VTEPCompiler {
+    /// The whole desired state, from nothing.
     public static func compile(_ input: CompilerInput) -> DesiredDatapathState {
+        var compiler = IncrementalCompiler()
+        compiler.compile(input, changedRemoteRows: nil)
+        return compiler.state
+    }
+
+    /// The bindings the frame will instantiate (faults discarded).
+    static func bindings(of input: CompilerInput) -> [Binding] {
+        guard let (_, physicalSwitch) = input.database.physicalSwitch(named: input.switchName) else { return [] }
+        var scratch = DesiredDatapathState()
+        return resolveBindings(input, physicalSwitch, &scratch)
+    }
+
+    /// Everything but the remote MACs' flows. `isRemote(vni, mac)` says
+    /// whether a remote row already gives that MAC a flow: such a MAC is
+    /// no unknown destination, and one that is local too is reported.
+    static func compileFrame(_ input: CompilerInput, isRemote: (UInt32, EthernetAddress) -> Bool) -> DesiredDatapathState {
         var state = DesiredDatapathState()
         let db = input.database
         guard let (_, physicalSwitch) = db.physicalSwitch(named: input.switchName) else {
@@ -66,29 +87,10 @@ public enum VTEPCompiler {
                 }
             }
 
-            // Stage 2: remote unicast MACs out of the tunnel.
-            var remoteMACs: Set<EthernetAddress> = []
-            for (_, row) in db.ucastMacsRemote.rows.sorted(by: { $0.key < $1.key }) where row.logicalSwitch == switchID {
-                guard let mac = EthernetAddress(row.mac), !mac.isMulticast else {
-                    state.problems.append("\(name): remote MAC \"\(row.mac)\" is not a unicast MAC; skipped")
-                    continue
-                }
-                if localByMAC[mac] != nil {
-                    state.problems.append("\(name): \(mac) is both local and remote; the local one wins")
-                    continue
-                }
-                guard let locator = db.locators[row.locator], locator.encapsulationType == "vxlan_over_ipv4",
-                      let remote = ipv4Bytes(locator.dstIP) else {
-                    state.problems.append("\(name): remote MAC \(mac) has no usable vxlan_over_ipv4 locator; skipped")
-                    state.switchFaults.insert("unspecified_fault")
-                    continue
-                }
-                remoteMACs.insert(mac)
-                var match = FlowBuilder(recirculation: recirculation)
-                match.ethernet(destination: mac)
-                state.add(FlowIdentity.forward(vni: vni, destination: mac), match.flow([
-                    FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: remote), .output(port: input.tunnelPort),
-                ]))
+            // Stage 2: remote unicast MACs are RemoteMACFlow's; a MAC that
+            // is local here as well keeps its local flows.
+            for local in locals.sorted(by: { $0.mac < $1.mac }) where isRemote(vni, local.mac) {
+                state.problems.append("\(name): \(local.mac) is both local and remote; the local one wins")
             }
 
             // Stage 2 and tunnel ingress: local MACs out of their binding.
@@ -136,7 +138,7 @@ public enum VTEPCompiler {
 
             // Unknown unicast: flooded like BUM, one flow per destination a
             // miss revealed, for as long as nobody claims the MAC.
-            for unknown in facts.unknownDestinations where unknown.vni == vni && localByMAC[unknown.mac] == nil && !remoteMACs.contains(unknown.mac) {
+            for unknown in facts.unknownDestinations where unknown.vni == vni && localByMAC[unknown.mac] == nil && !isRemote(vni, unknown.mac) {
                 guard !unknown.mac.isMulticast else { continue }
                 if let portName = unknown.port {
                     guard let port = input.portNumbers[portName], let actions = floodFrom[port] else { continue }

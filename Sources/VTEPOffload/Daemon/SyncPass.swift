@@ -25,6 +25,9 @@ public struct SyncPass {
         /// The datapath's port numbers by name, and the VXLAN port's.
         public var portNumbers: [String: UInt32]
         public var tunnelPort: UInt32
+        /// Where the pass's time went: compiling, and the kernel's batch.
+        public var compileTime: Duration = .zero
+        public var kernelTime: Duration = .zero
 
         /// What the upcall handler reads misses against.
         public var missContext: MissContext {
@@ -52,18 +55,33 @@ public struct SyncPass {
     }
 
     /// The kernel half: the switch's ports into the datapath, compile,
-    /// reconcile. Frames waiting on a miss can be sent on as soon as it
-    /// returns, before the database hears of them.
+    /// reconcile — everything, from nothing. Frames waiting on a miss can
+    /// be sent on as soon as it returns, before the database hears of them.
     public func program(localMACs: [LocalMAC], missFacts: MissFacts = MissFacts(),
                         isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
+        var compiler = IncrementalCompiler()
+        return try await program(localMACs: localMACs, missFacts: missFacts, compiler: &compiler, changedRemoteRows: nil)
+    }
+
+    /// The same, bringing a long-lived `compiler` up to date: only the
+    /// Ucast_Macs_Remote rows in `changedRemoteRows` (nil: all) are
+    /// recompiled, and only the flows that changed are compared with the
+    /// kernel's.
+    public func program(localMACs: [LocalMAC], missFacts: MissFacts, compiler: inout IncrementalCompiler,
+                        changedRemoteRows: Set<OVSDBUUID>?, isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
         let database = await client.replica
         guard let (_, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
         let portNames = physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }.sorted()
         let (ports, tunnel) = try reconciler.ensurePorts(portNames, vxlanPort: vxlanPort)
-        let state = VTEPCompiler.compile(CompilerInput(database: database, switchName: switchName, portNumbers: ports,
-                                                       tunnelPort: tunnel, localMACs: localMACs, missFacts: missFacts))
-        let report = reconciler.reconcile(state.flows)
-        return Outcome(state: state, report: report, portNumbers: ports, tunnelPort: tunnel)
+        let clock = ContinuousClock()
+        let compileStarted = clock.now
+        let changed = compiler.compile(CompilerInput(database: database, switchName: switchName, portNumbers: ports, tunnelPort: tunnel,
+                                                     localMACs: localMACs, missFacts: missFacts),
+                                       changedRemoteRows: changedRemoteRows)
+        let kernelStarted = clock.now
+        let report = reconciler.reconcile(compiler.state.flows, changed: changed)
+        return Outcome(state: compiler.state, report: report, portNumbers: ports, tunnelPort: tunnel,
+                       compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted)
     }
 
     /// The database half, what ovs-vtep writes: the switch's ports,

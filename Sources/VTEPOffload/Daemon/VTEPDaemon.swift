@@ -18,7 +18,10 @@ public actor VTEPDaemon {
     public private(set) var learned: LearnedState
     /// Passes run so far, and what the last one did.
     public private(set) var passes = 0
+    /// Its `state.flows` is left empty: the flows are `desiredFlows`.
     public private(set) var lastOutcome: SyncPass.Outcome?
+    /// Every flow the daemon wants in the kernel, by UFID.
+    public var desiredFlows: [FlowUFID: CompiledFlow] { compiler.state.flows }
     public private(set) var upcallsHandled = 0
     public private(set) var upcallsDropped = 0
     /// Per-binding counters (what Logical_Binding_Stats gets).
@@ -28,6 +31,12 @@ public actor VTEPDaemon {
     private var idleness = Idleness()
     private var housekeepingDue = false
     private var writtenStatistics: [PortVLAN: BindingCounters] = [:]
+
+    /// The desired flows, kept up to date a change at a time; the daemon's
+    /// only copy of them (`lastOutcome` keeps everything else).
+    private var compiler = IncrementalCompiler()
+    /// Ucast_Macs_Remote rows changed since the last pass; nil: recompile all.
+    private var changedRemoteRows: Set<OVSDBUUID>? = nil
 
     private var synced = false
     private var databaseChanged = false
@@ -88,11 +97,16 @@ public actor VTEPDaemon {
 
     private func note(_ event: OVSDBEvent<VTEPChange>) {
         switch event {
-        case .synced: synced = true; databaseChanged = true
+        case .synced: synced = true; databaseChanged = true; changedRemoteRows = nil
         case .changes(let changes):
             // Our own write-back (local MACs, statistics…) echoes back: it
             // changes nothing the compiler reads, so it costs no pass.
-            if changes.contains(where: \.affectsForwarding) { databaseChanged = true } else { return }
+            guard changes.contains(where: \.affectsForwarding) else { return }
+            logger.debug("database: \(changes.count) row changes")
+            databaseChanged = true
+            if changedRemoteRows != nil {
+                for case .ucastMacRemote(let change) in changes { changedRemoteRows!.insert(change.uuid) }
+            }
         case .disconnected(let error): logger.warning("VTEP database: \(error); keeping the kernel's flows as they are")
         case .connected(let remote): logger.info("VTEP database: connected to \(remote)")
         }
@@ -164,7 +178,7 @@ public actor VTEPDaemon {
     /// Each missed frame, sent on with the actions of the flow that now
     /// matches it — all in one netlink batch.
     private func sendOn(_ decided: [(Upcall, MissDecision)], context: MissContext) {
-        guard let flows = lastOutcome?.state.flows else { return }
+        let flows = compiler.state.flows
         var executions: [DatapathConnection.PacketExecution] = []
         var sentWith: [(CompiledFlow, Int)] = []
         for (upcall, decision) in decided {
@@ -220,7 +234,7 @@ public actor VTEPDaemon {
             logger.warning("housekeeping: \(error)")
             return
         }
-        statistics.update(dump: dump, flows: outcome.state.flows)
+        statistics.update(dump: dump, flows: compiler.state.flows)
         idleness.update(dump: dump)
         defer { logger.debug("housekeeping: \(dump.count) flows read, \(learned.macCount) learned MACs checked") }
 
@@ -306,17 +320,34 @@ public actor VTEPDaemon {
     func programKernel() async -> Bool {
         do {
             let started = ContinuousClock.now
-            let outcome = try await pass.program(localMACs: declaredMACs + learned.localMACs, missFacts: learned.facts)
+            let rows = changedRemoteRows
+            changedRemoteRows = []
+            // The compiler is lent out for the pass and must be the only
+            // owner of its flows, or updating them would copy them all.
+            var compiler = self.compiler
+            self.compiler = IncrementalCompiler()
+            lastOutcome?.state.flows = [:]
+            defer { self.compiler = compiler }
+            var outcome: SyncPass.Outcome
+            do {
+                outcome = try await pass.program(localMACs: declaredMACs + learned.localMACs, missFacts: learned.facts,
+                                                 compiler: &compiler, changedRemoteRows: rows)
+            } catch {
+                changedRemoteRows = nil  // what was taken for this pass was not compiled
+                throw error
+            }
             let took = ContinuousClock.now - started
             passes += 1
+            let flowCount = outcome.state.flows.count
+            outcome.state.flows = [:]  // the compiler has them; see above
             lastOutcome = outcome
             learned.keepOnly(outcome.state.liveFacts)
             for problem in outcome.state.problems where lastProblems.contains(problem) == false {
                 logger.warning("\(problem)")
             }
             lastProblems = Set(outcome.state.problems)
-            let summary = "kernel: \(outcome.report) (\(outcome.state.flows.count) flows for \(outcome.state.bindings.count) bindings; "
-                + "\(Self.milliseconds(took)) ms)"
+            let summary = "kernel: \(outcome.report) (\(flowCount) flows for \(outcome.state.bindings.count) bindings; "
+                + "\(Self.milliseconds(took)) ms: compile \(Self.milliseconds(outcome.compileTime)), kernel \(Self.milliseconds(outcome.kernelTime)))"
             if outcome.report.changes > 0 || !outcome.report.failures.isEmpty { logger.info("\(summary)") } else { logger.debug("\(summary)") }
             return true
         } catch {

@@ -31,6 +31,22 @@ public struct FlowDiff: Sendable {
         deletions.sort { $0.value < $1.value }
     }
 
+    /// The operations for `ufids` alone — the flows an incremental compile
+    /// says may have changed; every other flow is taken to be in place.
+    public init(desired: [FlowUFID: CompiledFlow], installed: [FlowUFID: Flow], only ufids: Set<FlowUFID>) {
+        for ufid in ufids {
+            switch (desired[ufid], installed[ufid]) {
+            case (let compiled?, nil): additions.append(compiled.flow)
+            case (let compiled?, let current?) where current.actions != compiled.flow.actions: modifications.append(compiled.flow)
+            case (nil, _?): deletions.append(ufid)
+            default: break
+            }
+        }
+        additions.sort { $0.ufid!.value < $1.ufid!.value }
+        modifications.sort { $0.ufid!.value < $1.ufid!.value }
+        deletions.sort { $0.value < $1.value }
+    }
+
     /// As one batch: deletions first, so a flow whose match moved to a new
     /// UFID never overlaps its successor.
     public var operations: [FlowOperation] {

@@ -12,6 +12,12 @@ public final class Reconciler {
     let logger: Logger
     /// What the kernel holds, as far as we know: UFID → flow (actions only).
     public private(set) var installed: [FlowUFID: Flow] = [:]
+    /// After a (re)read of the kernel every flow is compared once, so flows
+    /// nobody wants any more (left by an earlier run) are found and deleted.
+    private var wholeDiffDue = true
+    /// Flows whose last operation failed: compared again on every call
+    /// until it succeeds.
+    private var failed: Set<FlowUFID> = []
 
     public init(connection: DatapathConnection, datapath: Datapath, logger: Logger = Logger(label: "vtep-kdp.reconciler")) throws(NetlinkError) {
         self.connection = connection
@@ -27,6 +33,7 @@ public final class Reconciler {
             if let ufid = flow.ufid { flows[ufid] = flow }
         }
         installed = flows
+        wholeDiffDue = true
         logger.info("reconciler: \(flows.count) flows in \(datapath.name)")
     }
 
@@ -63,16 +70,18 @@ public final class Reconciler {
         }
     }
 
-    /// Makes the kernel hold exactly `desired`. Each failed operation is
-    /// reported and left for the next call to retry; a lost reply triggers a
-    /// resync and one more pass.
+    /// Makes the kernel hold exactly `desired`. With `changed` (from
+    /// `IncrementalCompiler`) only those flows, and those that failed
+    /// before, are compared; without it, all of them. Each failed operation
+    /// is reported and left for the next call to retry; a lost reply
+    /// triggers a resync and one more pass.
     @discardableResult
-    public func reconcile(_ desired: [FlowUFID: CompiledFlow]) -> Report {
-        var report = apply(FlowDiff(desired: desired, installed: installed))
+    public func reconcile(_ desired: [FlowUFID: CompiledFlow], changed: Set<FlowUFID>? = nil) -> Report {
+        var report = apply(diff(desired, changed))
         if report.failures.contains(where: { $0.cause == .resyncNeeded }) {
             do throws(NetlinkError) {
                 try resync()
-                var again = apply(FlowDiff(desired: desired, installed: installed))
+                var again = apply(diff(desired, nil))
                 again.resynced = true
                 report = again
             } catch {
@@ -80,6 +89,14 @@ public final class Reconciler {
             }
         }
         return report
+    }
+
+    private func diff(_ desired: [FlowUFID: CompiledFlow], _ changed: Set<FlowUFID>?) -> FlowDiff {
+        guard let changed, !wholeDiffDue else {
+            wholeDiffDue = false
+            return FlowDiff(desired: desired, installed: installed)
+        }
+        return FlowDiff(desired: desired, installed: installed, only: failed.isEmpty ? changed : changed.union(failed))
     }
 
     private func apply(_ diff: FlowDiff) -> Report {
@@ -91,11 +108,14 @@ public final class Reconciler {
             switch (operation, result) {
             case (.delete(.ufid(let ufid)), _) where isGone(result):
                 installed[ufid] = nil
+                failed.remove(ufid)
                 report.deleted += 1
             case (.put(let flow, let mode), .success):
                 installed[flow.ufid!] = Flow(key: [], actions: flow.actions, ufid: flow.ufid)
+                failed.remove(flow.ufid!)
                 if mode == .create { report.added += 1 } else { report.modified += 1 }
             case (_, .failure(let error)):
+                if let ufid = operation.ufid { failed.insert(ufid) }
                 report.failures.append(error)
                 logger.warning("reconciler: \(error)")
             default:
@@ -109,6 +129,17 @@ public final class Reconciler {
     private func isGone(_ result: Result<Flow?, NetlinkError>) -> Bool {
         if case .failure(let error) = result { return error.errno == ENOENT }
         return true
+    }
+}
+
+extension FlowOperation {
+    /// The UFID the operation is about, if it names one.
+    var ufid: FlowUFID? {
+        switch self {
+        case .put(let flow, _): flow.ufid
+        case .delete(.ufid(let ufid)), .get(.ufid(let ufid), _), .clearStats(.ufid(let ufid)): ufid
+        default: nil
+        }
     }
 }
 

@@ -1,0 +1,113 @@
+import OVSDatapathNL
+
+/// The compiler with a memory, so a pass costs what changed rather than
+/// what exists. The desired state has two parts:
+///
+/// - the *frame*: bindings, local MACs, flooding, drops, what misses
+///   revealed — small, recompiled on every pass;
+/// - one flow per Ucast_Macs_Remote row — up to millions, recompiled only
+///   for the rows the caller says changed, or all of them when their
+///   `RemoteMACContext` changed.
+///
+/// Where both parts give the same UFID (a MAC that is local here and also
+/// listed as remote) the frame wins, as the full compiler always did.
+/// `compile` returns the UFIDs whose desired flow may have changed; the
+/// reconciler needs to look at nothing else. Compiling with every row
+/// marked changed gives exactly `VTEPCompiler.compile`'s result (the unit
+/// tests hold the two to that).
+public struct IncrementalCompiler: Sendable {
+    /// The whole desired state, frame and remote MACs merged.
+    public private(set) var state = DesiredDatapathState()
+    private var context: RemoteMACContext?
+    /// The compiled rows of our logical switches, by row.
+    private var remoteRows: [OVSDBUUID: RemoteMACFlow] = [:]
+    /// The rows compiling to each UFID: almost always one; two rows naming
+    /// the same MAC in one switch share it, and the greater UUID wins.
+    private var owners: [FlowUFID: Owners] = [:]
+    private var problemRows: Set<OVSDBUUID> = []
+    private var faultyRows: Set<OVSDBUUID> = []
+    private var frame: [FlowUFID: CompiledFlow] = [:]
+
+    public init() {}
+
+    /// Brings `state` up to date with `input`. `changedRemoteRows` are the
+    /// Ucast_Macs_Remote rows inserted, modified or deleted since the last
+    /// call; nil recompiles every row (the first call always does).
+    @discardableResult
+    public mutating func compile(_ input: CompilerInput, changedRemoteRows: Set<OVSDBUUID>?) -> Set<FlowUFID> {
+        var changed = Set<FlowUFID>()
+        let bindingsOnly = VTEPCompiler.bindings(of: input)
+        let newContext = VTEPCompiler.remoteMACContext(input, bindings: bindingsOnly)
+        let table = input.database.ucastMacsRemote
+        if let rows = changedRemoteRows, newContext == context, context != nil {
+            for id in rows { recompileRow(id, table[id], &changed) }
+        } else {
+            context = newContext
+            owners.reserveCapacity(table.count)
+            remoteRows.reserveCapacity(table.count)
+            let gone = remoteRows.keys.filter { table[$0] == nil }
+            for id in gone { recompileRow(id, nil, &changed) }
+            for (id, row) in table.rows { recompileRow(id, row, &changed) }
+        }
+
+        var next = VTEPCompiler.compileFrame(input) { [owners] vni, mac in
+            owners[FlowUFID(deriving: FlowIdentity.forward(vni: vni, destination: mac))] != nil
+        }
+        let newFrame = next.flows
+        for (ufid, flow) in newFrame where frame[ufid] != flow { changed.insert(ufid) }
+        for ufid in frame.keys where newFrame[ufid] == nil { changed.insert(ufid) }
+        frame = newFrame
+
+        var flows = state.flows
+        state.flows = [:]  // one owner, so the merge below mutates in place
+        flows.reserveCapacity(newFrame.count + owners.count)
+        for ufid in changed { flows[ufid] = newFrame[ufid] ?? winner(of: ufid) }
+        next.flows = flows
+        if context != nil {
+            next.problems += problemRows.sorted().compactMap { remoteRows[$0]?.problem }
+            if !faultyRows.isEmpty { next.switchFaults.insert("unspecified_fault") }
+        }
+        state = next
+        return changed
+    }
+
+    private mutating func recompileRow(_ id: OVSDBUUID, _ row: VTEPUcastMac<VTEPRemote>?, _ changed: inout Set<FlowUFID>) {
+        let new = context.flatMap { context in row.flatMap { VTEPCompiler.compileRemoteMAC($0, in: context) } }
+        let old = remoteRows[id]
+        guard old != new else { return }
+        if let ufid = old?.ufid {
+            owners[ufid]?.remove(id)
+            if owners[ufid]?.isEmpty == true { owners[ufid] = nil }
+            changed.insert(ufid)
+        }
+        if let ufid = new?.ufid {
+            owners[ufid, default: Owners()].insert(id)
+            changed.insert(ufid)
+        }
+        remoteRows[id] = new
+        if new?.problem != nil { problemRows.insert(id) } else { problemRows.remove(id) }
+        if new?.isFault == true { faultyRows.insert(id) } else { faultyRows.remove(id) }
+    }
+
+    private func winner(of ufid: FlowUFID) -> CompiledFlow? {
+        owners[ufid].flatMap { remoteRows[$0.winner]?.flow }
+    }
+}
+
+/// The rows behind one remote-MAC UFID, without an allocation for the
+/// usual single row.
+private struct Owners: Sendable {
+    private var rows: [OVSDBUUID] = []
+    private var single: OVSDBUUID?
+
+    var isEmpty: Bool { single == nil && rows.isEmpty }
+    var winner: OVSDBUUID { rows.max().map { max($0, single ?? $0) } ?? single! }
+
+    mutating func insert(_ id: OVSDBUUID) {
+        if single == nil || single == id { single = id } else if !rows.contains(id) { rows.append(id) }
+    }
+
+    mutating func remove(_ id: OVSDBUUID) {
+        if single == id { single = rows.popLast() } else { rows.removeAll { $0 == id } }
+    }
+}

@@ -1,0 +1,81 @@
+// The userspace half of programming N remote MACs, without a kernel:
+// compile the VTEP state from nothing, diff it against what is installed,
+// and recompile after one more row (the incremental path a single change
+// takes). Natively, on the host — `perf record` it to see where the time
+// goes:
+//   swift build -c release --product compile-bench && .build/release/compile-bench 1000 10000 100000
+import Foundation
+import OVSDatapathNL
+import VTEPOffload
+
+let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let rounds = 3
+
+func database(remoteMACs n: Int) -> VTEPDatabase {
+    var db = VTEPDatabase()
+    var next: UInt128 = 1
+    func uuid() -> OVSDBUUID { next += 1; return OVSDBUUID(next &* 0x9e37_79b9_7f4a_7c15) }
+    let ps = uuid(), p0 = uuid(), ls0 = uuid(), remote = uuid(), flood = uuid(), set = uuid(), mcast = uuid()
+    var physicalSwitch = VTEPPhysicalSwitch()
+    physicalSwitch.name = "br0"; physicalSwitch.tunnelIPs = ["10.2.2.1"]; physicalSwitch.ports = [p0]
+    db.physicalSwitches.set(ps, physicalSwitch)
+    var port = VTEPPhysicalPort()
+    port.name = "p0"; port.vlanBindings = [0: ls0]
+    db.physicalPorts.set(p0, port)
+    var logicalSwitch = VTEPLogicalSwitch()
+    logicalSwitch.name = "ls0"; logicalSwitch.tunnelKey = 33
+    db.logicalSwitches.set(ls0, logicalSwitch)
+    for (id, ip) in [(remote, "10.2.2.3"), (flood, "10.2.2.2")] {
+        var locator = VTEPPhysicalLocator()
+        locator.encapsulationType = "vxlan_over_ipv4"; locator.dstIP = ip
+        db.locators.set(id, locator)
+    }
+    var locatorSet = VTEPPhysicalLocatorSet()
+    locatorSet.locators = [flood]
+    db.locatorSets.set(set, locatorSet)
+    var unknown = VTEPMcastMac<VTEPRemote>()
+    unknown.mac = "unknown-dst"; unknown.logicalSwitch = ls0; unknown.locatorSet = set
+    db.mcastMacsRemote.set(mcast, unknown)
+    for i in 0..<n {
+        var row = VTEPUcastMac<VTEPRemote>()
+        row.mac = String(format: "0a:00:%02x:%02x:%02x:%02x", (i >> 24) & 0xff, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff)
+        row.logicalSwitch = ls0; row.locator = remote
+        db.ucastMacsRemote.set(uuid(), row)
+    }
+    return db
+}
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+for n in sizes {
+    let db = database(remoteMACs: n)
+    let input = CompilerInput(database: db, switchName: "br0", portNumbers: ["p0": 1], tunnelPort: 2)
+    let clock = ContinuousClock()
+    var compile: [Double] = [], diffEmpty: [Double] = [], diffFull: [Double] = [], oneRow: [Double] = []
+    for _ in 0..<rounds {
+        var state = DesiredDatapathState()
+        compile.append(seconds(clock.measure { state = VTEPCompiler.compile(input) }))
+        var count = 0
+        diffEmpty.append(seconds(clock.measure { count = FlowDiff(desired: state.flows, installed: [:]).count }))
+        let installed = Dictionary(uniqueKeysWithValues: state.flows.map { ($0, Flow(key: [], actions: $1.flow.actions, ufid: $0)) })
+        diffFull.append(seconds(clock.measure { count += FlowDiff(desired: state.flows, installed: installed).count }))
+        precondition(count == state.flows.count)
+
+        var compiler = IncrementalCompiler()
+        compiler.compile(input, changedRemoteRows: nil)
+        var grown = db
+        var row = VTEPUcastMac<VTEPRemote>()
+        row.mac = "0e:00:00:00:00:01"
+        row.logicalSwitch = db.ucastMacsRemote.rows.first!.value.logicalSwitch
+        row.locator = db.ucastMacsRemote.rows.first!.value.locator
+        let id = OVSDBUUID(UInt128.max)
+        grown.ucastMacsRemote.set(id, row)
+        var grownInput = input
+        grownInput.database = grown
+        var changed: Set<FlowUFID> = []
+        oneRow.append(seconds(clock.measure { changed = compiler.compile(grownInput, changedRemoteRows: [id]) }))
+        precondition(changed.count == 1 && compiler.state.flows.count == state.flows.count + 1)
+    }
+    print(String(format: "n=%d compile=%.3f diff_empty=%.3f diff_full=%.3f one_more_row=%.6f", n, compile.min()!, diffEmpty.min()!,
+                 diffFull.min()!, oneRow.min()!))
+}

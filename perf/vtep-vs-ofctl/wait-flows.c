@@ -1,0 +1,86 @@
+/*
+ * Waits until a datapath holds at least TARGET flows, asking the kernel
+ * (OVS_DP_CMD_GET, its n_flows statistic) every millisecond, and says how
+ * long that took since START — a CLOCK_REALTIME time such as the one
+ * add-remote-macs.py prints when ovsdb-server's commit reply arrives.
+ * Spawning `ovs-dpctl show` in a loop would add tens of milliseconds of
+ * process start-up to every sample in the emulated VM.
+ *
+ * usage: wait-flows DATAPATH TARGET TIMEOUT_SECONDS START
+ * prints: FLOWS SECONDS   (FLOWS < TARGET when the timeout ran out)
+ */
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/openvswitch.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+
+static double wall(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int resolve_family(const char *name) {
+    struct nl_sock *sk = nl_socket_alloc();
+    if (!sk || genl_connect(sk) < 0) return -1;
+    int id = genl_ctrl_resolve(sk, name);
+    nl_socket_free(sk);
+    return id;
+}
+
+static long long flows;
+
+static int attribute(const struct nlattr *attr, void *data) {
+    (void)data;
+    if (mnl_attr_get_type(attr) == OVS_DP_ATTR_STATS && mnl_attr_get_payload_len(attr) >= sizeof(struct ovs_dp_stats)) {
+        const struct ovs_dp_stats *stats = mnl_attr_get_payload(attr);
+        flows = (long long)stats->n_flows;
+    }
+    return MNL_CB_OK;
+}
+
+static int reply(const struct nlmsghdr *nlh, void *data) {
+    return mnl_attr_parse(nlh, sizeof(struct genlmsghdr) + sizeof(struct ovs_header), attribute, data);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 5) { fprintf(stderr, "usage: wait-flows DATAPATH TARGET TIMEOUT_SECONDS START\n"); return 2; }
+    const char *name = argv[1];
+    long long target = atoll(argv[2]);
+    double timeout = atof(argv[3]), start = atof(argv[4]);
+    int family = resolve_family(OVS_DATAPATH_FAMILY);
+    struct mnl_socket *nl = mnl_socket_open(NETLINK_GENERIC);
+    if (family < 0 || !nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) { perror("netlink"); return 1; }
+    char buf[MNL_SOCKET_BUFFER_SIZE];
+    unsigned seq = 0;
+    for (;;) {
+        flows = -1;
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        nlh->nlmsg_type = family;
+        nlh->nlmsg_flags = NLM_F_REQUEST;
+        nlh->nlmsg_seq = ++seq;
+        struct genlmsghdr *genl = mnl_nlmsg_put_extra_header(nlh, sizeof *genl);
+        genl->cmd = OVS_DP_CMD_GET;
+        genl->version = OVS_DATAPATH_VERSION;
+        struct ovs_header *ovs = mnl_nlmsg_put_extra_header(nlh, sizeof *ovs);
+        ovs->dp_ifindex = 0;
+        mnl_attr_put_strz(nlh, OVS_DP_ATTR_NAME, name);
+        if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) { perror("send"); return 1; }
+        int n = mnl_socket_recvfrom(nl, buf, sizeof buf);
+        if (n > 0) mnl_cb_run(buf, n, seq, mnl_socket_get_portid(nl), reply, NULL);
+        double elapsed = wall() - start;
+        if (flows >= target || elapsed > timeout) {
+            printf("%lld %.6f\n", flows < 0 ? 0 : flows, elapsed);
+            return 0;
+        }
+        usleep(1000);
+    }
+}
