@@ -19,6 +19,7 @@ public struct IncrementalCompiler: Sendable {
     /// The whole desired state, frame and remote MACs merged.
     public private(set) var state = DesiredDatapathState()
     private var context: RemoteMACContext?
+    private var templates = RemoteMACTemplates()
     /// The compiled rows of our logical switches, by row.
     private var remoteRows: [OVSDBUUID: RemoteMACFlow] = [:]
     /// The rows compiling to each UFID: almost always one; two rows naming
@@ -39,10 +40,12 @@ public struct IncrementalCompiler: Sendable {
         let bindingsOnly = VTEPCompiler.bindings(of: input)
         let newContext = VTEPCompiler.remoteMACContext(input, bindings: bindingsOnly)
         let table = input.database.ucastMacsRemote
-        if let rows = changedRemoteRows, newContext == context, context != nil {
+        if let rows = changedRemoteRows, let context, let newContext, context.stillHolds(in: newContext) {
+            self.context = newContext
             for id in rows { recompileRow(id, table[id], &changed) }
         } else {
             context = newContext
+            templates = RemoteMACTemplates()
             owners.reserveCapacity(table.count)
             remoteRows.reserveCapacity(table.count)
             let gone = remoteRows.keys.filter { table[$0] == nil }
@@ -72,7 +75,8 @@ public struct IncrementalCompiler: Sendable {
     }
 
     private mutating func recompileRow(_ id: OVSDBUUID, _ row: VTEPUcastMac<VTEPRemote>?, _ changed: inout Set<FlowUFID>) {
-        let new = context.flatMap { context in row.flatMap { VTEPCompiler.compileRemoteMAC($0, in: context) } }
+        var new: RemoteMACFlow?
+        if let context, let row { new = VTEPCompiler.compileRemoteMAC(row, in: context, templates: &templates) }
         let old = remoteRows[id]
         guard old != new else { return }
         if let ufid = old?.ufid {

@@ -1,9 +1,9 @@
 import OVSDatapathNL
 
 /// Everything a Ucast_Macs_Remote row's flow depends on besides the row
-/// itself. While it stays equal, a pass recompiles only the rows that
-/// changed; when it differs (a new tunnel IP, a switch bound or unbound, a
-/// VNI or locator changed) every row is recompiled.
+/// itself. While it still holds, a pass recompiles only the rows that
+/// changed; when it does not (a new tunnel IP, a switch bound or unbound, a
+/// VNI or a locator changed) every row is recompiled.
 struct RemoteMACContext: Equatable {
     struct LogicalSwitch: Equatable {
         var name: String
@@ -16,6 +16,45 @@ struct RemoteMACContext: Equatable {
     var switches: [OVSDBUUID: LogicalSwitch]
     /// Every locator's destination, if it is a usable vxlan_over_ipv4 one.
     var locators: [OVSDBUUID: [UInt8]?]
+
+    /// Whether rows compiled in `self` are still right in `next`. Locators
+    /// come and go with the rows that use them (a row holds a strong
+    /// reference to its locator), so only a locator that changed in place
+    /// can change an existing row's flow.
+    func stillHolds(in next: RemoteMACContext) -> Bool {
+        guard localIP == next.localIP, tunnelPort == next.tunnelPort, switches == next.switches else { return false }
+        for (id, destination) in locators where next.locators[id].map({ $0 != destination }) == true { return false }
+        return true
+    }
+}
+
+/// Parts every remote MAC flow of one context shares: made once, then
+/// shared by reference (arrays are copy-on-write), so a row costs its MAC
+/// and not a whole flow's worth of allocations.
+struct RemoteMACTemplates {
+    private var recirculation: [UInt32: FlowKeyAttribute] = [:]
+    private var actions: [ActionsKey: [FlowAction]] = [:]
+    /// `recirc_id` exact, `eth(dst)` exact, nothing else: every remote MAC flow's mask.
+    let mask: [FlowKeyAttribute] = [
+        FlowKeyAttribute(type: OVSKey.recircID, bytes: FlowBuilder.u32(0xffff_ffff)),
+        FlowKeyAttribute(type: OVSKey.ethernet, bytes: [UInt8](repeating: 0, count: 6) + [UInt8](repeating: 0xff, count: 6)),
+    ]
+    private struct ActionsKey: Hashable { var vni: UInt32; var remote: [UInt8] }
+
+    mutating func recirculation(_ id: UInt32) -> FlowKeyAttribute {
+        if let made = recirculation[id] { return made }
+        let made = FlowKeyAttribute(type: OVSKey.recircID, bytes: FlowBuilder.u32(id))
+        recirculation[id] = made
+        return made
+    }
+
+    mutating func actions(vni: UInt32, remote: [UInt8], in context: RemoteMACContext) -> [FlowAction] {
+        let key = ActionsKey(vni: vni, remote: remote)
+        if let made = actions[key] { return made }
+        let made = [FlowBuilder.setTunnel(vni: vni, source: context.localIP, destination: remote), FlowAction.output(port: context.tunnelPort)]
+        actions[key] = made
+        return made
+    }
 }
 
 /// What one Ucast_Macs_Remote row of one of our logical switches compiles to.
@@ -51,7 +90,8 @@ extension VTEPCompiler {
     /// One remote MAC out of the tunnel to its locator: `recirc_id(R(vni)),
     /// eth(dst=M)` → set the tunnel, output to the VXLAN port. Nil for a row
     /// of a logical switch we do not carry.
-    static func compileRemoteMAC(_ row: VTEPUcastMac<VTEPRemote>, in context: RemoteMACContext) -> RemoteMACFlow? {
+    static func compileRemoteMAC(_ row: VTEPUcastMac<VTEPRemote>, in context: RemoteMACContext,
+                                 templates: inout RemoteMACTemplates) -> RemoteMACFlow? {
         guard let logicalSwitch = context.switches[row.logicalSwitch] else { return nil }
         guard let mac = EthernetAddress(row.mac), !mac.isMulticast else {
             return RemoteMACFlow(problem: "\(logicalSwitch.name): remote MAC \"\(row.mac)\" is not a unicast MAC; skipped")
@@ -60,14 +100,13 @@ extension VTEPCompiler {
             return RemoteMACFlow(problem: "\(logicalSwitch.name): remote MAC \(mac) has no usable vxlan_over_ipv4 locator; skipped",
                                  isFault: true)
         }
-        var match = FlowBuilder(recirculation: logicalSwitch.recirculation)
-        match.ethernet(destination: mac)
+        // What FlowBuilder(recirculation:).ethernet(destination:) makes, from shared parts.
+        let key = [templates.recirculation(logicalSwitch.recirculation),
+                   FlowKeyAttribute(type: OVSKey.ethernet, bytes: [0, 0, 0, 0, 0, 0] + mac.bytes)]
         let identity = FlowIdentity.forward(vni: logicalSwitch.vni, destination: mac)
-        var flow = match.flow([
-            FlowBuilder.setTunnel(vni: logicalSwitch.vni, source: context.localIP, destination: remote), .output(port: context.tunnelPort),
-        ])
         let ufid = FlowUFID(deriving: identity)
-        flow.ufid = ufid
+        let flow = Flow(key: key, mask: templates.mask, actions: templates.actions(vni: logicalSwitch.vni, remote: remote, in: context),
+                        ufid: ufid)
         return RemoteMACFlow(flow: CompiledFlow(identity: identity, flow: flow), ufid: ufid)
     }
 }

@@ -79,7 +79,15 @@ import Testing
                 port.vlanBindings = [:]
                 step.seed.db.physicalPorts.set(step.seed.p1, port)
             }
-        case 90..<95:
+        case 90..<92:
+            // A locator changed in place (the schema does not allow it, but a
+            // flow must never keep a stale destination).
+            if let (id, locator) = step.seed.db.locators.rows.randomElement(using: &walk) {
+                var changed = locator
+                changed.dstIP = ips.randomElement(using: &walk)!
+                step.seed.db.locators.set(id, changed)
+            }
+        case 92..<95:
             var physicalSwitch = step.seed.db.physicalSwitches[step.seed.br0]!
             physicalSwitch.tunnelIPs = physicalSwitch.tunnelIPs == ["10.2.2.1"] ? ["10.2.2.9"] : ["10.2.2.1"]
             step.seed.db.physicalSwitches.set(step.seed.br0, physicalSwitch)
