@@ -4,7 +4,8 @@ import OVSDatapathNL
 /// what exists. The desired state has two parts:
 ///
 /// - the *frame*: bindings, local MACs, flooding, drops, what misses
-///   revealed — small, recompiled on every pass;
+///   revealed — recompiled on every pass, its local MACs' flows reused
+///   from the last pass where they are unchanged;
 /// - one flow per Ucast_Macs_Remote row — up to millions, recompiled only
 ///   for the rows the caller says changed, or all of them when their
 ///   `RemoteMACContext` changed.
@@ -28,6 +29,7 @@ public struct IncrementalCompiler: Sendable {
     private var problemRows: Set<OVSDBUUID> = []
     private var faultyRows: Set<OVSDBUUID> = []
     private var frame: [FlowUFID: CompiledFlow] = [:]
+    private var localMACs = LocalMACMemo()
 
     public init() {}
 
@@ -53,9 +55,7 @@ public struct IncrementalCompiler: Sendable {
             for (id, row) in table.rows { recompileRow(id, row, &changed) }
         }
 
-        var next = VTEPCompiler.compileFrame(input) { [owners] vni, mac in
-            owners[FlowUFID(deriving: FlowIdentity.forward(vni: vni, destination: mac))] != nil
-        }
+        var next = VTEPCompiler.compileFrame(input, memo: &localMACs) { [owners] ufid in owners[ufid] != nil }
         let newFrame = next.flows
         for (ufid, flow) in newFrame where frame[ufid] != flow { changed.insert(ufid) }
         for ufid in frame.keys where newFrame[ufid] == nil { changed.insert(ufid) }

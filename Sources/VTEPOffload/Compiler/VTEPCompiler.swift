@@ -36,10 +36,12 @@ public enum VTEPCompiler {
         return resolveBindings(input, physicalSwitch, &scratch)
     }
 
-    /// Everything but the remote MACs' flows. `isRemote(vni, mac)` says
-    /// whether a remote row already gives that MAC a flow: such a MAC is
-    /// no unknown destination, and one that is local too is reported.
-    static func compileFrame(_ input: CompilerInput, isRemote: (UInt32, EthernetAddress) -> Bool) -> DesiredDatapathState {
+    /// Everything but the remote MACs' flows. `isRemote(ufid)` says
+    /// whether a remote row already gives that stage-2 UFID a flow: its
+    /// MAC is no unknown destination, and one that is local too is
+    /// reported. Local MACs' flows come from `memo` where they are unchanged.
+    static func compileFrame(_ input: CompilerInput, memo: inout LocalMACMemo, isRemote: (FlowUFID) -> Bool) -> DesiredDatapathState {
+        defer { memo.endPass() }
         var state = DesiredDatapathState()
         let db = input.database
         guard let (_, physicalSwitch) = db.physicalSwitch(named: input.switchName) else {
@@ -65,46 +67,18 @@ public enum VTEPCompiler {
             let localByMAC = Dictionary(locals.map { ($0.mac, $0) }, uniquingKeysWith: { first, _ in first })
             func binding(of local: LocalMAC) -> Binding? { members.first { $0.port == local.port && $0.vlan == local.vlan } }
 
-            // Stage 1: known local sources into the switch; behind a tagged
-            // binding one flow per inner EtherType seen, the tag popped.
+            // Local MACs: stage 1 from them, stage 2 and tunnel ingress to
+            // them. A MAC that a remote row lists as well keeps its local flows.
             for local in locals.sorted(by: { $0.mac < $1.mac }) {
                 guard let binding = binding(of: local) else { continue }
-                if binding.vlan == 0 {
-                    var match = FlowBuilder(recirculation: 0)
-                    match.inPort(binding.portNumber)
-                    match.ethernet(source: local.mac)
-                    state.add(FlowIdentity.ingress(port: binding.portNumber, source: local.mac), match.flow([.recirculate(id: recirculation)]), from: binding)
-                    continue
+                let flows = memo.flows(LocalMACFlows.Key(local: local, binding: binding, recirculation: recirculation, localIP: localIPBytes,
+                                                         tunnelPort: input.tunnelPort,
+                                                         etherTypes: binding.vlan == 0 ? [] : facts.taggedEtherTypes[local] ?? []))
+                for keyed in flows.flows { state.flows[keyed.ufid] = keyed.compiled }
+                if !flows.liveEtherTypes.isEmpty { state.liveFacts.taggedEtherTypes[local, default: []].formUnion(flows.liveEtherTypes) }
+                if isRemote(flows.forwardUFID) {
+                    state.problems.append("\(name): \(local.mac) is both local and remote; the local one wins")
                 }
-                for etherType in (facts.taggedEtherTypes[local] ?? []).sorted() {
-                    var match = FlowBuilder(recirculation: 0)
-                    match.inPort(binding.portNumber)
-                    match.ethernet(source: local.mac)
-                    guard match.tagged(vlan: binding.vlan, innerEtherType: etherType) else { continue }
-                    state.liveFacts.taggedEtherTypes[local, default: []].insert(etherType)
-                    state.add(FlowIdentity.taggedIngress(port: binding.portNumber, vlan: binding.vlan, etherType: etherType, source: local.mac),
-                              match.flow([.popVLAN, .recirculate(id: recirculation)]), from: binding)
-                }
-            }
-
-            // Stage 2: remote unicast MACs are RemoteMACFlow's; a MAC that
-            // is local here as well keeps its local flows.
-            for local in locals.sorted(by: { $0.mac < $1.mac }) where isRemote(vni, local.mac) {
-                state.problems.append("\(name): \(local.mac) is both local and remote; the local one wins")
-            }
-
-            // Stage 2 and tunnel ingress: local MACs out of their binding.
-            for local in locals.sorted(by: { $0.mac < $1.mac }) {
-                guard let binding = binding(of: local) else { continue }
-                let delivery = deliver(to: binding)
-                var fromLocal = FlowBuilder(recirculation: recirculation)
-                fromLocal.ethernet(destination: local.mac)
-                state.add(FlowIdentity.forward(vni: vni, destination: local.mac), fromLocal.flow(delivery), to: [binding])
-                var fromTunnel = FlowBuilder(recirculation: 0)
-                fromTunnel.tunnelID(vni, localIP: localIPBytes)
-                fromTunnel.inPort(input.tunnelPort)
-                fromTunnel.ethernet(destination: local.mac)
-                state.add(FlowIdentity.tunnelDeliver(vni: vni, tunnelPort: input.tunnelPort, destination: local.mac), fromTunnel.flow(delivery), to: [binding])
             }
 
             // BUM: the switch's unknown-dst locators, by replication mode.
@@ -138,7 +112,8 @@ public enum VTEPCompiler {
 
             // Unknown unicast: flooded like BUM, one flow per destination a
             // miss revealed, for as long as nobody claims the MAC.
-            for unknown in facts.unknownDestinations where unknown.vni == vni && localByMAC[unknown.mac] == nil && !isRemote(vni, unknown.mac) {
+            for unknown in facts.unknownDestinations where unknown.vni == vni && localByMAC[unknown.mac] == nil
+                && !isRemote(FlowUFID(deriving: FlowIdentity.forward(vni: vni, destination: unknown.mac))) {
                 guard !unknown.mac.isMulticast else { continue }
                 if let portName = unknown.port {
                     guard let port = input.portNumbers[portName], let actions = floodFrom[port] else { continue }

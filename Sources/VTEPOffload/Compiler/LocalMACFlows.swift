@@ -1,0 +1,86 @@
+import OVSDatapathNL
+
+/// The flows of one local MAC behind one binding: stage 1 (its frames into
+/// the logical switch; behind a tagged binding one per inner EtherType
+/// seen, the tag popped), stage 2 (to it from the other bindings) and
+/// tunnel ingress (to it from remote VTEPs).
+struct LocalMACFlows: Sendable {
+    /// Everything the flows depend on; equal keys, equal flows.
+    struct Key: Hashable, Sendable {
+        var local: LocalMAC
+        var binding: Binding
+        var recirculation: UInt32
+        var localIP: [UInt8]
+        var tunnelPort: UInt32
+        var etherTypes: Set<UInt16>
+    }
+
+    struct Keyed: Sendable {
+        var ufid: FlowUFID
+        var compiled: CompiledFlow
+    }
+
+    var flows: [Keyed] = []
+    /// The inner EtherTypes that made a stage-1 flow.
+    var liveEtherTypes: Set<UInt16> = []
+    /// The UFID of its stage-2 flow, which a remote row for the same MAC would share.
+    var forwardUFID: FlowUFID
+
+    init(_ key: Key) {
+        let local = key.local, binding = key.binding
+        forwardUFID = FlowUFID(deriving: FlowIdentity.forward(vni: binding.vni, destination: local.mac))
+        if binding.vlan == 0 {
+            var match = FlowBuilder(recirculation: 0)
+            match.inPort(binding.portNumber)
+            match.ethernet(source: local.mac)
+            add(FlowIdentity.ingress(port: binding.portNumber, source: local.mac), match.flow([.recirculate(id: key.recirculation)]), from: binding)
+        } else {
+            for etherType in key.etherTypes.sorted() {
+                var match = FlowBuilder(recirculation: 0)
+                match.inPort(binding.portNumber)
+                match.ethernet(source: local.mac)
+                guard match.tagged(vlan: binding.vlan, innerEtherType: etherType) else { continue }
+                liveEtherTypes.insert(etherType)
+                add(FlowIdentity.taggedIngress(port: binding.portNumber, vlan: binding.vlan, etherType: etherType, source: local.mac),
+                    match.flow([.popVLAN, .recirculate(id: key.recirculation)]), from: binding)
+            }
+        }
+        let delivery = VTEPCompiler.deliver(to: binding)
+        var fromLocal = FlowBuilder(recirculation: key.recirculation)
+        fromLocal.ethernet(destination: local.mac)
+        add(FlowIdentity.forward(vni: binding.vni, destination: local.mac), fromLocal.flow(delivery), to: binding)
+        var fromTunnel = FlowBuilder(recirculation: 0)
+        fromTunnel.tunnelID(binding.vni, localIP: key.localIP)
+        fromTunnel.inPort(key.tunnelPort)
+        fromTunnel.ethernet(destination: local.mac)
+        add(FlowIdentity.tunnelDeliver(vni: binding.vni, tunnelPort: key.tunnelPort, destination: local.mac), fromTunnel.flow(delivery), to: binding)
+    }
+
+    private mutating func add(_ identity: String, _ flow: Flow, from: Binding? = nil, to: Binding? = nil) {
+        var flow = flow
+        let ufid = FlowUFID(deriving: identity)
+        flow.ufid = ufid
+        flows.append(Keyed(ufid: ufid, compiled: CompiledFlow(identity: identity, flow: flow, countsFrom: from.map(PortVLAN.init),
+                                                              countsTo: to.map { [PortVLAN($0)] } ?? [])))
+    }
+}
+
+/// Local MACs' flows from the last pass, so a pass builds flows only for
+/// the local MACs that are new or changed — with thousands learned, the
+/// rest of the frame is small.
+struct LocalMACMemo: Sendable {
+    private var entries: [LocalMACFlows.Key: LocalMACFlows] = [:]
+    private var used: [LocalMACFlows.Key: LocalMACFlows] = [:]
+
+    mutating func flows(_ key: LocalMACFlows.Key) -> LocalMACFlows {
+        let flows = entries[key] ?? LocalMACFlows(key)
+        used[key] = flows
+        return flows
+    }
+
+    /// Forgets what this pass did not ask for.
+    mutating func endPass() {
+        entries = used
+        used = [:]
+    }
+}
