@@ -24,6 +24,7 @@ rest = {f["system"]: f for f in of_kind("rest")}
 first = {f["system"]: f for f in of_kind("first_packet")}
 traffic = {f["system"]: f for f in of_kind("traffic")}
 restarts = of_kind("restart")
+learning = {f["system"]: f for f in of_kind("learning")}
 
 program = {}
 for r in results:
@@ -78,6 +79,17 @@ for system, f in rss.items():
     cpu = rest.get(system, {}).get("cpu_seconds")
     lines.append(f"| {system} | {int(f['kib']) / 1024:.0f} MiB | {cpu + ' s' if cpu else '—'} | "
                  f"{f['flows']} {'kernel flows' if system == 'vtep-kdp' else 'OpenFlow MAC rules'} |")
+
+if learning:
+    lines += ["", "## Learning: a new local MAC's first frame → its Ucast_Macs_Local row", "",
+              "One MAC at a time (frame sent, row awaited), then a burst of new MACs sent back to back, timed until "
+              "every one is listed (or the time limit). A monitor on the database sees each row as it is committed; "
+              "both systems write the row once the MAC forwards.", "",
+              "| system | one MAC: p50 | p99 | burst | listed | burst took | MACs/s |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for system, f in learning.items():
+        rate = int(f["learned"]) / float(f["burst_seconds"]) if float(f["burst_seconds"]) > 0 else 0
+        lines.append(f"| {system} | {f['p50_ms']} ms | {f['p99_ms']} ms | {int(f['burst']):,} | {int(f['learned']):,} | "
+                     f"{float(f['burst_seconds']):.1f} s | {rate:,.0f} |")
 
 pps = lambda f: int(f["forwarded"]) / float(f["seconds"]) if float(f.get("seconds", 0)) > 0 else 0.0
 if traffic:

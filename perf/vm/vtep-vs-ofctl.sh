@@ -5,9 +5,18 @@
 # itself. Every result line goes to $VTEPKDP_RESULTS/vtep-vs-ofctl.log.
 #
 #   perf/vm/vtep-vs-ofctl.sh "SIZES" OVS_VTEP_SIZE OVS_VTEP_BUDGET_S CHANGES OVS_VTEP_CHANGES EMULATED
+#
+# Per system, in this order: programming N remote MACs, convergence
+# (single changes), CPU over 30 idle seconds and memory, learning (new
+# local MACs → Ucast_Macs_Local rows), traffic from
+# SOURCES local MACs to DESTINATIONS remote ones (first-packet latency,
+# upcalls, forwarded frames per second), frames lost across restarts. The
+# traffic baseline is one pre-installed flow doing the same job.
 set -uo pipefail
 sizes="${1:-1000 10000 100000}"; ovs_size="${2:-1000}"; budget="${3:-60}"; changes="${4:-200}"; ovs_changes="${5:-20}"; emulated="${6:-yes}"
 modprobe openvswitch; modprobe vxlan
+# No IPv6: its neighbour and router solicitations would be counted as frames.
+sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 log="$VTEPKDP_RESULTS/vtep-vs-ofctl.log"; : > "$log"
 say() { echo "$*" | tee -a "$log"; }
 say "kernel=$(uname -r) vcpus=$(nproc) emulated=$emulated sizes=${sizes// /,} ovs_vtep_size=$ovs_size budget=$budget changes=$changes ovs_vtep_changes=$ovs_changes"
@@ -38,7 +47,58 @@ stop_all() {
 }
 ip link add p0 type veth peer name p0p; ip link set p0 up; ip link set p0p up
 ip link add eth1 type veth peer name eth1p; ip addr add 10.2.2.1/24 dev eth1; ip link set eth1 up; ip link set eth1p up
+. "$here/perf/vm/traffic.sh"
+sources=${VTEPKDP_PERF_SOURCES:-1000}; destinations=${VTEPKDP_PERF_DESTINATIONS:-256}; frames=${VTEPKDP_PERF_FRAMES:-200000}
+first_packet=$here/perf/vtep-vs-ofctl/first-packet.py
+learn_rate=$here/perf/vtep-vs-ofctl/learn-rate.py
 
+# The traffic measurements, the same for every system on datapath ovs-system.
+traffic() {  # SYSTEM SOURCE_PREFIX (new MACs for the first-packet test)
+    say "$(python3 "$first_packet" p0p eth1p 30 "$2" 0a:00:00:00:00:01) system=$1"
+    # Every source sends once, twice over, at 1,000 frames/s: afterwards they are known.
+    send_frames "$sources" "$sources" 1 1000000 0 >/dev/null; sleep 3
+    send_frames "$sources" "$sources" 1 1000000 0 >/dev/null; sleep 3
+    local hit0 missed0 lost0 hit1 missed1 lost1 rx0 rx1 out
+    read -r hit0 missed0 lost0 < <(lookups ovs-system); rx0=$(rx_frames)
+    out=$(send_frames "$frames" "$sources" "$destinations" 0 1)
+    sleep 1
+    read -r hit1 missed1 lost1 < <(lookups ovs-system); rx1=$(rx_frames)
+    say "traffic system=$1 sources=$sources destinations=$destinations $out forwarded=$((rx1 - rx0)) upcalls=$((missed1 - missed0)) lost_upcalls=$((lost1 - lost0)) flows=$(kernel_flows ovs-system)"
+}
+
+# Steady traffic from one known source to one known destination (10,000
+# frames/s for 8 s) while RESTART runs; counts what did not come out.
+across_restart() {  # SYSTEM WHAT RESTART...
+    local system=$1 what=$2; shift 2
+    local rx0 rx1 out
+    rx0=$(rx_frames)
+    send_frames 80000 1 1 100000 0 > /tmp/restart-send.out &
+    local sender=$!
+    sleep 2
+    local started; started=$(now)
+    "$@"
+    local took; took=$(elapsed "$started" "$(now)")
+    wait "$sender"; sleep 1
+    rx1=$(rx_frames); out=$(cat /tmp/restart-send.out)
+    local sent; sent=$(echo "$out" | sed 's/.*sent=\([0-9]*\).*/\1/')
+    say "restart system=$system what=$what $out forwarded=$((rx1 - rx0)) lost=$((sent - (rx1 - rx0))) restart_seconds=$took"
+}
+# CPU used over 30 idle seconds by the processes in PIDS.
+at_rest() {  # SYSTEM FLOWS PIDS...
+    local system=$1 flows=$2; shift 2
+    local before=0 after=0 pid
+    for pid in "$@"; do before=$(echo "$before + $(cpu_seconds "$pid")" | bc -l); done
+    sleep 30
+    for pid in "$@"; do after=$(echo "$after + $(cpu_seconds "$pid")" | bc -l); done
+    say "rest system=$system cpu_seconds=$(echo "$after - $before" | bc -l | xargs printf %.2f) seconds=30 flows=$flows"
+}
+
+# "FLOWS SECONDS" from wait-flows' output: seconds from the commit's reply
+# to the flows being seen, 0 when they were in before the reply arrived.
+since() {  # COMMITTED_AT FILE
+    local flows at; read -r flows at < "$2"
+    echo "$flows $(echo "d = $at - $1; if (d < 0) d = 0; d" | bc -l)"
+}
 kernel_flows() { ovs-dpctl show "$1" 2>/dev/null | awk '/flows:/ {print $2}'; }
 # Waits until COMMAND's number reaches TARGET or BUDGET seconds pass; prints "reached seconds" from START.
 wait_count() {  # START TARGET BUDGET COMMAND...
@@ -68,22 +128,45 @@ until [ "$(kernel_flows ovs-system)" -ge 4 ] 2>/dev/null; do sleep 0.1; done
 first=0
 for n in $sizes; do
     base=$(kernel_flows ovs-system)
+    "$wait_flows" ovs-system $((base + n)) 900 > /tmp/wait-flows.out &
     line=$(python3 "$add_macs" /tmp/kdp/db.sock ls0 "$n" "$first" 10.2.2.3)
+    wait $!
     committed=$(echo "$line" | sed 's/committed_at=\([0-9.]*\).*/\1/')
-    read -r reached seconds < <("$wait_flows" ovs-system $((base + n)) 600 "$committed")
+    read -r reached seconds < <(since "$committed" /tmp/wait-flows.out)
     say "result system=vtep-kdp work=program n=$n seconds=$seconds installed=$((reached - base)) $(echo "$line" | sed 's/committed_at=[0-9.]* //')"
     first=$((first + n))
 done
 # Convergence: single-MAC changes, one at a time, commit → kernel.
 for i in $(seq "$changes"); do
     base=$(kernel_flows ovs-system)
+    "$wait_flows" ovs-system $((base + 1)) 60 > /tmp/wait-flows.out &
     line=$(python3 "$add_macs" /tmp/kdp/db.sock ls0 1 $((5000000 + i)) 10.2.2.4)
+    wait $!
     committed=$(echo "$line" | sed 's/committed_at=\([0-9.]*\).*/\1/')
-    read -r reached seconds < <("$wait_flows" ovs-system $((base + 1)) 30 "$committed")
+    read -r reached seconds < <(since "$committed" /tmp/wait-flows.out)
     say "change system=vtep-kdp seconds=$seconds"
 done
 say "rss system=vtep-kdp kib=$(awk '/VmRSS/ {print $2}' /proc/"$(cat /tmp/kdp/vtep-kdp.pid)"/status) flows=$(kernel_flows ovs-system)"
+at_rest vtep-kdp "$(kernel_flows ovs-system)" "$(cat /tmp/kdp/vtep-kdp.pid)"
+say "$(python3 "$learn_rate" /tmp/kdp/db.sock p0p 10 1000 06:00:10 0a:00:00:00:00:01 60) system=vtep-kdp"
+traffic vtep-kdp 06:00:01
+restart_kdp() {
+    local pid; pid=$(cat /tmp/kdp/vtep-kdp.pid)
+    kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    "$kdp" --db "unix:/tmp/kdp/db.sock" --datapath ovs-system --log-file=/tmp/kdp/vtep-kdp.log --pidfile=/tmp/kdp/vtep-kdp.pid --detach br0
+}
+across_restart vtep-kdp vtep-kdp restart_kdp
 cp /tmp/kdp/vtep-kdp.log "$VTEPKDP_RESULTS/vtep-kdp.log"
+
+# The baseline: one flow sends everything from p0 into the tunnel.
+kill "$(cat /tmp/kdp/vtep-kdp.pid)"; sleep 1
+ovs-dpctl del-flows ovs-system
+p0_port=$(ovs-dpctl show ovs-system | sed -n 's/.*port \([0-9]*\): p0$/\1/p')
+vx_port=$(ovs-dpctl show ovs-system | sed -n 's/.*port \([0-9]*\): vxlan_sys.*/\1/p')
+ovs-dpctl add-flow ovs-system "recirc_id(0),in_port($p0_port),eth(src=00:00:00:00:00:00/00:00:00:00:00:00,dst=00:00:00:00:00:00/00:00:00:00:00:00)" \
+    "set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,tp_dst=4789,flags(df|key))),$vx_port" 2>&1 | tee -a "$log"
+say "baseline flows=$(kernel_flows ovs-system)"
+traffic single-flow 06:00:02
 stop_all
 [ "${VTEPKDP_PERF_SKIP_OVS_VTEP:-0}" = 1 ] && { say "done (ovs-vtep skipped)"; exit 0; }
 
@@ -116,5 +199,20 @@ done
 vsw=$(awk '/VmRSS/ {print $2}' /proc/"$(cat /tmp/ofctl/ovs-vswitchd.pid)"/status)
 vtep=$(awk '/VmRSS/ {print $2}' /proc/"$(cat /tmp/ofctl/ovs-vtep.pid)"/status)
 say "rss system=ovs-vtep kib=$((vsw + vtep)) flows=$(openflow_macs)"
+at_rest ovs-vtep "$(openflow_macs)" "$(cat /tmp/ofctl/ovs-vswitchd.pid)" "$(cat /tmp/ofctl/ovs-vtep.pid)"
+# ovs-vtep's learned OpenFlow entries expire after 15 s: a MAC not listed after 20 s never will be.
+say "$(python3 "$learn_rate" /tmp/ofctl/db.sock p0p 10 200 06:00:11 0a:00:00:00:00:01 20) system=ovs-vtep"
+traffic ovs-vtep 06:00:03
+restart_ovs_vtep() {
+    local pid; pid=$(cat /tmp/ofctl/ovs-vtep.pid)
+    kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    /usr/share/openvswitch/scripts/ovs-vtep --log-file=/tmp/ofctl/ovs-vtep.log --pidfile=/tmp/ofctl/ovs-vtep.pid --detach br0
+}
+restart_ovs_vswitchd() {
+    ovs-appctl -t ovs-vswitchd exit
+    ovs-vswitchd --pidfile --detach --log-file
+}
+across_restart ovs-vtep ovs-vtep restart_ovs_vtep
+across_restart ovs-vtep ovs-vswitchd restart_ovs_vswitchd
 stop_all
 say "done"

@@ -1,13 +1,13 @@
 /*
  * Waits until a datapath holds at least TARGET flows, asking the kernel
- * (OVS_DP_CMD_GET, its n_flows statistic) every millisecond, and says how
- * long that took since START — a CLOCK_REALTIME time such as the one
- * add-remote-macs.py prints when ovsdb-server's commit reply arrives.
- * Spawning `ovs-dpctl show` in a loop would add tens of milliseconds of
- * process start-up to every sample in the emulated VM.
+ * (OVS_DP_CMD_GET, its n_flows statistic) every millisecond, and prints
+ * the CLOCK_REALTIME time it saw them — the clock add-remote-macs.py uses
+ * for ovsdb-server's commit reply. Start it before the commit: spawning
+ * processes after it (or `ovs-dpctl show` in a loop) would add tens of
+ * milliseconds of process start-up to every sample in the emulated VM.
  *
- * usage: wait-flows DATAPATH TARGET TIMEOUT_SECONDS START
- * prints: FLOWS SECONDS   (FLOWS < TARGET when the timeout ran out)
+ * usage: wait-flows DATAPATH TARGET TIMEOUT_SECONDS
+ * prints: FLOWS TIME   (FLOWS < TARGET when the timeout ran out)
  */
 #include <net/if.h>
 #include <stdio.h>
@@ -52,10 +52,10 @@ static int reply(const struct nlmsghdr *nlh, void *data) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 5) { fprintf(stderr, "usage: wait-flows DATAPATH TARGET TIMEOUT_SECONDS START\n"); return 2; }
+    if (argc != 4) { fprintf(stderr, "usage: wait-flows DATAPATH TARGET TIMEOUT_SECONDS\n"); return 2; }
     const char *name = argv[1];
     long long target = atoll(argv[2]);
-    double timeout = atof(argv[3]), start = atof(argv[4]);
+    double timeout = atof(argv[3]), start = wall();
     int family = resolve_family(OVS_DATAPATH_FAMILY);
     struct mnl_socket *nl = mnl_socket_open(NETLINK_GENERIC);
     if (family < 0 || !nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) { perror("netlink"); return 1; }
@@ -76,9 +76,9 @@ int main(int argc, char **argv) {
         if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) { perror("send"); return 1; }
         int n = mnl_socket_recvfrom(nl, buf, sizeof buf);
         if (n > 0) mnl_cb_run(buf, n, seq, mnl_socket_get_portid(nl), reply, NULL);
-        double elapsed = wall() - start;
-        if (flows >= target || elapsed > timeout) {
-            printf("%lld %.6f\n", flows < 0 ? 0 : flows, elapsed);
+        double seen = wall();
+        if (flows >= target || seen - start > timeout) {
+            printf("%lld %.6f\n", flows < 0 ? 0 : flows, seen);
             return 0;
         }
         usleep(1000);

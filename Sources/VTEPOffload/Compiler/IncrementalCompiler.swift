@@ -33,6 +33,10 @@ public struct IncrementalCompiler: Sendable {
 
     public init() {}
 
+    /// The UFIDs of the frame's flows: every flow that counts for a
+    /// binding's statistics or can age (the remote MACs' flows do neither).
+    public var frameUFIDs: Dictionary<FlowUFID, CompiledFlow>.Keys { frame.keys }
+
     /// Brings `state` up to date with `input`. `changedRemoteRows` are the
     /// Ucast_Macs_Remote rows inserted, modified or deleted since the last
     /// call; nil recompiles every row (the first call always does).

@@ -219,21 +219,14 @@ public actor VTEPDaemon {
         }
     }
 
-    /// Reads every flow's counters and last use (UFIDs and statistics
-    /// only), forgets learned MACs and remembered misses idle longer than
-    /// the aging time (a pass then removes their flows and rows), and
-    /// writes the bindings' statistics when they changed.
+    /// Reads the counters and last use of the flows that matter here —
+    /// the frame's, see `readFrameStatistics` — forgets learned MACs and
+    /// remembered misses idle longer than the aging time (a pass then
+    /// removes their flows and rows), and writes the bindings' statistics
+    /// when they changed.
     func housekeeping() async {
         guard let outcome = lastOutcome else { return }
-        var dump: [FlowUFID: FlowStats] = [:]
-        do throws(NetlinkError) {
-            try pass.reconciler.connection.dumpFlows(in: pass.reconciler.datapath, omit: .allButStats) { flow in
-                if let ufid = flow.ufid { dump[ufid] = flow.stats }
-            }
-        } catch {
-            logger.warning("housekeeping: \(error)")
-            return
-        }
+        guard let dump = readFrameStatistics() else { return }
         statistics.update(dump: dump, flows: compiler.state.flows)
         idleness.update(dump: dump)
         defer { logger.debug("housekeeping: \(dump.count) flows read, \(learned.macCount) learned MACs checked") }
@@ -261,6 +254,30 @@ public actor VTEPDaemon {
         }
         if forgotten > 0 { await runPass() }
         await writeStatistics(outcome)
+    }
+
+    /// Statistics of the frame's flows only. With a large table nearly
+    /// every flow is a remote MAC's, which neither ages nor counts for a
+    /// binding: asking for the others by UFID, in one batch, costs a
+    /// fraction of dumping them all. A flow the kernel does not have is
+    /// absent; any other failure gives nil (half a reading would make the
+    /// statistics count a flow's packets twice).
+    func readFrameStatistics() -> [FlowUFID: FlowStats]? {
+        let connection = pass.reconciler.connection, datapath = pass.reconciler.datapath
+        var stats: [FlowUFID: FlowStats] = [:]
+        let wanted = Array(compiler.frameUFIDs)
+        let results = connection.execute(wanted.map { .get(.ufid($0), omit: .allButStats) }, in: datapath)
+        for (ufid, result) in zip(wanted, results) {
+            switch result {
+            case .success(let flow?): stats[ufid] = flow.stats
+            case .success(nil): break
+            case .failure(let error) where error.errno == ENOENT: break
+            case .failure(let error):
+                logger.warning("housekeeping: \(error); trying again next time")
+                return nil
+            }
+        }
+        return stats
     }
 
     static func rememberedMisses(_ facts: MissFacts) -> [MissDecision] {
@@ -367,3 +384,7 @@ public actor VTEPDaemon {
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
