@@ -10,7 +10,8 @@ on the database sees each row the moment ovsdb-server commits it.
 
   learning singles=N p50_ms=… p99_ms=… missing=M burst=B burst_seconds=S learned=L
 
-usage: learn-rate.py DB_SOCKET SEND_IFACE SINGLES BURST SOURCE_PREFIX DST_MAC TIMEOUT_S
+usage: learn-rate.py DB_SOCKET SEND_IFACE SINGLES BURST SOURCE_PREFIX DST_MAC TIMEOUT_S [BURST_TIMEOUT_S]
+  TIMEOUT_S: how long to wait for one MAC; BURST_TIMEOUT_S (default the same) for the burst
   SOURCE_PREFIX: the first three bytes of the new source MACs, e.g. 06:00:10
 """
 import json
@@ -22,6 +23,7 @@ import time
 
 path, iface, singles, burst, prefix, dst, timeout = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), \
     sys.argv[5], sys.argv[6], float(sys.argv[7])
+burst_timeout = float(sys.argv[8]) if len(sys.argv) > 8 else timeout
 db = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 db.connect(path)
 db.sendall(json.dumps({"id": 1, "method": "monitor",
@@ -75,8 +77,8 @@ start = time.monotonic()
 for i in range(first, first + burst):
     send(i)
 wanted = {name(i) for i in range(first, first + burst)}
-while not wanted <= seen and time.monotonic() - start < timeout:
-    pump(start + timeout - time.monotonic())
+while not wanted <= seen and time.monotonic() - start < burst_timeout:
+    pump(start + burst_timeout - time.monotonic())
 took = time.monotonic() - start
 latencies.sort()
 pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")

@@ -93,8 +93,9 @@ public struct IncrementalCompiler: Sendable {
             changed.insert(ufid)
         }
         remoteRows[id] = new
-        if new?.problem != nil { problemRows.insert(id) } else { problemRows.remove(id) }
-        if new?.isFault == true { faultyRows.insert(id) } else { faultyRows.remove(id) }
+        // Most tables have no bad rows: keep the common case to one look-up.
+        if new?.problem != nil { problemRows.insert(id) } else if !problemRows.isEmpty { problemRows.remove(id) }
+        if new?.isFault == true { faultyRows.insert(id) } else if !faultyRows.isEmpty { faultyRows.remove(id) }
     }
 
     private func winner(of ufid: FlowUFID) -> CompiledFlow? {

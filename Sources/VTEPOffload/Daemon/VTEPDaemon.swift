@@ -97,7 +97,9 @@ public actor VTEPDaemon {
 
     private func note(_ event: OVSDBEvent<VTEPChange>) {
         switch event {
-        case .synced: synced = true; databaseChanged = true; changedRemoteRows = nil
+        // A resynchronisation after a reconnect reports what changed as
+        // ordinary changes first, so rows compiled before stay valid.
+        case .synced: synced = true; databaseChanged = true
         case .changes(let changes):
             // Our own write-back (local MACs, statistics…) echoes back: it
             // changes nothing the compiler reads, so it costs no pass.
@@ -155,6 +157,7 @@ public actor VTEPDaemon {
         let upcalls = pendingUpcalls
         pendingUpcalls.removeAll(keepingCapacity: true)
         var decided: [(Upcall, MissDecision)] = []
+        var sentAtOnce: [(Upcall, CompiledFlow)] = []
         var changed = false
         for upcall in upcalls {
             let decision = MissClassifier.classify(upcall, in: context)
@@ -162,28 +165,52 @@ public actor VTEPDaemon {
             case .unchanged: logger.debug("upcall: \(decision)")
             case .added: changed = true; logger.info("upcall: \(decision)")
             case .moved(let old): changed = true; logger.info("upcall: \(decision), moved from \(old.port) vlan \(old.vlan)")
-            case .refused: logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits))")
+            case .refused:
+                logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits))")
+                continue
             }
-            decided.append((upcall, decision))
+            if let stageOne = Self.stageOneFlow(for: decision, context: context) {
+                sentAtOnce.append((upcall, stageOne))
+            } else {
+                decided.append((upcall, decision))
+            }
         }
-        // The kernel first, then the frames, then the database: a first
-        // packet does not wait for ovsdb-server's commit.
+        // A new source's frame goes on at once, with the actions its
+        // stage-1 flow is about to get (stage 2 is in the kernel already);
+        // the other frames once the kernel holds their flows; the database
+        // last: a first packet waits neither for a pass nor for ovsdb-server.
+        sendOn(sentAtOnce)
         if changed { await programKernel() }
         let clock = ContinuousClock()
-        let sending = clock.measure { sendOn(decided, context: context) }
-        logger.debug("upcalls: \(decided.count) handled, frames sent on in \(sending)")
+        let flows = compiler.state.flows
+        let sending = clock.measure {
+            sendOn(decided.compactMap { upcall, decision in
+                Self.identities(for: decision, upcall: upcall, context: context).lazy
+                    .compactMap { flows[FlowUFID(deriving: $0)] }.first.map { (upcall, $0) }
+            })
+        }
+        logger.debug("upcalls: \(sentAtOnce.count + decided.count) handled, frames sent on in \(sending)")
         if changed { await writeBack() }
     }
 
-    /// Each missed frame, sent on with the actions of the flow that now
-    /// matches it — all in one netlink batch.
-    private func sendOn(_ decided: [(Upcall, MissDecision)], context: MissContext) {
-        let flows = compiler.state.flows
+    /// The stage-1 flow a `learn` decision gives its source — built by the
+    /// same `LocalMACFlows` the compiler uses, so it is the flow the next
+    /// pass installs. Nil for other decisions.
+    static func stageOneFlow(for decision: MissDecision, context: MissContext) -> CompiledFlow? {
+        guard case .learn(let local, let vni, let etherType) = decision,
+              let binding = context.bindings.first(where: { $0.port == local.port && $0.vlan == local.vlan && $0.vni == vni }),
+              let recirculation = RecirculationID.logicalSwitch(vni: vni)?.rawValue else { return nil }
+        let flows = LocalMACFlows(.init(local: local, binding: binding, recirculation: recirculation, localIP: [0, 0, 0, 0],
+                                        tunnelPort: context.tunnelPort, etherTypes: etherType.map { [$0] } ?? []))
+        return flows.flows.first { $0.compiled.countsFrom != nil }?.compiled
+    }
+
+    /// Each missed frame, sent on with the actions of its flow — all in one
+    /// netlink batch.
+    private func sendOn(_ frames: [(Upcall, CompiledFlow)]) {
         var executions: [DatapathConnection.PacketExecution] = []
         var sentWith: [(CompiledFlow, Int)] = []
-        for (upcall, decision) in decided {
-            guard !upcall.packet.isEmpty, let compiled = Self.identities(for: decision, upcall: upcall, context: context).lazy
-                .compactMap({ flows[FlowUFID(deriving: $0)] }).first, !compiled.flow.actions.isEmpty else { continue }
+        for (upcall, compiled) in frames where !upcall.packet.isEmpty && !compiled.flow.actions.isEmpty {
             executions.append(.init(packet: upcall.packet, metadata: upcall.key, actions: compiled.flow.actions))
             sentWith.append((compiled, upcall.packet.count))
         }

@@ -36,6 +36,23 @@ import Testing
         return Upcall(reason: .miss, datapathIfindex: 1, key: key, packet: [0])
     }
 
+    /// The daemon sends a new source's first frame on before the pass that
+    /// installs its stage-1 flow, with that flow's actions as it predicts
+    /// them: the prediction must be exactly what the compiler then makes.
+    @Test func theFirstFrameOfANewSourceGoesOnWithTheFlowThePassThenInstalls() {
+        let (seed, context) = Self.seeded()
+        for upcall in [Self.upcall(inPort: 1, source: Self.vm1, destination: Self.other),
+                       Self.upcall(inPort: 2, source: Self.vm1, destination: Self.other, vlan: 10, etherType: 0x0806)] {
+            let decision = MissClassifier.classify(upcall, in: context)
+            var learned = LearnedState()
+            _ = learned.apply(decision)
+            let state = seed.compile(localMACs: learned.localMACs, facts: learned.facts)
+            let predicted = VTEPDaemon.stageOneFlow(for: decision, context: context)
+            #expect(predicted != nil && state.flows.values.contains(predicted!), "\(decision)")
+        }
+        #expect(VTEPDaemon.stageOneFlow(for: .unknownVNI(99), context: context) == nil)
+    }
+
     @Test func missesAreClassifiedByWhereTheyHappened() {
         let (_, context) = Self.seeded()
         let classify = { (upcall: Upcall) -> MissDecision in MissClassifier.classify(upcall, in: context) }
