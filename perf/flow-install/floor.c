@@ -21,24 +21,9 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/openvswitch.h>
-#include <netlink/genl/genl.h>
-#include <netlink/genl/ctrl.h>
+#include "../include/genl-tool.h"
 
 #define BATCH 50
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int resolve_family(const char *name) {
-    struct nl_sock *sk = nl_socket_alloc();
-    if (!sk || genl_connect(sk) < 0) return -1;
-    int id = genl_ctrl_resolve(sk, name);
-    nl_socket_free(sk);
-    return id;
-}
 
 static void put_flow(char *buf, unsigned *len, int family, int dp_ifindex, unsigned seq, unsigned i) {
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf + *len);
@@ -88,7 +73,7 @@ int main(int argc, char **argv) {
     static char buf[BATCH * 512];
     static char rx[1 << 16];
     unsigned errors = 0, seq = 1;
-    double start = now();
+    double start = seconds_on(CLOCK_MONOTONIC);
     for (unsigned i = 0; i < count; ) {
         unsigned len = 0;
         for (unsigned n = 0; n < BATCH && i < count; n++, i++) put_flow(buf, &len, family, dp_ifindex, seq++, i);
@@ -100,7 +85,7 @@ int main(int argc, char **argv) {
                 if (h->nlmsg_type == NLMSG_ERROR && ((struct nlmsgerr *)mnl_nlmsg_get_payload(h))->error) errors++;
         }
     }
-    double seconds = now() - start;
+    double seconds = seconds_on(CLOCK_MONOTONIC) - start;
     printf("floor installed=%u errors=%u seconds=%.3f flows_per_second=%.0f\n",
            count - errors, errors, seconds, (count - errors) / seconds);
     mnl_socket_close(nl);

@@ -19,22 +19,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/openvswitch.h>
-#include <netlink/genl/genl.h>
-#include <netlink/genl/ctrl.h>
-
-static double wall(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int resolve_family(const char *name) {
-    struct nl_sock *sk = nl_socket_alloc();
-    if (!sk || genl_connect(sk) < 0) return -1;
-    int id = genl_ctrl_resolve(sk, name);
-    nl_socket_free(sk);
-    return id;
-}
+#include "../include/genl-tool.h"
 
 static long long flows;
 
@@ -55,7 +40,7 @@ int main(int argc, char **argv) {
     if (argc != 4) { fprintf(stderr, "usage: wait-flows DATAPATH TARGET TIMEOUT_SECONDS\n"); return 2; }
     const char *name = argv[1];
     long long target = atoll(argv[2]);
-    double timeout = atof(argv[3]), start = wall();
+    double timeout = atof(argv[3]), start = seconds_on(CLOCK_REALTIME);
     int family = resolve_family(OVS_DATAPATH_FAMILY);
     struct mnl_socket *nl = mnl_socket_open(NETLINK_GENERIC);
     if (family < 0 || !nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) { perror("netlink"); return 1; }
@@ -76,7 +61,7 @@ int main(int argc, char **argv) {
         if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) { perror("send"); return 1; }
         int n = mnl_socket_recvfrom(nl, buf, sizeof buf);
         if (n > 0) mnl_cb_run(buf, n, seq, mnl_socket_get_portid(nl), reply, NULL);
-        double seen = wall();
+        double seen = seconds_on(CLOCK_REALTIME);
         if (flows >= target || seen - start > timeout) {
             printf("%lld %.6f\n", flows < 0 ? 0 : flows, seen);
             return 0;

@@ -19,6 +19,9 @@ import OVSDatapathNL
 public struct IncrementalCompiler: Sendable {
     /// The whole desired state, frame and remote MACs merged.
     public private(set) var state = DesiredDatapathState()
+    /// Whether `compile` has run: until then `changed` cannot name the
+    /// flows an earlier compiler (an earlier process) installed.
+    public private(set) var hasCompiled = false
     private var context: RemoteMACContext?
     private var templates = RemoteMACTemplates()
     /// The compiled rows of our logical switches, by row.
@@ -75,6 +78,7 @@ public struct IncrementalCompiler: Sendable {
             if !faultyRows.isEmpty { next.switchFaults.insert("unspecified_fault") }
         }
         state = next
+        hasCompiled = true
         return changed
     }
 

@@ -75,11 +75,14 @@ public struct SyncPass {
         let (ports, tunnel) = try reconciler.ensurePorts(portNames, vxlanPort: vxlanPort)
         let clock = ContinuousClock()
         let compileStarted = clock.now
+        // A compiler with no past cannot know which installed flows it no
+        // longer wants: its first reconcile compares everything.
+        let fresh = !compiler.hasCompiled
         let changed = compiler.compile(CompilerInput(database: database, switchName: switchName, portNumbers: ports, tunnelPort: tunnel,
                                                      localMACs: localMACs, missFacts: missFacts),
                                        changedRemoteRows: changedRemoteRows)
         let kernelStarted = clock.now
-        let report = reconciler.reconcile(compiler.state.flows, changed: changed)
+        let report = reconciler.reconcile(compiler.state.flows, changed: fresh ? nil : changed)
         return Outcome(state: compiler.state, report: report, portNumbers: ports, tunnelPort: tunnel,
                        compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted)
     }

@@ -9,18 +9,6 @@ import Testing
 @Suite struct IncrementalCompilerTests {
     typealias Seed = VTEPCompilerTests.Seed
 
-    /// A small deterministic generator (SplitMix64), so a failure replays.
-    struct Walk: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
     static let macs = (0..<12).map { String(format: "0a:00:00:00:00:%02x", $0) }
     static let ips = ["10.2.2.3", "10.2.2.4", "10.2.2.5"]
 
@@ -36,7 +24,7 @@ import Testing
 
     /// One random change: mostly remote rows (add, delete, move to another
     /// locator, duplicate, malformed), sometimes the frame or the context.
-    static func mutate(_ step: inout Step, _ walk: inout Walk) {
+    static func mutate(_ step: inout Step, _ walk: inout SplitMix64) {
         let rows = step.seed.db.ucastMacsRemote.rows.keys.sorted()
         switch Int.random(in: 0..<100, using: &walk) {
         case 0..<35:
@@ -100,7 +88,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
     func recompilingOnlyTheChangedRowsGivesTheWholeCompilersResult(walkSeed: UInt64) {
-        var walk = Walk(state: walkSeed)
+        var walk = SplitMix64(state: walkSeed)
         var step = Step(seed: Seed())
         var compiler = IncrementalCompiler()
         compiler.compile(step.input, changedRemoteRows: nil)

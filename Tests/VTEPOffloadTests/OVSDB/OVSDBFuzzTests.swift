@@ -23,18 +23,7 @@ import Testing
         #"{"id":"echo","method":"echo","params":["x\"\\\u00e9"]}"#,
     ]
 
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func mutate(_ input: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
+    static func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var bytes = input
         let structural: [UInt8] = Array(#"{}[]",:\ 0-9e."#.utf8) + [0xff, 0xc3, 0x00, 0x80]
         for _ in 0..<Int.random(in: 1...4, using: &rng) where !bytes.isEmpty {
@@ -105,7 +94,7 @@ import Testing
     @Test func mutatedTrafficNeverCrashesOrGrowsUnbounded() {
         let seconds = Double(ProcessInfo.processInfo.environment["VTEPKDP_FUZZ_SECONDS"] ?? "") ?? 10
         let seed = UInt64(ProcessInfo.processInfo.environment["VTEPKDP_FUZZ_SEED"] ?? "") ?? 0x5EED
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(state: seed)
         let deadline = Date().addingTimeInterval(seconds)
         var runs = 0, messages = 0, rejected = 0
         while Date() < deadline {
