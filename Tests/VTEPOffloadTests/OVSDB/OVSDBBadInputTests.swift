@@ -22,6 +22,7 @@ import Testing
 
         var options = OVSDBClient<VTEPDatabase>.Options()
         options.inactivityProbe = .milliseconds(300)
+        options.probeUnixSockets = true
         options.minBackoff = .milliseconds(50)
         options.maxBackoff = .milliseconds(100)
         options.maxMessageBytes = maxMessageBytes

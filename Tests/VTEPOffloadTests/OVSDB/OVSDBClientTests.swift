@@ -8,6 +8,7 @@ import Testing
     func startClient(_ rig: OVSDBServerRig, probe: Duration = .seconds(5)) -> (OVSDBClient<VTEPDatabase>, Task<Void, Never>) {
         var options = OVSDBClient<VTEPDatabase>.Options()
         options.inactivityProbe = probe
+        options.probeUnixSockets = true
         options.maxBackoff = .milliseconds(400)
         let client = OVSDBClient<VTEPDatabase>(remotes: [rig.remote], options: options)
         let task = Task { await client.run() }

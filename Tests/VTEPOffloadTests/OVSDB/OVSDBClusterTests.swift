@@ -91,6 +91,7 @@ import Testing
         #expect(await eventually(30) { cluster.leader() != nil && cluster.allJoined() })
         var options = OVSDBClient<VTEPDatabase>.Options()
         options.inactivityProbe = .seconds(2)
+        options.probeUnixSockets = true
         options.maxBackoff = .milliseconds(500)
         let client = OVSDBClient<VTEPDatabase>(remotes: cluster.remotes, options: options)
         let task = Task { await client.run() }

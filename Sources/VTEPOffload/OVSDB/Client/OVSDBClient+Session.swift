@@ -6,6 +6,8 @@ import NIOCore
 final class OVSDBSession: @unchecked Sendable {
     let remote: OVSDBRemote
     let channel: Channel
+    /// Bytes arriving, even in the middle of a message (see `ReceiveActivity`).
+    let activity: ReceiveActivity
     var pending: [Int: Pending] = [:]
     var nextID = 1
     var lastReceived = ContinuousClock.now
@@ -22,9 +24,10 @@ final class OVSDBSession: @unchecked Sendable {
         let onFailure: (OVSDBError) -> Void
     }
 
-    init(remote: OVSDBRemote, channel: Channel) {
+    init(remote: OVSDBRemote, channel: Channel, activity: ReceiveActivity = ReceiveActivity()) {
         self.remote = remote
         self.channel = channel
+        self.activity = activity
     }
 }
 
@@ -33,11 +36,11 @@ extension OVSDBClient {
 
     /// Runs one connection from connect to its end and returns why it ended.
     func runSession(_ remote: OVSDBRemote) async -> OVSDBError {
-        let channel: OVSDBChannel
-        do { channel = try await OVSDBTransport.connect(to: remote, tls: tls, maxMessageBytes: options.maxMessageBytes) }
+        let channel: OVSDBChannel, activity: ReceiveActivity
+        do { (channel, activity) = try await OVSDBTransport.connect(to: remote, tls: tls, maxMessageBytes: options.maxMessageBytes) }
         catch { return error }
         logger.info("OVSDB: connected to \(remote)")
-        let session = Session(remote: remote, channel: channel.channel)
+        let session = Session(remote: remote, channel: channel.channel, activity: activity)
         self.session = session
         eventSink.yield(.connected(remote))
         let ending: OVSDBError
@@ -205,9 +208,10 @@ extension OVSDBClient {
     /// give up on the server (a stalled one included).
     func probe(_ session: Session) async -> OVSDBError? {
         let interval = options.inactivityProbe
+        if case .unix = session.remote, !options.probeUnixSockets { return nil }
         while !Task.isCancelled {
             try? await Task.sleep(for: interval / 4)
-            let idle = ContinuousClock.now - session.lastReceived
+            let idle = ContinuousClock.now - max(session.lastReceived, session.activity.lastReceived)
             if idle >= interval * 2 {
                 let seconds = Int((interval * 2).components.seconds)
                 abort(session, .timedOut(remote: session.remote.description, seconds: seconds))

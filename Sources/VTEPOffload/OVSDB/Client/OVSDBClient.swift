@@ -26,6 +26,10 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
     public struct Options: Sendable {
         /// Send an echo after this long without input; give up after twice it.
         public var inactivityProbe: Duration = .seconds(5)
+        /// Probe `unix:` remotes too. OVS does not: the kernel reports a
+        /// local peer that went away, and a local ovsdb-server busy with a
+        /// large commit would otherwise be hung up on again and again.
+        public var probeUnixSockets = false
         public var minBackoff: Duration = .milliseconds(100)
         public var maxBackoff: Duration = .seconds(8)
         public var maxMessageBytes = 256 * 1024 * 1024

@@ -20,10 +20,10 @@ public struct OVSDBTLSFiles: Sendable, Equatable {
 typealias OVSDBChannel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
 enum OVSDBTransport {
-    /// Opens a connection to `remote`. Errors are `OVSDBError.connectFailed`
-    /// with the system's reason.
+    /// Opens a connection to `remote`, and says when it last received
+    /// bytes. Errors are `OVSDBError.connectFailed` with the system's reason.
     static func connect(to remote: OVSDBRemote, tls: OVSDBTLSFiles?, maxMessageBytes: Int,
-                        timeout: TimeAmount = .seconds(5)) async throws(OVSDBError) -> OVSDBChannel {
+                        timeout: TimeAmount = .seconds(5)) async throws(OVSDBError) -> (OVSDBChannel, ReceiveActivity) {
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(timeout)
         var sslContext: NIOSSLContext?
         if case .ssl = remote {
@@ -43,11 +43,13 @@ enum OVSDBTransport {
             }
         }
         let context = sslContext
+        let activity = ReceiveActivity()
         let initializer: @Sendable (Channel) -> EventLoopFuture<OVSDBChannel> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 if let context {
                     try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
                 }
+                try channel.pipeline.syncOperations.addHandler(ReceiveActivityHandler(activity))
                 try channel.pipeline.syncOperations.addHandler(
                     ByteToMessageHandler(OVSDBFrameDecoder(maxMessageBytes: maxMessageBytes)))
                 return try OVSDBChannel(wrappingChannelSynchronously: channel)
@@ -56,9 +58,9 @@ enum OVSDBTransport {
         do {
             switch remote {
             case .unix(let path):
-                return try await bootstrap.connect(unixDomainSocketPath: path, channelInitializer: initializer)
+                return (try await bootstrap.connect(unixDomainSocketPath: path, channelInitializer: initializer), activity)
             case .tcp(let host, let port), .ssl(let host, let port):
-                return try await bootstrap.connect(host: host, port: port, channelInitializer: initializer)
+                return (try await bootstrap.connect(host: host, port: port, channelInitializer: initializer), activity)
             }
         } catch {
             throw .connectFailed(remote: remote.description, reason: "\(error)")
