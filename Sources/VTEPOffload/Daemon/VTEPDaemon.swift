@@ -40,12 +40,7 @@ public actor VTEPDaemon {
 
     private var synced = false
     private var databaseChanged = false
-    /// Upcalls that came before the first pass (nothing to classify them against yet).
     private var pendingUpcalls: [Upcall] = []
-    /// Classified misses whose frames wait for their flows, and whether
-    /// learning changed what the next pass compiles.
-    private var pendingDecisions: [(Upcall, MissDecision)] = []
-    private var learnedChanged = false
     private var limiter = UpcallRateLimiter()
     private var lastProblems: Set<String> = []
     private let wake: AsyncStream<Void>
@@ -125,34 +120,12 @@ public actor VTEPDaemon {
         case .failure(let error):
             logger.warning("upcalls: \(error)")
         case .success(let upcall):
-            guard pendingUpcalls.count + pendingDecisions.count < Self.maxPendingUpcalls, limiter.admit(port: upcall.inPort ?? 0) else {
+            guard pendingUpcalls.count < Self.maxPendingUpcalls, limiter.admit(port: upcall.inPort ?? 0) else {
                 upcallsDropped += 1
                 return
             }
-            if let context = lastOutcome?.missContext { admit(upcall, context: context) } else { pendingUpcalls.append(upcall) }
+            pendingUpcalls.append(upcall)
             wakeUp.yield()
-        }
-    }
-
-    /// Classifies one miss and learns from it as it arrives, even while a
-    /// pass or a database write is under way: a new source's frame goes on
-    /// at once, with the actions its stage-1 flow is about to get (stage 2
-    /// is in the kernel already), so a first packet waits neither for a
-    /// pass nor for ovsdb-server. Other frames wait for their flows.
-    private func admit(_ upcall: Upcall, context: MissContext) {
-        let decision = MissClassifier.classify(upcall, in: context)
-        switch learned.apply(decision) {
-        case .unchanged: logger.debug("upcall: \(decision)")
-        case .added: learnedChanged = true; logger.info("upcall: \(decision)")
-        case .moved(let old): learnedChanged = true; logger.info("upcall: \(decision), moved from \(old.port) vlan \(old.vlan)")
-        case .refused:
-            logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits))")
-            return
-        }
-        if let stageOne = Self.stageOneFlow(for: decision, context: context) {
-            sendOn([(upcall, stageOne)])
-        } else {
-            pendingDecisions.append((upcall, decision))
         }
     }
 
@@ -177,18 +150,36 @@ public actor VTEPDaemon {
         }
     }
 
-    /// Runs a pass if learning changed the desired flows, then sends on
-    /// the frames that waited for theirs, then writes the database.
+    /// Learns from the misses that arrived, runs a pass if that changed
+    /// the desired flows, then sends each missed frame on.
     private func handleUpcalls() async {
-        guard let context = lastOutcome?.missContext else { return }
-        let early = pendingUpcalls
-        pendingUpcalls.removeAll()
-        for upcall in early { admit(upcall, context: context) }
-        guard learnedChanged || !pendingDecisions.isEmpty else { return }
-        let changed = learnedChanged
-        learnedChanged = false
-        let decided = pendingDecisions
-        pendingDecisions.removeAll(keepingCapacity: true)
+        guard !pendingUpcalls.isEmpty, let context = lastOutcome?.missContext else { return }
+        let upcalls = pendingUpcalls
+        pendingUpcalls.removeAll(keepingCapacity: true)
+        var decided: [(Upcall, MissDecision)] = []
+        var sentAtOnce: [(Upcall, CompiledFlow)] = []
+        var changed = false
+        for upcall in upcalls {
+            let decision = MissClassifier.classify(upcall, in: context)
+            switch learned.apply(decision) {
+            case .unchanged: logger.debug("upcall: \(decision)")
+            case .added: changed = true; logger.info("upcall: \(decision)")
+            case .moved(let old): changed = true; logger.info("upcall: \(decision), moved from \(old.port) vlan \(old.vlan)")
+            case .refused:
+                logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits))")
+                continue
+            }
+            if let stageOne = Self.stageOneFlow(for: decision, context: context) {
+                sentAtOnce.append((upcall, stageOne))
+            } else {
+                decided.append((upcall, decision))
+            }
+        }
+        // A new source's frame goes on at once, with the actions its
+        // stage-1 flow is about to get (stage 2 is in the kernel already);
+        // the other frames once the kernel holds their flows; the database
+        // last: a first packet waits neither for a pass nor for ovsdb-server.
+        sendOn(sentAtOnce)
         if changed { await programKernel() }
         let clock = ContinuousClock()
         let flows = compiler.state.flows
@@ -198,7 +189,7 @@ public actor VTEPDaemon {
                     .compactMap { flows[FlowUFID(deriving: $0)] }.first.map { (upcall, $0) }
             })
         }
-        logger.debug("upcalls: \(decided.count) frames sent on after their pass in \(sending)")
+        logger.debug("upcalls: \(sentAtOnce.count + decided.count) handled, frames sent on in \(sending)")
         if changed { await writeBack() }
     }
 
