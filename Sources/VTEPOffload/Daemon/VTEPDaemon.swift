@@ -283,16 +283,29 @@ public actor VTEPDaemon {
         await writeStatistics(outcome)
     }
 
-    /// Statistics of the frame's flows only. With a large table nearly
-    /// every flow is a remote MAC's, which neither ages nor counts for a
-    /// binding: asking for the others by UFID, in one batch, costs a
-    /// fraction of dumping them all. A flow the kernel does not have is
-    /// absent; any other failure gives nil (half a reading would make the
-    /// statistics count a flow's packets twice).
+    /// Statistics of the frame's flows. With a large table nearly every
+    /// flow is a remote MAC's, which neither ages nor counts for a binding:
+    /// asking for the others by UFID, in one batch, costs a fraction of
+    /// dumping them all. When they are most of the table (thousands of
+    /// learned MACs, few remote ones) one dump is cheaper than a request
+    /// each. A flow the kernel does not have is absent; any other failure
+    /// gives nil (half a reading would make the statistics count a flow's
+    /// packets twice).
     func readFrameStatistics() -> [FlowUFID: FlowStats]? {
         let connection = pass.reconciler.connection, datapath = pass.reconciler.datapath
         var stats: [FlowUFID: FlowStats] = [:]
         let wanted = Array(compiler.frameUFIDs)
+        guard wanted.count * 4 < compiler.state.flows.count else {
+            do throws(NetlinkError) {
+                try connection.dumpFlows(in: datapath, omit: .allButStats) { flow in
+                    if let ufid = flow.ufid { stats[ufid] = flow.stats }
+                }
+            } catch {
+                logger.warning("housekeeping: \(error); trying again next time")
+                return nil
+            }
+            return stats
+        }
         let results = connection.execute(wanted.map { .get(.ufid($0), omit: .allButStats) }, in: datapath)
         for (ufid, result) in zip(wanted, results) {
             switch result {
