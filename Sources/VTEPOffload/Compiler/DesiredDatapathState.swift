@@ -19,10 +19,8 @@ public struct DesiredDatapathState: Sendable {
     public init() {}
 
     mutating func add(_ identity: String, _ flow: Flow, from: Binding? = nil, to: [Binding] = []) {
-        var flow = flow
-        let ufid = FlowUFID(deriving: identity)
-        flow.ufid = ufid
-        flows[ufid] = CompiledFlow(identity: identity, flow: flow, countsFrom: from.map(PortVLAN.init), countsTo: to.map(PortVLAN.init))
+        let compiled = CompiledFlow(identity, flow, from: from, to: to)
+        flows[compiled.ufid] = compiled
     }
 
     mutating func fault(port: String, _ fault: String, _ problem: String) {
@@ -40,6 +38,18 @@ public struct CompiledFlow: Hashable, Sendable {
     /// to (*to_local*).
     public var countsFrom: PortVLAN?
     public var countsTo: [PortVLAN] = []
+}
+
+extension CompiledFlow {
+    /// `flow` under the UFID derived from `identity`.
+    init(_ identity: String, _ flow: Flow, from: Binding? = nil, to: [Binding] = []) {
+        var flow = flow
+        flow.ufid = FlowUFID(deriving: identity)
+        self.init(identity: identity, flow: flow, countsFrom: from.map(PortVLAN.init), countsTo: to.map(PortVLAN.init))
+    }
+
+    /// The UFID it is installed under (always set by the compiler).
+    public var ufid: FlowUFID { flow.ufid! }
 }
 
 /// One VLAN of one physical port (0 = untagged): where a binding sits.

@@ -15,12 +15,7 @@ struct LocalMACFlows: Sendable {
         var etherTypes: Set<UInt16>
     }
 
-    struct Keyed: Sendable {
-        var ufid: FlowUFID
-        var compiled: CompiledFlow
-    }
-
-    var flows: [Keyed] = []
+    var flows: [CompiledFlow] = []
     /// The inner EtherTypes that made a stage-1 flow.
     var liveEtherTypes: Set<UInt16> = []
     /// The UFID of its stage-2 flow, which a remote row for the same MAC would share.
@@ -57,11 +52,7 @@ struct LocalMACFlows: Sendable {
     }
 
     private mutating func add(_ identity: String, _ flow: Flow, from: Binding? = nil, to: Binding? = nil) {
-        var flow = flow
-        let ufid = FlowUFID(deriving: identity)
-        flow.ufid = ufid
-        flows.append(Keyed(ufid: ufid, compiled: CompiledFlow(identity: identity, flow: flow, countsFrom: from.map(PortVLAN.init),
-                                                              countsTo: to.map { [PortVLAN($0)] } ?? [])))
+        flows.append(CompiledFlow(identity, flow, from: from, to: to.map { [$0] } ?? []))
     }
 }
 

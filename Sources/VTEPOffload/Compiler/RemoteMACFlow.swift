@@ -61,7 +61,7 @@ struct RemoteMACTemplates {
 struct RemoteMACFlow: Equatable {
     /// Its stage-2 flow (`forward`), or nil when the row was skipped.
     var flow: CompiledFlow?
-    var ufid: FlowUFID?
+    var ufid: FlowUFID? { flow?.ufid }
     /// Why the row was skipped, for the log.
     var problem: String?
     /// Whether skipping it is a switch fault (an unusable locator).
@@ -103,10 +103,7 @@ extension VTEPCompiler {
         // What FlowBuilder(recirculation:).ethernet(destination:) makes, from shared parts.
         let key = [templates.recirculation(logicalSwitch.recirculation),
                    FlowKeyAttribute(type: OVSKey.ethernet, bytes: [0, 0, 0, 0, 0, 0] + mac.bytes)]
-        let identity = FlowIdentity.forward(vni: logicalSwitch.vni, destination: mac)
-        let ufid = FlowUFID(deriving: identity)
-        let flow = Flow(key: key, mask: templates.mask, actions: templates.actions(vni: logicalSwitch.vni, remote: remote, in: context),
-                        ufid: ufid)
-        return RemoteMACFlow(flow: CompiledFlow(identity: identity, flow: flow), ufid: ufid)
+        let flow = Flow(key: key, mask: templates.mask, actions: templates.actions(vni: logicalSwitch.vni, remote: remote, in: context))
+        return RemoteMACFlow(flow: CompiledFlow(FlowIdentity.forward(vni: logicalSwitch.vni, destination: mac), flow))
     }
 }

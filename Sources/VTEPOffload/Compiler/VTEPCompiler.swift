@@ -74,7 +74,7 @@ public enum VTEPCompiler {
                 let flows = memo.flows(LocalMACFlows.Key(local: local, binding: binding, recirculation: recirculation, localIP: localIPBytes,
                                                          tunnelPort: input.tunnelPort,
                                                          etherTypes: binding.vlan == 0 ? [] : facts.taggedEtherTypes[local] ?? []))
-                for keyed in flows.flows { state.flows[keyed.ufid] = keyed.compiled }
+                for compiled in flows.flows { state.flows[compiled.ufid] = compiled }
                 if !flows.liveEtherTypes.isEmpty { state.liveFacts.taggedEtherTypes[local, default: []].formUnion(flows.liveEtherTypes) }
                 if isRemote(flows.forwardUFID) {
                     state.problems.append("\(name): \(local.mac) is both local and remote; the local one wins")

@@ -202,7 +202,7 @@ public actor VTEPDaemon {
               let recirculation = RecirculationID.logicalSwitch(vni: vni)?.rawValue else { return nil }
         let flows = LocalMACFlows(.init(local: local, binding: binding, recirculation: recirculation, localIP: [0, 0, 0, 0],
                                         tunnelPort: context.tunnelPort, etherTypes: etherType.map { [$0] } ?? []))
-        return flows.flows.first { $0.compiled.countsFrom != nil }?.compiled
+        return flows.flows.first { $0.countsFrom != nil }
     }
 
     /// Each missed frame, sent on with the actions of its flow — all in one
@@ -377,7 +377,6 @@ public actor VTEPDaemon {
     func programKernel() async -> Bool {
         do {
             let started = ContinuousClock.now
-            let facts = learned.facts
             let rows = changedRemoteRows
             changedRemoteRows = []
             // The compiler is lent out for the pass and must be the only
@@ -388,7 +387,7 @@ public actor VTEPDaemon {
             defer { self.compiler = compiler }
             var outcome: SyncPass.Outcome
             do {
-                outcome = try await pass.program(localMACs: declaredMACs + learned.localMACs, missFacts: facts,
+                outcome = try await pass.program(localMACs: declaredMACs + learned.localMACs, missFacts: learned.facts,
                                                  compiler: &compiler, changedRemoteRows: rows)
             } catch {
                 changedRemoteRows = nil  // what was taken for this pass was not compiled
@@ -399,7 +398,7 @@ public actor VTEPDaemon {
             let flowCount = outcome.state.flows.count
             outcome.state.flows = [:]  // the compiler has them; see above
             lastOutcome = outcome
-            learned.keepOnly(outcome.state.liveFacts, of: facts)
+            learned.keepOnly(outcome.state.liveFacts)
             for problem in outcome.state.problems where lastProblems.contains(problem) == false {
                 logger.warning("\(problem)")
             }

@@ -49,7 +49,7 @@ extension LearnedState {
     /// A tunnel delivery to a MAC recovered as local is not an unknown destination.
     mutating func forgetClaimedUnknowns() {
         keepOnly(MissFacts(unknownDestinations: facts.unknownDestinations.filter { localMAC($0.mac, vni: $0.vni) == nil },
-                           unboundTagged: facts.unboundTagged, unknownVNIs: facts.unknownVNIs), of: facts)
+                           unboundTagged: facts.unboundTagged, unknownVNIs: facts.unknownVNIs))
     }
 
     /// The VNI a stage-1 flow recirculates into.

@@ -114,11 +114,9 @@ public struct LearnedState: Sendable {
     /// an unknown destination that became known, an unbound VLAN that
     /// became bound, a VNI that arrived here are forgotten, so the limits
     /// count only live facts. Tagged EtherTypes stay with their MAC.
-    /// `compiled` is what that compile was given: facts learned while it
-    /// ran are kept for the next one.
-    public mutating func keepOnly(_ live: MissFacts, of compiled: MissFacts) {
-        facts.unknownDestinations.subtract(compiled.unknownDestinations.subtracting(live.unknownDestinations))
-        facts.unboundTagged.subtract(compiled.unboundTagged.subtracting(live.unboundTagged))
-        facts.unknownVNIs.subtract(compiled.unknownVNIs.subtracting(live.unknownVNIs))
+    public mutating func keepOnly(_ live: MissFacts) {
+        facts.unknownDestinations.formIntersection(live.unknownDestinations)
+        facts.unboundTagged.formIntersection(live.unboundTagged)
+        facts.unknownVNIs.formIntersection(live.unknownVNIs)
     }
 }

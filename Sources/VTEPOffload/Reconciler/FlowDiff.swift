@@ -25,10 +25,7 @@ public struct FlowDiff: Sendable {
         if removeForeign {
             deletions = installed.keys.filter { desired[$0] == nil }
         }
-        // Stable order, so logs and tests read the same every time.
-        additions.sort { $0.ufid!.value < $1.ufid!.value }
-        modifications.sort { $0.ufid!.value < $1.ufid!.value }
-        deletions.sort { $0.value < $1.value }
+        sortByUFID()
     }
 
     /// The operations for `ufids` alone — the flows an incremental compile
@@ -42,6 +39,11 @@ public struct FlowDiff: Sendable {
             default: break
             }
         }
+        sortByUFID()
+    }
+
+    /// Stable order, so logs and tests read the same every time.
+    private mutating func sortByUFID() {
         additions.sort { $0.ufid!.value < $1.ufid!.value }
         modifications.sort { $0.ufid!.value < $1.ufid!.value }
         deletions.sort { $0.value < $1.value }
