@@ -5,6 +5,10 @@
 # (what ovs-vtep is built on) doing the same, and the floor: a client that
 # only reads the monitor reply's bytes. Host only (no kernel needed), each
 # system ROUNDS times, alternating. Writes perf/results/ovsdb-monitor.{md,svg}.
+# The updates are measured twice: live (each arrives on its own as the
+# server commits it, so a client mostly pays for waking up) and as a
+# backlog (gate.py holds them back, then hands them over at once: the cost
+# of applying them).
 #
 #   perf/ovsdb-monitor.sh [ROWS] [UPDATES] [ROUNDS]
 set -euo pipefail
@@ -19,7 +23,8 @@ log=$PWD/perf/results/ovsdb-monitor.log
 mkdir -p perf/results
 : > "$log"
 server_pid=
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+gate_pid=
+cleanup() { for pid in $server_pid $gate_pid; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 echo "host=$(uname -r) cpus=$(nproc) rows=$rows updates=$updates rounds=$rounds ovsdb-server=$(ovsdb-server --version | head -1 | awk '{print $NF}')" | tee -a "$log"
@@ -28,6 +33,13 @@ start_server() {
     ovsdb-server "$work/vtep.db" --remote="punix:$work/db.sock" --unixctl="$work/ctl" -vconsole:off &
     server_pid=$!
     while [ ! -S "$work/db.sock" ]; do sleep 0.05; done
+}
+# A fresh gate for one client: it exits when that client does.
+start_gate() {
+    rm -f "$work/gate.sock" "$work/gate-ctl.sock"
+    /usr/bin/python3 perf/ovsdb-monitor/gate.py "$work/gate.sock" "$work/db.sock" "$work/gate-ctl.sock" &
+    gate_pid=$!
+    while [ ! -S "$work/gate.sock" ] || [ ! -S "$work/gate-ctl.sock" ]; do sleep 0.05; done
 }
 ovsdb-tool create "$work/vtep.db" "$schema"
 start_server
@@ -41,5 +53,12 @@ for round in $(seq "$rounds"); do
     "$bench" floor "$work/db.sock" | tee -a "$log"
     "$bench" client "$work/db.sock" "$updates" | tee -a "$log"
     (cd perf/ovsdb-monitor && /usr/bin/python3 idl.py "$work/db.sock" "$schema" "$updates") | tee -a "$log"
+    start_gate
+    "$bench" backlog "$work/gate.sock" "$work/db.sock" "$work/gate-ctl.sock" "$updates" | tee -a "$log"
+    wait "$gate_pid" || true
+    start_gate
+    (cd perf/ovsdb-monitor && /usr/bin/python3 idl.py "$work/gate.sock" "$schema" "$updates" "$work/db.sock" "$work/gate-ctl.sock") | tee -a "$log"
+    wait "$gate_pid" || true
+    gate_pid=
 done
 python3 perf/report-ovsdb-monitor.py "$log" perf/results

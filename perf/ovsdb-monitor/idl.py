@@ -4,10 +4,14 @@ ovs-vtep is built on: build the replica of every hardware_vtep table, then
 apply UPDATES one-row updates committed by another connection.
 
 usage: idl.py SOCKET SCHEMA UPDATES
+       idl.py GATE SCHEMA UPDATES SOCKET CONTROL   (backlog: through gate.py, the
+           updates held back and then handed over at once)
 prints: idl initial rows=N seconds=S
         idl updates n=N seconds=S cpu=C   (C: this process's CPU seconds meanwhile)
+        idl backlog n=N seconds=S cpu=C
 """
 import resource
+import socket
 import sys
 import time
 
@@ -17,6 +21,8 @@ import ovs.poller
 from writer import prepare_updates, send_updates
 
 path, schema, updates = sys.argv[1], sys.argv[2], int(sys.argv[3])
+backlog = len(sys.argv) > 5
+server_path = sys.argv[4] if backlog else path
 helper = ovs.db.idl.SchemaHelper(schema)
 helper.register_all()
 start = time.monotonic()
@@ -33,7 +39,8 @@ while True:
     poller = ovs.poller.Poller()
     idl.wait(poller)
     poller.block()
-print("idl initial rows=%d seconds=%.3f" % (len(rows()), time.monotonic() - start), flush=True)
+if not backlog:
+    print("idl initial rows=%d seconds=%.3f" % (len(rows()), time.monotonic() - start), flush=True)
 
 uuids = [str(uuid) for uuid in list(rows())[:updates]]
 payload = prepare_updates(uuids)
@@ -45,8 +52,20 @@ def cpu():
     return usage.ru_utime + usage.ru_stime
 
 
+if backlog:
+    control = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    control.connect(sys.argv[5])
+    lines = control.makefile("rb")
+    control.sendall(b"hold\n")
+    assert lines.readline().strip() == b"ok", "gate did not hold"
 start, cpu_start = time.monotonic(), cpu()
-thread = send_updates(path, payload, len(uuids))
+thread = send_updates(server_path, payload, len(uuids))
+if backlog:
+    # Every update committed and held; the clock starts at the release.
+    control.sendall(b"wait %d\n" % len(uuids))
+    lines.readline()
+    start, cpu_start = time.monotonic(), cpu()
+    control.sendall(b"release\n")
 while idl.change_seqno - seqno < len(uuids):
     idl.run()
     if idl.change_seqno - seqno >= len(uuids):
@@ -54,5 +73,6 @@ while idl.change_seqno - seqno < len(uuids):
     poller = ovs.poller.Poller()
     idl.wait(poller)
     poller.block()
-print("idl updates n=%d seconds=%.3f cpu=%.3f" % (idl.change_seqno - seqno, time.monotonic() - start, cpu() - cpu_start), flush=True)
+print("idl %s n=%d seconds=%.3f cpu=%.3f" % ("backlog" if backlog else "updates", idl.change_seqno - seqno,
+                                           time.monotonic() - start, cpu() - cpu_start), flush=True)
 thread.join()

@@ -3,15 +3,18 @@
 //
 // usage: ovsdb-monitor-bench floor SOCKET       read the monitor reply's bytes, nothing else
 //        ovsdb-monitor-bench client SOCKET N    OVSDBClient: initial replica, then N one-row updates
+//        ovsdb-monitor-bench backlog GATE SOCKET CONTROL N
+//            the N updates held back by gate.py and then handed over at once
 // prints: floor bytes=B seconds=S
 //         client initial rows=R seconds=S
 //         client updates n=N seconds=S cpu=C   (C: this process's CPU seconds meanwhile)
+//         client backlog n=N seconds=S cpu=C
 import Foundation
 import VTEPOffload
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: ovsdb-monitor-bench floor|client SOCKET [UPDATES]")
+    print("usage: ovsdb-monitor-bench floor SOCKET | client SOCKET [UPDATES] | backlog GATE SOCKET CONTROL UPDATES")
     exit(2)
 }
 let path = arguments[2]
@@ -29,6 +32,14 @@ func connectUnix(_ path: String) -> Int32 {
     }
     precondition(result == 0, "cannot connect to \(path)")
     return fd
+}
+
+/// One line from a blocking socket (gate.py's control answers).
+func readLine(_ fd: Int32) -> String {
+    var line: [UInt8] = []
+    var byte: UInt8 = 0
+    while read(fd, &byte, 1) == 1, byte != 0x0a { line.append(byte) }
+    return String(decoding: line, as: UTF8.self)
 }
 
 func sendAll(_ fd: Int32, _ bytes: [UInt8]) {
@@ -76,8 +87,11 @@ case "floor":
     }
     print("floor bytes=\(total) seconds=\(seconds(ContinuousClock.now - start))")
 
-case "client":
-    let updates = arguments.count > 3 ? Int(arguments[3]) ?? 0 : 0
+case "client", "backlog":
+    let backlog = arguments[1] == "backlog"
+    // backlog: the client goes through the gate; writes go straight to the server.
+    let serverPath = backlog ? arguments[3] : path
+    let updates = Int(arguments[backlog ? 5 : 3]) ?? 0
     let start = ContinuousClock.now
     let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: path)])
     let task = Task { await client.run() }
@@ -86,7 +100,7 @@ case "client":
         if case .synced = event { break }
     }
     let rows = await client.replica.ucastMacsRemote.count
-    print("client initial rows=\(rows) seconds=\(seconds(ContinuousClock.now - start))")
+    if !backlog { print("client initial rows=\(rows) seconds=\(seconds(ContinuousClock.now - start))") }
 
     if updates > 0 {
         let uuids = await client.replica.ucastMacsRemote.rows.keys.prefix(updates).map(\.description)
@@ -100,9 +114,15 @@ case "client":
             ]]
             request.write(to: &payload)
         }
-        let updateStart = ContinuousClock.now
-        let cpuStart = cpuSeconds()
-        let writer = connectUnix(path)
+        var control: Int32 = -1
+        if backlog {
+            control = connectUnix(arguments[4])
+            sendAll(control, Array("hold\n".utf8))
+            precondition(readLine(control) == "ok", "gate did not hold")
+        }
+        var updateStart = ContinuousClock.now
+        var cpuStart = cpuSeconds()
+        let writer = connectUnix(serverPath)
         // Replies are drained on another thread so the server never stalls on us.
         let drain = Thread {
             var sink = [UInt8](repeating: 0, count: 1 << 20)
@@ -110,11 +130,19 @@ case "client":
         }
         drain.start()
         sendAll(writer, payload)
+        if backlog {
+            // Every update committed and held; the clock starts at the release.
+            sendAll(control, Array("wait \(uuids.count)\n".utf8))
+            _ = readLine(control)
+            updateStart = ContinuousClock.now
+            cpuStart = cpuSeconds()
+            sendAll(control, Array("release\n".utf8))
+        }
         var applied = 0
         while applied < uuids.count, let event = await events.next() {
             if case .changes(let changes) = event { applied += changes.count }
         }
-        print("client updates n=\(applied) seconds=\(seconds(ContinuousClock.now - updateStart))"
+        print("client \(backlog ? "backlog" : "updates") n=\(applied) seconds=\(seconds(ContinuousClock.now - updateStart))"
               + " cpu=\(String(format: "%.3f", cpuSeconds() - cpuStart))")
         shutdown(writer, Int32(SHUT_RDWR))
     }

@@ -1,11 +1,13 @@
 import NIOCore
 
 /// One connection's JSON-RPC state: calls in flight, and when the server
-/// last said anything. Touched only on the client's actor (child tasks of a
-/// session hold it only to hand it back to the actor), hence unchecked.
+/// last said anything. Touched only on the client's actor — whose executor
+/// is the connection's event loop, where messages are delivered — hence
+/// unchecked.
 final class OVSDBSession: @unchecked Sendable {
     let remote: OVSDBRemote
-    let channel: Channel
+    /// Set once connected.
+    var channel: (any Channel)?
     /// Bytes arriving, even in the middle of a message (see `ReceiveActivity`).
     let activity: ReceiveActivity
     var pending: [Int: Pending] = [:]
@@ -24,7 +26,7 @@ final class OVSDBSession: @unchecked Sendable {
         let onFailure: (OVSDBError) -> Void
     }
 
-    init(remote: OVSDBRemote, channel: Channel, activity: ReceiveActivity = ReceiveActivity()) {
+    init(remote: OVSDBRemote, channel: (any Channel)? = nil, activity: ReceiveActivity = ReceiveActivity()) {
         self.remote = remote
         self.channel = channel
         self.activity = activity
@@ -36,53 +38,49 @@ extension OVSDBClient {
 
     /// Runs one connection from connect to its end and returns why it ended.
     func runSession(_ remote: OVSDBRemote) async -> OVSDBError {
-        let channel: OVSDBChannel, activity: ReceiveActivity
-        do { (channel, activity) = try await OVSDBTransport.connect(to: remote, tls: tls, maxMessageBytes: options.maxMessageBytes) }
-        catch { return error }
+        let session = Session(remote: remote)
+        let channel: any Channel
+        do {
+            // Messages are handled on the connection's loop, which is this
+            // actor's executor: `assumeIsolated` is then a check, not a hop.
+            channel = try await OVSDBTransport.connect(
+                to: remote, on: eventLoop, tls: tls, maxMessageBytes: options.maxMessageBytes, activity: session.activity,
+                // Strong: the pipeline, and these with it, go when the channel closes.
+                deliver: { frame in self.assumeIsolated { $0.receive(frame, in: session) } },
+                fail: { error in
+                    self.assumeIsolated { $0.abort(session, .connectionLost(remote: remote.description, reason: "\(error)")) }
+                })
+        } catch {
+            return error
+        }
         logger.info("OVSDB: connected to \(remote)")
-        let session = Session(remote: remote, channel: channel.channel, activity: activity)
+        session.channel = channel
         self.session = session
         eventSink.yield(.connected(remote))
-        let ending: OVSDBError
-        do {
-            ending = try await channel.executeThenClose { inbound, _ in
-                await withTaskGroup(of: OVSDBError?.self) { group in
-                    group.addTask { await self.synchronize(session) }
-                    group.addTask { await self.probe(session) }
-                    group.addTask {
-                        do {
-                            for try await frame in inbound {
-                                // One hop onto the actor per message: it handles the
-                                // message and says whether the session is over.
-                                if let failure = await self.receiveAndCheck(frame, in: session) { return failure }
-                            }
-                            return .connectionLost(remote: remote.description, reason: "closed by the server")
-                        } catch {
-                            return .connectionLost(remote: remote.description, reason: "\(error)")
-                        }
-                    }
-                    var ending: OVSDBError = .cancelled
-                    for await result in group {
-                        if let result { ending = result; break }
-                    }
-                    // The other tasks may be waiting on the server: end
-                    // their calls and the connection so they return.
-                    self.failCalls(of: session, session.failure ?? ending)
-                    session.channel.close(promise: nil)
-                    group.cancelAll()
-                    return ending
+        let ending = await withTaskGroup(of: OVSDBError?.self) { group in
+            group.addTask { await self.synchronize(session) }
+            group.addTask { await self.probe(session) }
+            group.addTask {
+                await withTaskCancellationHandler {
+                    try? await channel.closeFuture.get()
+                } onCancel: {
+                    channel.close(promise: nil)
                 }
+                return .connectionLost(remote: remote.description, reason: "closed by the server")
             }
-        } catch {
-            ending = .connectionLost(remote: remote.description, reason: "\(error)")
+            var ending: OVSDBError = .cancelled
+            for await result in group {
+                if let result { ending = result; break }
+            }
+            // The other tasks may be waiting on the server: end their calls
+            // and the connection so they return.
+            self.failCalls(of: session, session.failure ?? ending)
+            channel.close(promise: nil)
+            group.cancelAll()
+            return ending
         }
         failSession(session.failure ?? ending)
         return session.failure ?? ending
-    }
-
-    private func receiveAndCheck(_ frame: ByteBuffer, in session: Session) -> OVSDBError? {
-        receive(frame, in: session)
-        return session.failure
     }
 
     /// Ends the session's calls with `error`, and forgets the session.
@@ -101,7 +99,7 @@ extension OVSDBClient {
     /// Ends the connection because of something the server did.
     func abort(_ session: Session, _ error: OVSDBError) {
         if session.failure == nil { session.failure = error }
-        session.channel.close(promise: nil)
+        session.channel?.close(promise: nil)
     }
 
     // MARK: Sending
@@ -109,7 +107,7 @@ extension OVSDBClient {
     func send(_ message: JSONValue, in session: Session) {
         var bytes: [UInt8] = []
         message.write(to: &bytes)
-        session.channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+        session.channel?.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
     }
 
     /// Calls `method` and decodes the reply with `decode`, which runs on the

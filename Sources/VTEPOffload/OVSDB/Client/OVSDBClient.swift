@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOPosix
 
 /// What the client reports to its consumer, in order.
 public enum OVSDBEvent<Change: Sendable>: Sendable {
@@ -39,6 +40,12 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
     }
 
     public let remotes: [OVSDBRemote]
+    /// The loop every connection of this client lives on, and the actor's
+    /// executor: a received message is decoded and applied on the thread
+    /// that read it (see `OVSDBMessageHandler`).
+    let eventLoop: any EventLoop
+    private let executor: any SerialExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     let tls: OVSDBTLSFiles?
     let options: Options
     let logger: Logger
@@ -64,6 +71,8 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
                 logger: Logger = Logger(label: "vtep-kdp.ovsdb")) {
         precondition(!remotes.isEmpty, "an OVSDB client needs at least one remote")
         self.remotes = remotes
+        eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        executor = eventLoop.executor
         self.tls = tls
         self.options = options
         self.logger = logger

@@ -16,15 +16,16 @@ public struct OVSDBTLSFiles: Sendable, Equatable {
     }
 }
 
-/// A connected stream to an OVSDB server: whole messages in, bytes out.
-typealias OVSDBChannel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
-
 enum OVSDBTransport {
-    /// Opens a connection to `remote`, and says when it last received
-    /// bytes. Errors are `OVSDBError.connectFailed` with the system's reason.
-    static func connect(to remote: OVSDBRemote, tls: OVSDBTLSFiles?, maxMessageBytes: Int,
-                        timeout: TimeAmount = .seconds(5)) async throws(OVSDBError) -> (OVSDBChannel, ReceiveActivity) {
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(timeout)
+    /// Opens a connection to `remote` on `eventLoop`; each whole message it
+    /// receives goes to `deliver`, and an error that ends it to `fail`, both
+    /// on that loop. `activity` is stamped on every read. Errors are
+    /// `OVSDBError.connectFailed` with the system's reason.
+    static func connect(to remote: OVSDBRemote, on eventLoop: any EventLoop, tls: OVSDBTLSFiles?, maxMessageBytes: Int,
+                        activity: ReceiveActivity, timeout: TimeAmount = .seconds(5),
+                        deliver: @escaping @Sendable (ByteBuffer) -> Void,
+                        fail: @escaping @Sendable (any Error) -> Void) async throws(OVSDBError) -> any Channel {
+        let bootstrap = ClientBootstrap(group: eventLoop).connectTimeout(timeout)
         var sslContext: NIOSSLContext?
         if case .ssl = remote {
             guard let tls else {
@@ -43,8 +44,7 @@ enum OVSDBTransport {
             }
         }
         let context = sslContext
-        let activity = ReceiveActivity()
-        let initializer: @Sendable (Channel) -> EventLoopFuture<OVSDBChannel> = { channel in
+        let connecting = bootstrap.channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
                 if let context {
                     try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
@@ -52,15 +52,15 @@ enum OVSDBTransport {
                 try channel.pipeline.syncOperations.addHandler(ReceiveActivityHandler(activity))
                 try channel.pipeline.syncOperations.addHandler(
                     ByteToMessageHandler(OVSDBFrameDecoder(maxMessageBytes: maxMessageBytes)))
-                return try OVSDBChannel(wrappingChannelSynchronously: channel)
+                try channel.pipeline.syncOperations.addHandler(OVSDBMessageHandler(deliver: deliver, fail: fail))
             }
         }
         do {
             switch remote {
             case .unix(let path):
-                return (try await bootstrap.connect(unixDomainSocketPath: path, channelInitializer: initializer), activity)
+                return try await connecting.connect(unixDomainSocketPath: path).get()
             case .tcp(let host, let port), .ssl(let host, let port):
-                return (try await bootstrap.connect(host: host, port: port, channelInitializer: initializer), activity)
+                return try await connecting.connect(host: host, port: port).get()
             }
         } catch {
             throw .connectFailed(remote: remote.description, reason: "\(error)")
