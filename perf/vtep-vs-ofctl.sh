@@ -8,10 +8,12 @@
 #
 # Measured: programming (N remote MACs in one transaction → every flow in
 # the kernel; for ovs-vtep, in ovs-vswitchd's OpenFlow tables, within a
-# time budget, its rate extrapolated), convergence (single-MAC changes,
+# time budget, its rate extrapolated; beside them, how long ovsdb-server
+# takes to deliver the update to a client that only reads it), convergence (single-MAC changes,
 # commit → kernel, p50/p99), memory and CPU at rest, learning rate, traffic
 # from 1,000 sources to 256 destinations (upcalls, frames/s against one
-# pre-installed flow, first-packet latency), frames lost across restarts.
+# pre-installed flow in three rounds, first-packet latency), frames lost
+# across restarts.
 # VTEPKDP_PERF_SOURCES / _DESTINATIONS / _FRAMES change the traffic;
 # VTEPKDP_PERF_SKIP_OVS_VTEP=1 measures vtep-kdp alone; VTEPKDP_PERF_VERBOSE=1
 # keeps vtep-kdp's debug log (vm-results/perf/vtep-kdp.log).
@@ -20,6 +22,7 @@ cd "$(dirname "$0")/.."
 sizes="${1:-1000 10000 100000}"
 scripts/install-deps.sh >/dev/null
 swift build -c release --product vtep-kdp 2>&1 | tail -n 1
+swift build -c release --product ovsdb-monitor-bench 2>&1 | tail -n 1
 mkdir -p .build/perf
 for tool in flow-install/floor:flow-install-floor vtep-vs-ofctl/wait-flows:wait-flows; do
     gcc -O2 -o ".build/perf/${tool#*:}" "perf/${tool%:*}.c" $(pkg-config --cflags --libs libmnl libnl-genl-3.0)

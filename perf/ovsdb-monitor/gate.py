@@ -10,7 +10,10 @@ its own (ovsdb-server merges updates only for a client that falls behind).
 usage: gate.py LISTEN SERVER CONTROL      (three unix socket paths)
 control lines, each answered by one line:
     hold       → ok                       server bytes are kept from now on
-    wait N     → held N bytes=B           once N update notifications are kept
+    wait N     → held N messages=M bytes=B
+                                          once N row modifications are kept (in M
+                                          update notifications: ovsdb-server merges
+                                          updates while its output to us is backed up)
     release    → released                 everything kept is sent on; relaying resumes
 Serves one client connection and exits when it ends.
 """
@@ -20,7 +23,8 @@ import socket
 import sys
 
 listen_path, server_path, control_path = sys.argv[1:4]
-MARK = b'"method":"update'
+ROW = b'"modify":'
+MESSAGE = b'"method":"update'
 
 
 def listener(path):
@@ -39,8 +43,8 @@ server.connect(server_path)
 control = None
 
 held = None          # bytearray while holding
-scan = 0             # where the next search for MARK starts in `held`
-count = 0            # update notifications in `held`
+scan = {ROW: 0, MESSAGE: 0}     # where the next search for each mark starts in `held`
+count = {ROW: 0, MESSAGE: 0}    # row modifications and notifications in `held`
 waiting_for = None   # a `wait N` not answered yet
 
 selector = selectors.DefaultSelector()
@@ -52,9 +56,20 @@ control_buffer = b""
 
 def answer_wait():
     global waiting_for
-    if waiting_for is not None and count >= waiting_for:
-        control.sendall(b"held %d bytes=%d\n" % (count, len(held)))
+    if waiting_for is not None and count[ROW] >= waiting_for:
+        control.sendall(b"held %d messages=%d bytes=%d\n" % (count[ROW], count[MESSAGE], len(held)))
         waiting_for = None
+
+
+def count_marks():
+    for mark in (ROW, MESSAGE):
+        while True:
+            found = held.find(mark, scan[mark])
+            if found < 0:
+                scan[mark] = max(scan[mark], len(held) - len(mark) + 1)
+                break
+            count[mark] += 1
+            scan[mark] = found + len(mark)
 
 
 while True:
@@ -72,19 +87,16 @@ while True:
                 client.sendall(data)
             else:
                 held += data
-                while True:
-                    found = held.find(MARK, scan)
-                    if found < 0:
-                        scan = max(scan, len(held) - len(MARK) + 1)
-                        break
-                    count += 1
-                    scan = found + len(MARK)
+                count_marks()
                 answer_wait()
         elif key.data == "control-listener":
             control, _ = control_listener.accept()
             selector.register(control, selectors.EVENT_READ, "control")
         else:
-            data = control.recv(4096)
+            try:
+                data = control.recv(4096)
+            except ConnectionResetError:
+                data = b""
             if not data:
                 selector.unregister(control)
                 continue
@@ -93,7 +105,8 @@ while True:
                 line, control_buffer = control_buffer.split(b"\n", 1)
                 words = line.decode().split()
                 if words == ["hold"]:
-                    held, scan, count = bytearray(), 0, 0
+                    held = bytearray()
+                    scan, count = {ROW: 0, MESSAGE: 0}, {ROW: 0, MESSAGE: 0}
                     control.sendall(b"ok\n")
                 elif len(words) == 2 and words[0] == "wait":
                     waiting_for = int(words[1])

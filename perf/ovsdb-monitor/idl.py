@@ -61,9 +61,11 @@ if backlog:
 start, cpu_start = time.monotonic(), cpu()
 thread = send_updates(server_path, payload, len(uuids))
 if backlog:
-    # Every update committed and held; the clock starts at the release.
+    # Every update committed and held, every reply read (so the drain
+    # thread is done); the clock starts at the release.
+    thread.join()
     control.sendall(b"wait %d\n" % len(uuids))
-    lines.readline()
+    held = " ".join(w for w in lines.readline().decode().split() if w.startswith(("messages=", "bytes=")))
     start, cpu_start = time.monotonic(), cpu()
     control.sendall(b"release\n")
 while idl.change_seqno - seqno < len(uuids):
@@ -73,6 +75,7 @@ while idl.change_seqno - seqno < len(uuids):
     poller = ovs.poller.Poller()
     idl.wait(poller)
     poller.block()
-print("idl %s n=%d seconds=%.3f cpu=%.3f" % ("backlog" if backlog else "updates", idl.change_seqno - seqno,
-                                           time.monotonic() - start, cpu() - cpu_start), flush=True)
+print("idl %s n=%d seconds=%.3f cpu=%.3f%s" % ("backlog" if backlog else "updates", idl.change_seqno - seqno,
+                                             time.monotonic() - start, cpu() - cpu_start,
+                                             " " + held if backlog else ""), flush=True)
 thread.join()

@@ -5,16 +5,22 @@
 //        ovsdb-monitor-bench client SOCKET N    OVSDBClient: initial replica, then N one-row updates
 //        ovsdb-monitor-bench backlog GATE SOCKET CONTROL N
 //            the N updates held back by gate.py and then handed over at once
+//        ovsdb-monitor-bench arrival SOCKET
+//            monitors without initial rows, prints "ready", then when the
+//            next update's first and last bytes arrived (wall clock, for
+//            perf/vm/vtep-vs-ofctl.sh: how long ovsdb-server takes to
+//            deliver a large update after a commit's reply)
 // prints: floor bytes=B seconds=S
 //         client initial rows=R seconds=S
 //         client updates n=N seconds=S cpu=C   (C: this process's CPU seconds meanwhile)
-//         client backlog n=N seconds=S cpu=C
+//         client backlog n=N seconds=S cpu=C messages=M bytes=B
+//         update_first_byte_at=T update_arrived_at=T bytes=B
 import Foundation
 import VTEPOffload
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: ovsdb-monitor-bench floor SOCKET | client SOCKET [UPDATES] | backlog GATE SOCKET CONTROL UPDATES")
+    print("usage: ovsdb-monitor-bench floor SOCKET | client SOCKET [UPDATES] | backlog GATE SOCKET CONTROL UPDATES | arrival SOCKET")
     exit(2)
 }
 let path = arguments[2]
@@ -56,6 +62,27 @@ func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// Seconds since the epoch, as `date +%s.%N` and Python's `time.time()` read them.
+func wallClock() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
+/// Reads until one whole JSON message is in `buffer` and returns its
+/// length, and when its first byte arrived.
+func readMessage(_ fd: Int32, _ buffer: inout [UInt8], _ framer: inout JSONFramer) throws -> (length: Int, firstByteAt: Double) {
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    var firstByteAt = buffer.isEmpty ? 0 : wallClock()
+    while true {
+        if let length = try buffer.withUnsafeBytes({ try framer.nextMessageLength(in: $0) }) { return (length, firstByteAt) }
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        precondition(count > 0, "server closed")
+        if firstByteAt == 0 { firstByteAt = wallClock() }
+        buffer += chunk[0..<count]
+    }
 }
 
 func seconds(_ duration: Duration) -> String {
@@ -115,6 +142,7 @@ case "client", "backlog":
             request.write(to: &payload)
         }
         var control: Int32 = -1
+        var held = ""
         if backlog {
             control = connectUnix(arguments[4])
             sendAll(control, Array("hold\n".utf8))
@@ -123,17 +151,41 @@ case "client", "backlog":
         var updateStart = ContinuousClock.now
         var cpuStart = cpuSeconds()
         let writer = connectUnix(serverPath)
-        // Replies are drained on another thread so the server never stalls on us.
+        // Replies are drained on another thread so the server never stalls
+        // on us; it signals once every reply is in (each has one "id").
+        let drained = DispatchSemaphore(value: 0)
+        let expectedReplies = uuids.count
         let drain = Thread {
             var sink = [UInt8](repeating: 0, count: 1 << 20)
-            while sink.withUnsafeMutableBytes({ read(writer, $0.baseAddress, $0.count) }) > 0 {}
+            var replies = 0, carry: [UInt8] = []
+            let mark = Array(#""id":"#.utf8)
+            while true {
+                let count = sink.withUnsafeMutableBytes { read(writer, $0.baseAddress, $0.count) }
+                guard count > 0 else { break }
+                // Count marks across reads: keep the last few bytes.
+                let window = carry + sink[0..<count]
+                var index = 0
+                while index + mark.count <= window.count {
+                    if window[index] == mark[0], window[index..<(index + mark.count)].elementsEqual(mark) {
+                        replies += 1
+                        index += mark.count
+                    } else {
+                        index += 1
+                    }
+                }
+                carry = Array(window.suffix(mark.count - 1))
+                if replies == expectedReplies { drained.signal() }
+            }
         }
         drain.start()
         sendAll(writer, payload)
         if backlog {
-            // Every update committed and held; the clock starts at the release.
+            // Every update committed and held, every reply read (so the
+            // drain thread is idle); the clock starts at the release.
+            drained.wait()
             sendAll(control, Array("wait \(uuids.count)\n".utf8))
-            _ = readLine(control)
+            held = readLine(control).split(separator: " ").filter { $0.hasPrefix("messages=") || $0.hasPrefix("bytes=") }
+                .joined(separator: " ")
             updateStart = ContinuousClock.now
             cpuStart = cpuSeconds()
             sendAll(control, Array("release\n".utf8))
@@ -143,10 +195,29 @@ case "client", "backlog":
             if case .changes(let changes) = event { applied += changes.count }
         }
         print("client \(backlog ? "backlog" : "updates") n=\(applied) seconds=\(seconds(ContinuousClock.now - updateStart))"
-              + " cpu=\(String(format: "%.3f", cpuSeconds() - cpuStart))")
+              + " cpu=\(String(format: "%.3f", cpuSeconds() - cpuStart))" + (held.isEmpty ? "" : " " + held))
         shutdown(writer, Int32(SHUT_RDWR))
     }
     task.cancel()
+
+case "arrival":
+    let select: JSONValue = ["initial": false, "insert": true, "delete": true, "modify": true]
+    let tables = JSONValue.object(VTEPDatabase.monitoredTables.map {
+        ($0.table, [["columns": .array($0.columns.map { .string($0) }), "select": select]])
+    })
+    let request: JSONValue = ["id": 1, "method": "monitor_cond", "params": ["hardware_vtep", "arrival", tables]]
+    var bytes: [UInt8] = []
+    request.write(to: &bytes)
+    let fd = connectUnix(path)
+    sendAll(fd, bytes)
+    var framer = JSONFramer()
+    var buffer = [UInt8]()
+    let reply = try readMessage(fd, &buffer, &framer)
+    buffer.removeFirst(reply.length)
+    print("ready")
+    fflush(nil)   // every output stream: Swift 6 will not touch the global stdout
+    let update = try readMessage(fd, &buffer, &framer)
+    print(String(format: "update_first_byte_at=%.6f update_arrived_at=%.6f bytes=%d", update.firstByteAt, wallClock(), update.length))
 
 default:
     print("unknown mode \(arguments[1])")

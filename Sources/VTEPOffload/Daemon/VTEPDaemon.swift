@@ -183,9 +183,10 @@ public actor VTEPDaemon {
         if changed { await programKernel() }
         let clock = ContinuousClock()
         let flows = compiler.state.flows
+        let portNumbers = lastOutcome?.portNumbers ?? [:]
         let sending = clock.measure {
             sendOn(decided.compactMap { upcall, decision in
-                Self.identities(for: decision, upcall: upcall, context: context).lazy
+                Self.sendingFlows(for: decision, tunnelPort: context.tunnelPort, portNumbers: portNumbers).lazy
                     .compactMap { flows[FlowUFID(deriving: $0)] }.first.map { (upcall, $0) }
             })
         }
@@ -227,23 +228,16 @@ public actor VTEPDaemon {
         }
     }
 
-    /// The identities of the flows that match a missed frame once its
-    /// decision is applied, most specific first.
-    static func identities(for decision: MissDecision, upcall: Upcall, context: MissContext) -> [String] {
-        guard let port = upcall.inPort else { return [] }
-        switch decision {
-        case .learn(let local, _, let etherType):
-            if local.vlan == 0 { return [FlowIdentity.ingress(port: port, source: local.mac)] }
-            return etherType.map { [FlowIdentity.taggedIngress(port: port, vlan: local.vlan, etherType: $0, source: local.mac)] } ?? []
-        case .unknownDestination(let unknown):
-            if unknown.port == nil {
-                return [FlowIdentity.tunnelDeliver(vni: unknown.vni, tunnelPort: context.tunnelPort, destination: unknown.mac)]
-            }
-            return [FlowIdentity.unknownFlood(vni: unknown.vni, port: port, destination: unknown.mac),
-                    FlowIdentity.forward(vni: unknown.vni, destination: unknown.mac)]
-        case .unboundTagged, .unknownVNI, .ignore:
-            return []
+    /// The flows a missed frame may now match, most specific first: the
+    /// decision's own, or for an unknown destination that was learned
+    /// meanwhile, its forwarding flow. Drop flows have no actions, so their
+    /// frames are not sent on.
+    static func sendingFlows(for decision: MissDecision, tunnelPort: UInt32, portNumbers: [String: UInt32]) -> [String] {
+        var identities = decision.flowIdentities(tunnelPort: tunnelPort) { portNumbers[$0] }
+        if case .unknownDestination(let unknown) = decision, unknown.port != nil {
+            identities.append(FlowIdentity.forward(vni: unknown.vni, destination: unknown.mac))
         }
+        return identities
     }
 
     /// Reads the counters and last use of the flows that matter here —
@@ -261,20 +255,18 @@ public actor VTEPDaemon {
         let limit = UInt64(agingTime.components.seconds) * 1000 + UInt64(agingTime.components.attoseconds / 1_000_000_000_000_000)
         let context = outcome.missContext
         var forgotten = 0
+        let portNumber = { (name: String) in outcome.portNumbers[name] }
         for (local, vni) in learned.entries {
-            guard let port = outcome.portNumbers[local.port] else { continue }
-            let ufids = local.vlan == 0 ? [FlowUFID(deriving: FlowIdentity.ingress(port: port, source: local.mac))]
-                : (learned.facts.taggedEtherTypes[local] ?? []).map {
-                    FlowUFID(deriving: FlowIdentity.taggedIngress(port: port, vlan: local.vlan, etherType: $0, source: local.mac))
-                }
+            let ufids = learned.learnDecisions(of: local, vni: vni)
+                .flatMap { $0.flowIdentities(tunnelPort: context.tunnelPort, portNumber: portNumber) }.map(FlowUFID.init(deriving:))
             guard let idle = idleness.idleMilliseconds(ufids), idle > limit else { continue }
             learned.forget(local.mac, vni: vni)
             forgotten += 1
             logger.info("aging: \(local.mac) on \(local.port)\(local.vlan == 0 ? "" : " vlan \(local.vlan)") (VNI \(vni)) idle for \(idle / 1000) s; forgotten")
         }
         for fact in Self.rememberedMisses(learned.facts) {
-            guard let identity = Self.identity(of: fact, context: context, portNumbers: outcome.portNumbers),
-                  let idle = idleness.idleMilliseconds([FlowUFID(deriving: identity)]), idle > limit else { continue }
+            let ufids = fact.flowIdentities(tunnelPort: context.tunnelPort, portNumber: portNumber).map(FlowUFID.init(deriving:))
+            guard let idle = idleness.idleMilliseconds(ufids), idle > limit else { continue }
             learned.forget(fact)
             forgotten += 1
             logger.debug("aging: \(fact) idle for \(idle / 1000) s; forgotten")
@@ -323,23 +315,6 @@ public actor VTEPDaemon {
     static func rememberedMisses(_ facts: MissFacts) -> [MissDecision] {
         facts.unknownDestinations.map { .unknownDestination($0) } + facts.unboundTagged.map { .unboundTagged($0) }
             + facts.unknownVNIs.map { .unknownVNI($0) }
-    }
-
-    /// The identity of the flow a remembered miss put in the kernel.
-    static func identity(of fact: MissDecision, context: MissContext, portNumbers: [String: UInt32]) -> String? {
-        switch fact {
-        case .unknownDestination(let unknown):
-            guard let name = unknown.port else {
-                return FlowIdentity.tunnelDeliver(vni: unknown.vni, tunnelPort: context.tunnelPort, destination: unknown.mac)
-            }
-            return portNumbers[name].map { FlowIdentity.unknownFlood(vni: unknown.vni, port: $0, destination: unknown.mac) }
-        case .unboundTagged(let unbound):
-            return portNumbers[unbound.port].map { FlowIdentity.unboundTagged(port: $0, vlan: unbound.vlan, etherType: unbound.etherType) }
-        case .unknownVNI(let vni):
-            return FlowIdentity.unknownVNI(vni, tunnelPort: context.tunnelPort)
-        case .learn, .ignore:
-            return nil
-        }
     }
 
     /// Logical_Binding_Stats for each binding whose counters moved since the last write.

@@ -166,6 +166,6 @@ extension OVSDBClient {
             lastTransactionID = nil
             throw .protocolViolation(remote: session.remote.description, reason: "monitor reply: \(error)")
         }
-        if !changes.isEmpty { eventSink.yield(.changes(changes)) }
+        report(changes)
     }
 }

@@ -47,6 +47,7 @@ extension OVSDBClient {
                 to: remote, on: eventLoop, tls: tls, maxMessageBytes: options.maxMessageBytes, activity: session.activity,
                 // Strong: the pipeline, and these with it, go when the channel closes.
                 deliver: { frame in self.assumeIsolated { $0.receive(frame, in: session) } },
+                readComplete: { self.assumeIsolated { $0.flushChanges() } },
                 fail: { error in
                     self.assumeIsolated { $0.abort(session, .connectionLost(remote: remote.description, reason: "\(error)")) }
                 })
@@ -56,6 +57,7 @@ extension OVSDBClient {
         logger.info("OVSDB: connected to \(remote)")
         session.channel = channel
         self.session = session
+        flushChanges()
         eventSink.yield(.connected(remote))
         let ending = await withTaskGroup(of: OVSDBError?.self) { group in
             group.addTask { await self.synchronize(session) }
@@ -186,18 +188,17 @@ extension OVSDBClient {
     }
 
     private func applyNotification(_ message: OVSDBMessage, in session: Session) {
-        var changes: [Replica.Change] = []
+        // Straight into what is to be reported: rows applied before an
+        // error are in the replica, so they are reported too.
         do throws(JSONError) {
-            if let transactionID = try replica.applyUpdateNotification(message, changes: &changes) {
+            if let transactionID = try replica.applyUpdateNotification(message, changes: &unreportedChanges) {
                 lastTransactionID = transactionID
             }
         } catch {
             // The replica may be half-updated: reload it in full next time.
             lastTransactionID = nil
             abort(session, .protocolViolation(remote: session.remote.description, reason: "\(message.method ?? ""): \(error)"))
-            return
         }
-        if !changes.isEmpty { eventSink.yield(.changes(changes)) }
     }
 
     // MARK: Inactivity probe

@@ -6,7 +6,10 @@ import NIOPosix
 public enum OVSDBEvent<Change: Sendable>: Sendable {
     /// Connected to a server and about to (re)synchronise.
     case connected(OVSDBRemote)
-    /// Rows changed, as one server transaction (or one resynchronisation) changed them.
+    /// Rows changed, in the order the server changed them: every update
+    /// that arrived in one read from the connection (one transaction when
+    /// they arrive one by one; a burst of them when the client is behind),
+    /// or one resynchronisation.
     case changes([Change])
     /// The replica matches the server again (after the initial monitor reply).
     case synced
@@ -88,6 +91,7 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
             let error = await runSession(remote)
             guard !Task.isCancelled else { break }
             isSynced = false
+            flushChanges()
             eventSink.yield(.disconnected(error))
             logger.warning("OVSDB \(remote): \(error); reconnecting")
             // Try the next member at once if this one is not usable; back
@@ -112,8 +116,26 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
 
     var waitingForSync: [CheckedContinuation<Void, Never>] = []
 
+    /// Changes applied to the replica and not yet reported: every update in
+    /// one read from the connection goes to the consumer as one event, so a
+    /// burst costs the consumer one wake-up, not one per update.
+    var unreportedChanges: [Replica.Change] = []
+
+    func report(_ changes: [Replica.Change]) {
+        unreportedChanges += changes
+    }
+
+    /// Reports what `report` gathered; at the end of each read, and before
+    /// any other event so the order holds.
+    func flushChanges() {
+        guard !unreportedChanges.isEmpty else { return }
+        eventSink.yield(.changes(unreportedChanges))
+        unreportedChanges = []
+    }
+
     func markSynced() {
         isSynced = true
+        flushChanges()
         eventSink.yield(.synced)
         for waiter in waitingForSync { waiter.resume() }
         waitingForSync.removeAll()

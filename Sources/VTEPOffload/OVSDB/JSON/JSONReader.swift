@@ -54,6 +54,24 @@ public struct JSONReader {
         }
     }
 
+    /// `readObject` with each member name as its raw bytes (escapes left
+    /// in, valid only during `body`): for names in a fixed format, such as
+    /// the row UUIDs of a table update, which are parsed without a String.
+    public mutating func readObjectRawNames(_ body: (inout JSONReader, UnsafeRawBufferPointer) throws(JSONError) -> Void) throws(JSONError) {
+        try expect(UInt8(ascii: "{"))
+        if try consumeIf(UInt8(ascii: "}")) { return }
+        while true {
+            let name = try readRawString()
+            try expect(UInt8(ascii: ":"))
+            let before = offset
+            try body(&self, name)
+            if offset == before { throw error("member \"\(String(decoding: name, as: UTF8.self))\" was not consumed") }
+            if try consumeIf(UInt8(ascii: ",")) { continue }
+            try expect(UInt8(ascii: "}"))
+            return
+        }
+    }
+
     /// Walks an array: `body` is called once per element and must consume it.
     public mutating func readArray(_ body: (inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
         try expect(UInt8(ascii: "["))

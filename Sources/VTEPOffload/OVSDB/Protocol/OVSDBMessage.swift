@@ -45,6 +45,11 @@ public struct OVSDBMessage: Sendable {
             self.result = result
             return
         }
+        if let (method, params) = Self.notificationShape(buffer) {
+            self.method = method
+            self.params = params
+            return
+        }
         var id = ID.none, method: String?, params: Range<Int>?, result: Range<Int>?, error: Range<Int>?
         try buffer.withJSONReader { (reader) throws(JSONError) in
             try reader.readObject { (reader, name) throws(JSONError) in
@@ -97,6 +102,31 @@ public struct OVSDBMessage: Sendable {
             let start = index + middle.count
             guard start < end - suffix.count else { return nil }
             return (id, start..<(end - suffix.count))
+        }
+    }
+
+    /// ovsdb-server writes every notification (an update, most of what it
+    /// sends) as `{"id":null,"method":"…","params":[…]}`. Recognised by its
+    /// first and last bytes, the params are read once, by whoever decodes
+    /// them, instead of being skipped first to find where they end. Like
+    /// OVS's own JSON-RPC, a member after `params` is then an error (the
+    /// params reader finds bytes after their end).
+    private static func notificationShape(_ buffer: ByteBuffer) -> (String, Range<Int>)? {
+        buffer.withUnsafeReadableBytes { raw -> (String, Range<Int>)? in
+            let prefix = Array(#"{"id":null,"method":""#.utf8), middle = Array(#"","params":"#.utf8)
+            var end = raw.count
+            while end > 0, raw[end - 1] == 0x20 || raw[end - 1] == 0x0a || raw[end - 1] == 0x0d || raw[end - 1] == 0x09 { end -= 1 }
+            guard end > prefix.count + middle.count + 3, raw.starts(with: prefix), raw[end - 1] == UInt8(ascii: "}"),
+                  raw[end - 2] == UInt8(ascii: "]") else { return nil }
+            var index = prefix.count
+            // Method names are short plain ASCII words; anything else takes the general path.
+            while index < end, index - prefix.count < 32, raw[index] != UInt8(ascii: "\""), raw[index] != UInt8(ascii: "\\"),
+                  raw[index] >= 0x20, raw[index] < 0x80 { index += 1 }
+            guard index > prefix.count, raw[index...].starts(with: middle) else { return nil }
+            let method = String(decoding: raw[prefix.count..<index], as: UTF8.self)
+            let start = index + middle.count
+            guard start < end - 1, raw[start] == UInt8(ascii: "[") else { return nil }
+            return (method, start..<(end - 1))
         }
     }
 

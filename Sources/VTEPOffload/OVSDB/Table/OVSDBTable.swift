@@ -12,8 +12,10 @@ public struct OVSDBTable<Row: OVSDBRow>: Sendable, Equatable {
     /// `{"<uuid>": <row-update>, …}`.
     mutating func apply<Change>(_ reader: inout JSONReader, format: OVSDBUpdateFormat, changes: inout [Change],
                                 _ wrap: (RowChange<Row>) -> Change) throws(JSONError) {
-        try reader.readObject { (reader, uuidText) throws(JSONError) in
-            guard let uuid = OVSDBUUID(uuidText) else { throw reader.error("\"\(uuidText)\" is not a row UUID") }
+        try reader.readObjectRawNames { (reader, uuidText) throws(JSONError) in
+            guard let uuid = OVSDBUUID.parse(uuidText) else {
+                throw reader.error("\"\(String(decoding: uuidText, as: UTF8.self))\" is not a row UUID")
+            }
             if let change = try applyRowUpdate(uuid, &reader, format: format) { changes.append(wrap(change)) }
         }
     }

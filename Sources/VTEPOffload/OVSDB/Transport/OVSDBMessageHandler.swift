@@ -1,6 +1,7 @@
 import NIOCore
 
-/// The end of a connection's pipeline: hands each whole message, and the
+/// The end of a connection's pipeline: hands each whole message, the end of
+/// each read (so the client can report a burst of updates at once), and the
 /// error that ends the connection, to the client.
 ///
 /// Both run on the connection's event loop, which is also the client
@@ -12,15 +13,22 @@ final class OVSDBMessageHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
 
     private let deliver: @Sendable (ByteBuffer) -> Void
+    private let readComplete: @Sendable () -> Void
     private let fail: @Sendable (any Error) -> Void
 
-    init(deliver: @escaping @Sendable (ByteBuffer) -> Void, fail: @escaping @Sendable (any Error) -> Void) {
+    init(deliver: @escaping @Sendable (ByteBuffer) -> Void, readComplete: @escaping @Sendable () -> Void,
+         fail: @escaping @Sendable (any Error) -> Void) {
         self.deliver = deliver
+        self.readComplete = readComplete
         self.fail = fail
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         deliver(unwrapInboundIn(data))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        readComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

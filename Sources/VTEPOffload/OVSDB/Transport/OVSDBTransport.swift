@@ -18,12 +18,13 @@ public struct OVSDBTLSFiles: Sendable, Equatable {
 
 enum OVSDBTransport {
     /// Opens a connection to `remote` on `eventLoop`; each whole message it
-    /// receives goes to `deliver`, and an error that ends it to `fail`, both
-    /// on that loop. `activity` is stamped on every read. Errors are
+    /// receives goes to `deliver`, the end of each read to `readComplete`,
+    /// and an error that ends it to `fail`, all on that loop. `activity` is stamped on every read. Errors are
     /// `OVSDBError.connectFailed` with the system's reason.
     static func connect(to remote: OVSDBRemote, on eventLoop: any EventLoop, tls: OVSDBTLSFiles?, maxMessageBytes: Int,
                         activity: ReceiveActivity, timeout: TimeAmount = .seconds(5),
                         deliver: @escaping @Sendable (ByteBuffer) -> Void,
+                        readComplete: @escaping @Sendable () -> Void,
                         fail: @escaping @Sendable (any Error) -> Void) async throws(OVSDBError) -> any Channel {
         let bootstrap = ClientBootstrap(group: eventLoop).connectTimeout(timeout)
         var sslContext: NIOSSLContext?
@@ -52,7 +53,7 @@ enum OVSDBTransport {
                 try channel.pipeline.syncOperations.addHandler(ReceiveActivityHandler(activity))
                 try channel.pipeline.syncOperations.addHandler(
                     ByteToMessageHandler(OVSDBFrameDecoder(maxMessageBytes: maxMessageBytes)))
-                try channel.pipeline.syncOperations.addHandler(OVSDBMessageHandler(deliver: deliver, fail: fail))
+                try channel.pipeline.syncOperations.addHandler(OVSDBMessageHandler(deliver: deliver, readComplete: readComplete, fail: fail))
             }
         }
         do {
