@@ -135,7 +135,7 @@ for n in $sizes; do
     rm -f /tmp/arrival.out
     "$bench" arrival /tmp/delivery/db.sock > /tmp/arrival.out &
     reader=$!
-    until grep -q ready /tmp/arrival.out 2>/dev/null; do sleep 0.05; done
+    for _ in $(seq 400); do grep -q ready /tmp/arrival.out 2>/dev/null && break; sleep 0.05; done
     line=$(python3 "$add_macs" /tmp/delivery/db.sock ls0 "$n" "$first" 10.2.2.3)
     wait "$reader"
     committed=$(echo "$line" | sed 's/committed_at=\([0-9.]*\).*/\1/')
