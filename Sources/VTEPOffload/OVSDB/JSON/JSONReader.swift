@@ -40,32 +40,28 @@ public struct JSONReader {
     /// Walks an object: `body` is called with each member's name and must
     /// consume its value (read it, or `skipValue()`).
     public mutating func readObject(_ body: (inout JSONReader, String) throws(JSONError) -> Void) throws(JSONError) {
-        try expect(UInt8(ascii: "{"))
-        if try consumeIf(UInt8(ascii: "}")) { return }
-        while true {
-            let name = try readString()
-            try expect(UInt8(ascii: ":"))
-            let before = offset
-            try body(&self, name)
-            if offset == before { throw error("member \"\(name)\" was not consumed") }
-            if try consumeIf(UInt8(ascii: ",")) { continue }
-            try expect(UInt8(ascii: "}"))
-            return
-        }
+        try walkObject({ (reader) throws(JSONError) in try reader.readString() }, describe: { $0 }, body)
     }
 
     /// `readObject` with each member name as its raw bytes (escapes left
     /// in, valid only during `body`): for names in a fixed format, such as
     /// the row UUIDs of a table update, which are parsed without a String.
     public mutating func readObjectRawNames(_ body: (inout JSONReader, UnsafeRawBufferPointer) throws(JSONError) -> Void) throws(JSONError) {
+        try walkObject({ (reader) throws(JSONError) in try reader.readRawString() },
+                       describe: { String(decoding: $0, as: UTF8.self) }, body)
+    }
+
+    @inline(__always)
+    private mutating func walkObject<Name>(_ readName: (inout JSONReader) throws(JSONError) -> Name, describe: (Name) -> String,
+                                           _ body: (inout JSONReader, Name) throws(JSONError) -> Void) throws(JSONError) {
         try expect(UInt8(ascii: "{"))
         if try consumeIf(UInt8(ascii: "}")) { return }
         while true {
-            let name = try readRawString()
+            let name = try readName(&self)
             try expect(UInt8(ascii: ":"))
             let before = offset
             try body(&self, name)
-            if offset == before { throw error("member \"\(String(decoding: name, as: UTF8.self))\" was not consumed") }
+            if offset == before { throw error("member \"\(describe(name))\" was not consumed") }
             if try consumeIf(UInt8(ascii: ",")) { continue }
             try expect(UInt8(ascii: "}"))
             return
