@@ -32,7 +32,7 @@ learning = {f["system"]: f for f in of_kind("learning")}
 
 program = {}
 for r in results:
-    program[(r["system"], int(r["n"]))] = (float(r["seconds"]), int(r["installed"]))
+    program[(r["system"], int(r["n"]))] = (float(r["seconds"]), int(r.get("installed", r["n"])))
 sizes = sorted({n for (s, n) in program if s == "vtep-kdp"})
 ovs = [(n, v) for (s, n), v in program.items() if s == "ovs-vtep"]
 ovs_rate = (ovs[0][1][1] / ovs[0][1][0]) if ovs and ovs[0][1][0] > 0 and ovs[0][1][1] > 0 else None
@@ -52,7 +52,8 @@ lines = ["# vtep-kdp vs the ofctl path (ovs-vtep + ovs-vswitchd) vs the netlink 
          "Time from the commit's reply to the last flow (vtep-kdp and floor: kernel flows; ovs-vtep: OpenFlow rules "
          "in ovs-vswitchd, which puts nothing in the kernel until traffic arrives). ovsdb-server's own commit time "
          "is beside it, not counted. *Delivery* is how long, after that reply, ovsdb-server took to send the update "
-         "to a client that only reads its bytes (measured alone, on the same database set-up): a part of every "
+         "to a client that only reads its bytes (measured alone, on the same database set-up; 0 when the whole update had arrived before the reply was read): "
+         "a part of every "
          "database-driven system's time that no client can shorten.", "",
          "| N | floor (C, libmnl) | delivery | vtep-kdp | vtep-kdp / floor | vtep-kdp after delivery / floor | ovs-vtep | ovs-vtep / vtep-kdp | commit (not counted) |",
          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
