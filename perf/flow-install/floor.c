@@ -25,6 +25,11 @@
 
 #define BATCH 50
 
+/* With "tunnel", each flow's actions are vtep-kdp's remote-MAC actions,
+ * set(tunnel(...)) then output, instead of a bare output: the kernel then
+ * allocates tunnel metadata for every flow, as it does for vtep-kdp's. */
+static int tunnel;
+
 static void put_flow(char *buf, unsigned *len, int family, int dp_ifindex, unsigned seq, unsigned i) {
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf + *len);
     nlh->nlmsg_type = family;
@@ -50,6 +55,17 @@ static void put_flow(char *buf, unsigned *len, int family, int dp_ifindex, unsig
     mnl_attr_put(nlh, OVS_KEY_ATTR_ETHERNET, sizeof eth_mask, eth_mask);
     mnl_attr_nest_end(nlh, nest);
     nest = mnl_attr_nest_start(nlh, OVS_FLOW_ATTR_ACTIONS);
+    if (tunnel) {
+        struct nlattr *set = mnl_attr_nest_start(nlh, OVS_ACTION_ATTR_SET);
+        struct nlattr *tun = mnl_attr_nest_start(nlh, OVS_KEY_ATTR_TUNNEL);
+        mnl_attr_put_u64(nlh, OVS_TUNNEL_KEY_ATTR_ID, htobe64(33));
+        mnl_attr_put_u32(nlh, OVS_TUNNEL_KEY_ATTR_IPV4_SRC, htonl(0x0a020201));
+        mnl_attr_put_u32(nlh, OVS_TUNNEL_KEY_ATTR_IPV4_DST, htonl(0x0a020203));
+        mnl_attr_put_u8(nlh, OVS_TUNNEL_KEY_ATTR_TTL, 64);
+        mnl_attr_put(nlh, OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT, 0, NULL);
+        mnl_attr_nest_end(nlh, tun);
+        mnl_attr_nest_end(nlh, set);
+    }
     mnl_attr_put_u32(nlh, OVS_ACTION_ATTR_OUTPUT, 1);
     mnl_attr_nest_end(nlh, nest);
     uint32_t ufid[4] = {0x7f100000u, 0, 0, i};
@@ -59,7 +75,11 @@ static void put_flow(char *buf, unsigned *len, int family, int dp_ifindex, unsig
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) { fprintf(stderr, "usage: %s DATAPATH COUNT\n", argv[0]); return 2; }
+    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "tunnel"))) {
+        fprintf(stderr, "usage: %s DATAPATH COUNT [tunnel]\n", argv[0]);
+        return 2;
+    }
+    tunnel = argc == 4;
     unsigned count = strtoul(argv[2], NULL, 10);
     int dp_ifindex = if_nametoindex(argv[1]);
     int family = resolve_family(OVS_FLOW_FAMILY);
@@ -86,8 +106,8 @@ int main(int argc, char **argv) {
         }
     }
     double seconds = seconds_on(CLOCK_MONOTONIC) - start;
-    printf("floor installed=%u errors=%u seconds=%.3f flows_per_second=%.0f\n",
-           count - errors, errors, seconds, (count - errors) / seconds);
+    printf("floor installed=%u errors=%u seconds=%.3f flows_per_second=%.0f actions=%s\n",
+           count - errors, errors, seconds, (count - errors) / seconds, tunnel ? "tunnel" : "output");
     mnl_socket_close(nl);
     return errors ? 1 : 0;
 }
