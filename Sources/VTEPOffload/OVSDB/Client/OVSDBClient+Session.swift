@@ -8,11 +8,11 @@ final class OVSDBSession: @unchecked Sendable {
     let remote: OVSDBRemote
     /// Set once connected.
     var channel: (any Channel)?
-    /// Bytes arriving, even in the middle of a message (see `ReceiveActivity`).
-    let activity: ReceiveActivity
+    /// When bytes last arrived, even in the middle of a message (see
+    /// `ReceiveActivity`): what the inactivity probe goes by.
+    let activity = ReceiveActivity()
     var pending: [Int: Pending] = [:]
     var nextID = 1
-    var lastReceived = ContinuousClock.now
     var probeSent = false
     /// Set when the client itself ends the connection, to say why.
     var failure: OVSDBError?
@@ -26,10 +26,8 @@ final class OVSDBSession: @unchecked Sendable {
         let onFailure: (OVSDBError) -> Void
     }
 
-    init(remote: OVSDBRemote, channel: (any Channel)? = nil, activity: ReceiveActivity = ReceiveActivity()) {
+    init(remote: OVSDBRemote) {
         self.remote = remote
-        self.channel = channel
-        self.activity = activity
     }
 }
 
@@ -144,7 +142,6 @@ extension OVSDBClient {
     // MARK: Receiving
 
     func receive(_ frame: ByteBuffer, in session: Session) {
-        session.lastReceived = .now
         session.probeSent = false
         let message: OVSDBMessage
         do { message = try OVSDBMessage(buffer: frame) }
@@ -210,7 +207,7 @@ extension OVSDBClient {
         if case .unix = session.remote, !options.probeUnixSockets { return nil }
         while !Task.isCancelled {
             try? await Task.sleep(for: interval / 4)
-            let idle = ContinuousClock.now - max(session.lastReceived, session.activity.lastReceived)
+            let idle = ContinuousClock.now - session.activity.lastReceived
             if idle >= interval * 2 {
                 let seconds = Int((interval * 2).components.seconds)
                 abort(session, .timedOut(remote: session.remote.description, seconds: seconds))

@@ -88,8 +88,7 @@ public struct OVSDBMessage: Sendable {
     private static func replyShape(_ buffer: ByteBuffer) -> (Int, Range<Int>)? {
         buffer.withUnsafeReadableBytes { raw -> (Int, Range<Int>)? in
             let prefix = Array(#"{"id":"#.utf8), middle = Array(#","result":"#.utf8), suffix = Array(#","error":null}"#.utf8)
-            var end = raw.count
-            while end > 0, raw[end - 1] == 0x20 || raw[end - 1] == 0x0a || raw[end - 1] == 0x0d || raw[end - 1] == 0x09 { end -= 1 }
+            let end = endIgnoringTrailingSpace(raw)
             guard end > prefix.count + middle.count + suffix.count,
                   raw.starts(with: prefix), raw[(end - suffix.count)..<end].elementsEqual(suffix) else { return nil }
             var index = prefix.count
@@ -114,8 +113,7 @@ public struct OVSDBMessage: Sendable {
     private static func notificationShape(_ buffer: ByteBuffer) -> (String, Range<Int>)? {
         buffer.withUnsafeReadableBytes { raw -> (String, Range<Int>)? in
             let prefix = Array(#"{"id":null,"method":""#.utf8), middle = Array(#"","params":"#.utf8)
-            var end = raw.count
-            while end > 0, raw[end - 1] == 0x20 || raw[end - 1] == 0x0a || raw[end - 1] == 0x0d || raw[end - 1] == 0x09 { end -= 1 }
+            let end = endIgnoringTrailingSpace(raw)
             guard end > prefix.count + middle.count + 3, raw.starts(with: prefix), raw[end - 1] == UInt8(ascii: "}"),
                   raw[end - 2] == UInt8(ascii: "]") else { return nil }
             var index = prefix.count
@@ -128,6 +126,13 @@ public struct OVSDBMessage: Sendable {
             guard start < end - 1, raw[start] == UInt8(ascii: "[") else { return nil }
             return (method, start..<(end - 1))
         }
+    }
+
+    /// Where a message ends once trailing JSON white space is dropped.
+    private static func endIgnoringTrailingSpace(_ raw: UnsafeRawBufferPointer) -> Int {
+        var end = raw.count
+        while end > 0, raw[end - 1] == 0x20 || raw[end - 1] == 0x0a || raw[end - 1] == 0x0d || raw[end - 1] == 0x09 { end -= 1 }
+        return end
     }
 
     /// Decodes one member with a reader confined to its bytes.

@@ -19,8 +19,9 @@ public struct OVSDBTLSFiles: Sendable, Equatable {
 enum OVSDBTransport {
     /// Opens a connection to `remote` on `eventLoop`; each whole message it
     /// receives goes to `deliver`, the end of each read to `readComplete`,
-    /// and an error that ends it to `fail`, all on that loop. `activity` is stamped on every read. Errors are
-    /// `OVSDBError.connectFailed` with the system's reason.
+    /// and an error that ends it to `fail`, all on that loop. `activity` is
+    /// stamped on every read. Errors are `OVSDBError.connectFailed` with the
+    /// system's reason.
     static func connect(to remote: OVSDBRemote, on eventLoop: any EventLoop, tls: OVSDBTLSFiles?, maxMessageBytes: Int,
                         activity: ReceiveActivity, timeout: TimeAmount = .seconds(5),
                         deliver: @escaping @Sendable (ByteBuffer) -> Void,
