@@ -66,7 +66,7 @@ extension OVSDBClient {
                 } onCancel: {
                     channel.close(promise: nil)
                 }
-                return .connectionLost(remote: remote.description, reason: "closed by the server")
+                return await self.closeReason(session)
             }
             var ending: OVSDBError = .cancelled
             for await result in group {
@@ -81,6 +81,15 @@ extension OVSDBClient {
         }
         failSession(session.failure ?? ending)
         return session.failure ?? ending
+    }
+
+    /// Why the connection closed. Asked on the actor, whose jobs run in
+    /// order on the connection's loop: a reply read before the close (a
+    /// monitor reply that does not parse, a schema of another version) has
+    /// by then been handled and its failure recorded, so that failure — not
+    /// the server's hang-up after it — is what the session ends with.
+    private func closeReason(_ session: Session) -> OVSDBError {
+        session.failure ?? .connectionLost(remote: session.remote.description, reason: "closed by the server")
     }
 
     /// Ends the session's calls with `error`, and forgets the session.
