@@ -82,6 +82,26 @@ public struct IncrementalCompiler: Sendable {
         return changed
     }
 
+    /// Recompiles some changed Ucast_Macs_Remote rows ahead of `compile`,
+    /// so a large change can be handed to the kernel in parts while the
+    /// rest is still compiling. The frame is left as it was: a UFID the
+    /// frame holds keeps the frame's flow, and the `compile` that must
+    /// follow (with the remaining rows) brings the frame up to date.
+    /// Returns the UFIDs whose flow may have changed, or nil — and does
+    /// nothing — when the rows' context no longer holds (a new tunnel IP, a
+    /// switch bound or unbound…): then only a whole `compile` is right.
+    public mutating func compileRemoteRows(_ rows: some Sequence<OVSDBUUID>, of input: CompilerInput) -> Set<FlowUFID>? {
+        guard hasCompiled, let context,
+              let newContext = VTEPCompiler.remoteMACContext(input, bindings: VTEPCompiler.bindings(of: input)),
+              context.stillHolds(in: newContext) else { return nil }
+        self.context = newContext
+        let table = input.database.ucastMacsRemote
+        var changed = Set<FlowUFID>()
+        for id in rows { recompileRow(id, table[id], &changed) }
+        for ufid in changed { state.flows[ufid] = frame[ufid] ?? winner(of: ufid) }
+        return changed
+    }
+
     private mutating func recompileRow(_ id: OVSDBUUID, _ row: VTEPUcastMac<VTEPRemote>?, _ changed: inout Set<FlowUFID>) {
         var new: RemoteMACFlow?
         if let context, let row { new = VTEPCompiler.compileRemoteMAC(row, in: context, templates: &templates) }

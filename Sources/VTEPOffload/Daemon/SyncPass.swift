@@ -28,6 +28,10 @@ public struct SyncPass {
         /// Where the pass's time went: compiling, and the kernel's batch.
         public var compileTime: Duration = .zero
         public var kernelTime: Duration = .zero
+        /// Parts handed to the kernel while compiling went on (0: none);
+        /// then `compileTime` overlapped the kernel's work and `kernelTime`
+        /// is only what was left of it after compiling.
+        public var stages = 0
 
         /// What the upcall handler reads misses against.
         public var missContext: MissContext {
@@ -75,17 +79,48 @@ public struct SyncPass {
         let (ports, tunnel) = try reconciler.ensurePorts(portNames, vxlanPort: vxlanPort)
         let clock = ContinuousClock()
         let compileStarted = clock.now
+        let input = CompilerInput(database: database, switchName: switchName, portNumbers: ports, tunnelPort: tunnel,
+                                  localMACs: localMACs, missFacts: missFacts)
         // A compiler with no past cannot know which installed flows it no
         // longer wants: its first reconcile compares everything.
         let fresh = !compiler.hasCompiled
-        let changed = compiler.compile(CompilerInput(database: database, switchName: switchName, portNumbers: ports, tunnelPort: tunnel,
-                                                     localMACs: localMACs, missFacts: missFacts),
-                                       changedRemoteRows: changedRemoteRows)
+        var remaining = changedRemoteRows
+        var staged: StagedReconcile?
+        var stageCount = 0
+        if !fresh, let rows = changedRemoteRows, rows.count >= 2 * Self.stageSize {
+            // Many rows changed (a bulk commit): the kernel takes them in
+            // parts while the next part compiles. What is left after the
+            // last whole part goes with the frame, the usual way.
+            let stages = StagedReconcile(reconciler)
+            let order = Array(rows)
+            var taken = 0
+            while order.count - taken > Self.stageSize,
+                  let changed = compiler.compileRemoteRows(order[taken..<taken + Self.stageSize], of: input) {
+                taken += Self.stageSize
+                stages.submit(compiler.state.flows, changed: changed)
+                stageCount += 1
+            }
+            remaining = Set(order[taken...])
+            staged = stages
+        }
+        let changed = compiler.compile(input, changedRemoteRows: remaining)
         let kernelStarted = clock.now
-        let report = reconciler.reconcile(compiler.state.flows, changed: fresh ? nil : changed)
+        let stagedReport = staged?.finish()
+        var report = reconciler.reconcile(compiler.state.flows, changed: fresh ? nil : changed.union(staged?.deferred ?? []))
+        if let stagedReport {
+            // A stage's failure is retried by that last reconcile, which
+            // reports it again if it still fails.
+            report.added += stagedReport.added
+            report.modified += stagedReport.modified
+            report.deleted += stagedReport.deleted
+        }
         return Outcome(state: compiler.state, report: report, portNumbers: ports, tunnelPort: tunnel,
-                       compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted)
+                       compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount)
     }
+
+    /// Remote-MAC rows per stage of a bulk change: small enough that the
+    /// kernel starts early, large enough that a stage's fixed costs vanish.
+    static let stageSize = 4096
 
     /// The database half, what ovs-vtep writes: the switch's ports,
     /// `unknown-dst` → our tunnel IP, the local MACs, faults.

@@ -11,13 +11,16 @@ public final class Reconciler {
     public let datapath: Datapath
     let logger: Logger
     /// What the kernel holds, as far as we know: UFID → flow (actions only).
-    public private(set) var installed: [FlowUFID: Flow] = [:]
+    public internal(set) var installed: [FlowUFID: Flow] = [:]
     /// After a (re)read of the kernel every flow is compared once, so flows
     /// nobody wants any more (left by an earlier run) are found and deleted.
     private var wholeDiffDue = true
     /// Flows whose last operation failed: compared again on every call
     /// until it succeeds.
     private var failed: Set<FlowUFID> = []
+    /// A staged reconcile lost a reply: the next `reconcile` re-reads the
+    /// kernel before anything else.
+    var resyncDue = false
 
     public init(connection: DatapathConnection, datapath: Datapath, logger: Logger = Logger(label: "vtep-kdp.reconciler")) throws(NetlinkError) {
         self.connection = connection
@@ -77,14 +80,16 @@ public final class Reconciler {
     /// triggers a resync and one more pass.
     @discardableResult
     public func reconcile(_ desired: [FlowUFID: CompiledFlow], changed: Set<FlowUFID>? = nil) -> Report {
-        var report = apply(diff(desired, changed))
-        if report.failures.contains(where: { $0.cause == .resyncNeeded }) {
+        var report = resyncDue ? Report() : apply(diff(desired, changed))
+        if resyncDue || report.failures.contains(where: { $0.cause == .resyncNeeded }) {
+            resyncDue = false
             do throws(NetlinkError) {
                 try resync()
                 var again = apply(diff(desired, nil))
                 again.resynced = true
                 report = again
             } catch {
+                resyncDue = true
                 report.failures.append(error)
             }
         }
@@ -100,10 +105,14 @@ public final class Reconciler {
     }
 
     private func apply(_ diff: FlowDiff) -> Report {
-        var report = Report()
-        guard !diff.isEmpty else { return report }
+        guard !diff.isEmpty else { return Report() }
         let operations = diff.operations
-        let results = connection.execute(operations, in: datapath)
+        return record(operations, connection.execute(operations, in: datapath))
+    }
+
+    /// Takes the kernel's answers to `operations` into what we know it holds.
+    func record(_ operations: [FlowOperation], _ results: [Result<Flow?, NetlinkError>]) -> Report {
+        var report = Report()
         for (operation, result) in zip(operations, results) {
             switch (operation, result) {
             case (.delete(.ufid(let ufid)), _) where isGone(result):

@@ -111,6 +111,65 @@ import Testing
         }
     }
 
+    /// A bulk change compiled in parts (`compileRemoteRows`, as a staged
+    /// sync pass does) and then finished by `compile` with the rows left
+    /// over must end where one `compile` of all of them ends, and the parts'
+    /// reports together must cover every flow that changed. Each step here
+    /// makes several changes at once, so there is something to split.
+    @Test(arguments: [11, 12, 13, 14, 15, 16] as [UInt64])
+    func compilingChangedRowsInPartsGivesTheWholeCompilersResult(walkSeed: UInt64) {
+        var walk = SplitMix64(state: walkSeed)
+        var step = Step(seed: Seed())
+        var compiler = IncrementalCompiler()
+        compiler.compile(step.input, changedRemoteRows: nil)
+        var partsTaken = 0
+        for index in 0..<200 {
+            let before = step.seed.db.ucastMacsRemote
+            let flowsBefore = compiler.state.flows
+            for _ in 0..<Int.random(in: 1...6, using: &walk) { Self.mutate(&step, &walk) }
+            let after = step.seed.db.ucastMacsRemote
+            var rows = Set(before.rows.keys).union(after.rows.keys).filter { before[$0] != after[$0] }.sorted()
+
+            var reported = Set<FlowUFID>()
+            while rows.count > 1 {
+                let part = rows.prefix(Int.random(in: 1..<rows.count, using: &walk))
+                guard let changed = compiler.compileRemoteRows(part, of: step.input) else { break }
+                reported.formUnion(changed)
+                rows.removeFirst(part.count)
+                partsTaken += 1
+            }
+            reported.formUnion(compiler.compile(step.input, changedRemoteRows: Set(rows)))
+            let whole = VTEPCompiler.compile(step.input)
+            #expect(compiler.state.flows == whole.flows, "walk \(walkSeed), step \(index)")
+            #expect(Set(compiler.state.problems) == Set(whole.problems), "walk \(walkSeed), step \(index)")
+            #expect(compiler.state.switchFaults == whole.switchFaults && compiler.state.portFaults == whole.portFaults)
+            let actuallyChanged = Set(flowsBefore.keys).union(whole.flows.keys).filter { flowsBefore[$0] != whole.flows[$0] }
+            #expect(actuallyChanged.isSubset(of: reported), "walk \(walkSeed), step \(index): unreported \(actuallyChanged.subtracting(reported))")
+            guard compiler.state.flows == whole.flows else { return }
+        }
+        #expect(partsTaken > 50, "the walk should split many steps (took \(partsTaken) parts)")
+    }
+
+    @Test func rowsAreNotCompiledInPartsWhenTheirContextChanged() {
+        var seed = Seed()
+        seed.addUcastRemote("0a:00:00:00:00:01", "10.2.2.3")
+        var compiler = IncrementalCompiler()
+        let input = { (seed: Seed) in CompilerInput(database: seed.db, switchName: "br0", portNumbers: ["p0": 1, "p1": 2], tunnelPort: 3) }
+        #expect(compiler.compileRemoteRows([], of: input(seed)) == nil, "nothing compiled yet: no context to hold")
+        compiler.compile(input(seed), changedRemoteRows: nil)
+        let before = Set(seed.db.ucastMacsRemote.rows.keys)
+        seed.addUcastRemote("0a:00:00:00:00:02", "10.2.2.3")
+        let added = Set(seed.db.ucastMacsRemote.rows.keys).subtracting(before)
+        var physicalSwitch = seed.db.physicalSwitches[seed.br0]!
+        physicalSwitch.tunnelIPs = ["10.2.2.9"]
+        seed.db.physicalSwitches.set(seed.br0, physicalSwitch)
+        let flowsBefore = compiler.state.flows
+        #expect(compiler.compileRemoteRows(added, of: input(seed)) == nil)
+        #expect(compiler.state.flows == flowsBefore, "a refused part changes nothing")
+        compiler.compile(input(seed), changedRemoteRows: added)
+        #expect(compiler.state.flows == VTEPCompiler.compile(input(seed)).flows)
+    }
+
     @Test func aSingleNewRowAmongManyIsOneChangedFlow() {
         var seed = Seed()
         for index in 0..<2000 { seed.addUcastRemote(String(format: "0a:00:00:00:%02x:%02x", index >> 8, index & 0xff), "10.2.2.3") }
