@@ -118,11 +118,16 @@ wait_count() {  # START TARGET BUDGET COMMAND...
 }
 
 # --- The raw floor: a C program batching OVS_FLOW_CMD_NEW, 50 per sendmsg.
+# Twice: flows whose only action is output (the floor the targets use), and
+# flows with vtep-kdp's own actions, set(tunnel(...)) then output, for which
+# the kernel does more work per flow (floor-tunnel).
 for n in $sizes; do
-    ovs-dpctl add-dp floor 2>/dev/null
-    out=$(.build/perf/flow-install-floor floor "$n")
-    say "result system=floor work=program n=$n seconds=$(echo "$out" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p') installed=$n"
-    ovs-dpctl del-dp floor
+    for actions in output tunnel; do
+        ovs-dpctl add-dp floor 2>/dev/null
+        out=$(.build/perf/flow-install-floor floor "$n" $([ $actions = tunnel ] && echo tunnel))
+        say "result system=$([ $actions = tunnel ] && echo floor-tunnel || echo floor) work=program n=$n seconds=$(echo "$out" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p') installed=$n"
+        ovs-dpctl del-dp floor
+    done
 done
 
 # --- Delivery: how long ovsdb-server takes, after the commit's reply, to
