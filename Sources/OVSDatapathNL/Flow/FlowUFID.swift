@@ -6,6 +6,14 @@ public struct FlowUFID: Hashable, Sendable, CustomStringConvertible {
 
     public init(_ value: UInt128) { self.value = value }
 
+    public func hash(into hasher: inout Hasher) { hasher.combine(value) }
+
+    /// What `Dictionary` and `Set` hash with: a UFID is already a hash (of
+    /// its identity), so mixing its bits with the table's seed is enough,
+    /// and far cheaper than SipHash on the compiler's and reconciler's
+    /// hot path (several look-ups per flow).
+    public func _rawHashValue(seed: Int) -> Int { Self.mix(value, seed: seed) }
+
     /// FNV-1a (128-bit) of the identity's UTF-8: stable across processes,
     /// versions and machines — unlike Swift's seeded `Hasher`.
     public init(deriving identity: String) {
@@ -16,6 +24,18 @@ public struct FlowUFID: Hashable, Sendable, CustomStringConvertible {
             hash = hash &* prime
         }
         value = hash
+    }
+
+    /// 128 bits that are random already, folded and finalised (SplitMix64's
+    /// mixer) with a table's seed, so every bit reaches the low bits a table
+    /// indexes by. (OVSDBUUID does the same; the OVSDB side shares no code
+    /// with the datapath side.)
+    private static func mix(_ value: UInt128, seed: Int) -> Int {
+        var x = UInt64(truncatingIfNeeded: value) ^ (UInt64(truncatingIfNeeded: value >> 64) &* 0x9e37_79b9_7f4a_7c15)
+            ^ UInt64(bitPattern: Int64(seed))
+        x = (x ^ (x >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        x = (x ^ (x >> 27)) &* 0x94d0_49bb_1331_11eb
+        return Int(bitPattern: UInt(x ^ (x >> 31)))
     }
 
     /// 16 bytes as the kernel stores them (OVS's u32[4], host order).
@@ -61,3 +81,4 @@ public struct FlowUFID: Hashable, Sendable, CustomStringConvertible {
         return "ufid:\(hex(w[0], 8))-\(hex(w[1] >> 16, 4))-\(hex(w[1] & 0xffff, 4))-\(hex(w[2] >> 16, 4))-\(hex(w[2] & 0xffff, 4))\(hex(w[3], 8))"
     }
 }
+

@@ -8,7 +8,26 @@ public enum FlowIdentity {
     /// Stage 1: `recirc_id(0),in_port(P),eth(src=M)`.
     public static func ingress(port: UInt32, source: EthernetAddress) -> String { "s1 in_port=\(port) src=\(source)" }
     /// Stage 2: `recirc_id(R(vni)),eth(dst=M)`, whether M is remote or local.
-    public static func forward(vni: UInt32, destination: EthernetAddress) -> String { "s2 vni=\(vni) dst=\(destination)" }
+    public static func forward(vni: UInt32, destination: EthernetAddress) -> String {
+        // One per remote MAC, so 100,000 for a bulk commit: written straight
+        // into the string's storage rather than interpolated (the same text).
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 40) { out in
+            var at = 0
+            func put(_ byte: UInt8) { out[at] = byte; at += 1 }
+            for byte in "s2 vni=".utf8 { put(byte) }
+            var divisor: UInt32 = 1
+            while vni / divisor >= 10 { divisor *= 10 }
+            while divisor > 0 { put(UInt8(ascii: "0") + UInt8(vni / divisor % 10)); divisor /= 10 }
+            for byte in " dst=".utf8 { put(byte) }
+            for (index, byte) in destination.bytes.enumerated() {
+                if index > 0 { put(UInt8(ascii: ":")) }
+                put(digits[Int(byte >> 4)])
+                put(digits[Int(byte & 0xf)])
+            }
+            return at
+        }
+    }
     /// Stage 2 BUM from one local port: `recirc_id(R(vni)),in_port(P),eth(dst=group)`.
     public static func flood(vni: UInt32, port: UInt32) -> String { "s2 vni=\(vni) in_port=\(port) dst=group" }
     /// Tunnel ingress to a local MAC: `recirc_id(0),tunnel(tun_id=vni),in_port(T),eth(dst=M)`.

@@ -41,19 +41,37 @@ struct RemoteMACTemplates {
     ]
     private struct ActionsKey: Hashable { var vni: UInt32; var remote: [UInt8] }
 
+    /// The last parts handed out: rows come mostly from one switch and one
+    /// locator, so this answers nearly every row without hashing.
+    private var lastRecirculation: (id: UInt32, attribute: FlowKeyAttribute)?
+    private var lastActions: (key: ActionsKey, actions: [FlowAction])?
+
     mutating func recirculation(_ id: UInt32) -> FlowKeyAttribute {
-        if let made = recirculation[id] { return made }
-        let made = FlowKeyAttribute(type: OVSKey.recircID, bytes: FlowBuilder.u32(id))
+        if let last = lastRecirculation, last.id == id { return last.attribute }
+        let made = recirculation[id] ?? FlowKeyAttribute(type: OVSKey.recircID, bytes: FlowBuilder.u32(id))
         recirculation[id] = made
+        lastRecirculation = (id, made)
         return made
     }
 
     mutating func actions(vni: UInt32, remote: [UInt8], in context: RemoteMACContext) -> [FlowAction] {
         let key = ActionsKey(vni: vni, remote: remote)
-        if let made = actions[key] { return made }
-        let made = [FlowBuilder.setTunnel(vni: vni, source: context.localIP, destination: remote), FlowAction.output(port: context.tunnelPort)]
+        if let last = lastActions, last.key == key { return last.actions }
+        let made = actions[key]
+            ?? [FlowBuilder.setTunnel(vni: vni, source: context.localIP, destination: remote), FlowAction.output(port: context.tunnelPort)]
         actions[key] = made
+        lastActions = (key, made)
         return made
+    }
+
+    /// `eth(src=0, dst=M)`: a remote MAC flow's Ethernet key, in one allocation.
+    static func ethernetKey(destination mac: EthernetAddress) -> FlowKeyAttribute {
+        let bytes = [UInt8](unsafeUninitializedCapacity: 12) { out, count in
+            for index in 0..<6 { out[index] = 0 }
+            for (index, byte) in mac.bytes.enumerated() { out[6 + index] = byte }
+            count = 12
+        }
+        return FlowKeyAttribute(type: OVSKey.ethernet, bytes: bytes)
     }
 }
 
@@ -101,8 +119,7 @@ extension VTEPCompiler {
                                  isFault: true)
         }
         // What FlowBuilder(recirculation:).ethernet(destination:) makes, from shared parts.
-        let key = [templates.recirculation(logicalSwitch.recirculation),
-                   FlowKeyAttribute(type: OVSKey.ethernet, bytes: [0, 0, 0, 0, 0, 0] + mac.bytes)]
+        let key = [templates.recirculation(logicalSwitch.recirculation), RemoteMACTemplates.ethernetKey(destination: mac)]
         let flow = Flow(key: key, mask: templates.mask, actions: templates.actions(vni: logicalSwitch.vni, remote: remote, in: context))
         return RemoteMACFlow(flow: CompiledFlow(FlowIdentity.forward(vni: logicalSwitch.vni, destination: mac), flow))
     }

@@ -156,6 +156,16 @@ import Testing
         #expect(a.flows.values.allSatisfy { b.flows[$0.flow.ufid!]?.flow == $0.flow })
     }
 
+    /// A UFID is derived from its identity's text, and a restarted or
+    /// upgraded vtep-kdp must find the flows an earlier one installed: the
+    /// text may never change, however it is built.
+    @Test(arguments: [(0, "00:00:00:00:00:00"), (9, "0A:0b:0C:0d:0E:0f"), (33, "00:11:22:33:44:55"), (4096, "ff:ff:ff:ff:ff:fe"),
+                      (16_777_215, "02:00:00:00:01:01")] as [(UInt32, String)])
+    func forwardIdentitiesReadAsTheyAlwaysHave(vni: UInt32, mac: String) {
+        let identity = FlowIdentity.forward(vni: vni, destination: EthernetAddress(mac)!)
+        #expect(identity == "s2 vni=\(vni) dst=\(mac.lowercased())")
+    }
+
     @Test func aDeletedRemoteMACRemovesExactlyItsFlow() {
         var seed = Seed()
         seed.addUcastRemote("00:11:22:33:44:66", "10.2.2.3")
