@@ -81,4 +81,3 @@ public struct FlowUFID: Hashable, Sendable, CustomStringConvertible {
         return "ufid:\(hex(w[0], 8))-\(hex(w[1] >> 16, 4))-\(hex(w[1] & 0xffff, 4))-\(hex(w[2] >> 16, 4))-\(hex(w[2] & 0xffff, 4))\(hex(w[3], 8))"
     }
 }
-

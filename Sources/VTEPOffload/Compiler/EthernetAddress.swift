@@ -34,15 +34,24 @@ public struct EthernetAddress: Hashable, Comparable, Sendable, CustomStringConve
 
     /// Lower-case `xx:xx:xx:xx:xx:xx` (part of every MAC flow's identity).
     public var description: String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 17) { out in
-            for (index, byte) in bytes.enumerated() {
-                out[index * 3] = digits[Int(byte >> 4)]
-                out[index * 3 + 1] = digits[Int(byte & 0xf)]
-                if index < 5 { out[index * 3 + 2] = UInt8(ascii: ":") }
-            }
-            return 17
+        String(unsafeUninitializedCapacity: Self.textLength) { writeText(into: $0, at: 0) }
+    }
+
+    static let textLength = 17
+
+    /// Writes `description`'s 17 bytes into `out` from `start`, for callers
+    /// building a longer text without an intermediate string; returns where
+    /// it stopped.
+    func writeText(into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        let digits: StaticString = "0123456789abcdef"
+        var at = start
+        for (index, byte) in bytes.enumerated() {
+            if index > 0 { out[at] = UInt8(ascii: ":"); at += 1 }
+            out[at] = digits.utf8Start[Int(byte >> 4)]
+            out[at + 1] = digits.utf8Start[Int(byte & 0xf)]
+            at += 2
         }
+        return at
     }
 
     public static func < (a: Self, b: Self) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }

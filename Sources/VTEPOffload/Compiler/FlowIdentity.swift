@@ -11,8 +11,7 @@ public enum FlowIdentity {
     public static func forward(vni: UInt32, destination: EthernetAddress) -> String {
         // One per remote MAC, so 100,000 for a bulk commit: written straight
         // into the string's storage rather than interpolated (the same text).
-        let digits = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 40) { out in
+        String(unsafeUninitializedCapacity: 22 + EthernetAddress.textLength) { out in
             var at = 0
             func put(_ byte: UInt8) { out[at] = byte; at += 1 }
             for byte in "s2 vni=".utf8 { put(byte) }
@@ -20,12 +19,7 @@ public enum FlowIdentity {
             while vni / divisor >= 10 { divisor *= 10 }
             while divisor > 0 { put(UInt8(ascii: "0") + UInt8(vni / divisor % 10)); divisor /= 10 }
             for byte in " dst=".utf8 { put(byte) }
-            for (index, byte) in destination.bytes.enumerated() {
-                if index > 0 { put(UInt8(ascii: ":")) }
-                put(digits[Int(byte >> 4)])
-                put(digits[Int(byte & 0xf)])
-            }
-            return at
+            return destination.writeText(into: out, at: at)
         }
     }
     /// Stage 2 BUM from one local port: `recirc_id(R(vni)),in_port(P),eth(dst=group)`.

@@ -107,13 +107,9 @@ public struct SyncPass {
         let kernelStarted = clock.now
         let stagedReport = staged?.finish()
         var report = reconciler.reconcile(compiler.state.flows, changed: fresh ? nil : changed.union(staged?.deferred ?? []))
-        if let stagedReport {
-            // A stage's failure is retried by that last reconcile, which
-            // reports it again if it still fails.
-            report.added += stagedReport.added
-            report.modified += stagedReport.modified
-            report.deleted += stagedReport.deleted
-        }
+        // A stage's failure is retried by that last reconcile, which
+        // reports it again if it still fails.
+        if let stagedReport { report.addCounts(of: stagedReport) }
         return Outcome(state: compiler.state, report: report, portNumbers: ports, tunnelPort: tunnel,
                        compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount)
     }

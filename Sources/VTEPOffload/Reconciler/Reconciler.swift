@@ -67,6 +67,13 @@ public final class Reconciler {
         public var failures: [NetlinkError] = []
         public var resynced = false
         public var changes: Int { added + modified + deleted }
+        /// Counts another report's operations in with these (its failures
+        /// are the caller's to keep or not).
+        mutating func addCounts(of other: Report) {
+            added += other.added
+            modified += other.modified
+            deleted += other.deleted
+        }
         public var description: String {
             "\(added) added, \(modified) modified, \(deleted) deleted" + (failures.isEmpty ? "" : ", \(failures.count) failed")
                 + (resynced ? " (after a resync)" : "")

@@ -53,9 +53,7 @@ public final class StagedReconcile {
         guard let stage = inFlight else { return }
         inFlight = nil
         let done = reconciler.record(stage.operations, stage.results())
-        report.added += done.added
-        report.modified += done.modified
-        report.deleted += done.deleted
+        report.addCounts(of: done)
         report.failures += done.failures
         if done.failures.contains(where: { $0.cause == .resyncNeeded }) { reconciler.resyncDue = true }
     }
