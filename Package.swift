@@ -53,7 +53,11 @@ let package = Package(
                           exclude: ["populate.py", "idl.py", "writer.py"]),
         .executableTarget(name: "compile-bench", dependencies: ["VTEPOffload", "OVSDatapathNL"], path: "perf/compile"),
         .testTarget(name: "OVSDatapathNLTests", dependencies: ["OVSDatapathNL", "CNetlink"]),
-        .testTarget(name: "VTEPOffloadTests", dependencies: ["VTEPOffload"]),
+        .testTarget(name: "VTEPOffloadTests", dependencies: [
+            "VTEPOffload",
+            // EmbeddedChannel: the OVSDB frame decoder driven read by read, without a socket.
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

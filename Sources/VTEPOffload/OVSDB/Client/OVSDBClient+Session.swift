@@ -44,7 +44,9 @@ extension OVSDBClient {
             channel = try await OVSDBTransport.connect(
                 to: remote, on: eventLoop, tls: tls, maxMessageBytes: options.maxMessageBytes, activity: session.activity,
                 // Strong: the pipeline, and these with it, go when the channel closes.
-                deliver: { frame in self.assumeIsolated { $0.receive(frame, in: session) } },
+                deliver: { frames in
+                    self.assumeIsolated { client in for frame in frames { client.receive(frame, in: session) } }
+                },
                 readComplete: { self.assumeIsolated { $0.flushChanges() } },
                 fail: { error in
                     self.assumeIsolated { $0.abort(session, .connectionLost(remote: remote.description, reason: "\(error)")) }

@@ -40,18 +40,37 @@ public struct JSONFramer: Sendable {
     /// first complete message (leading white space included), or nil if more
     /// input is needed. After a message is returned, the caller removes that
     /// many bytes and the scan starts afresh.
+    ///
+    /// Most of an OVSDB message's bytes are inside strings (UUIDs, column
+    /// names, MACs), so a string's contents are skipped by a loop that looks
+    /// only for its end or an escape; the state lives in locals while
+    /// scanning and is stored back only when more input is needed.
     public mutating func nextMessageLength(in bytes: UnsafeRawBufferPointer) throws(Failure) -> Int? {
-        var index = scanned
         let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
+        guard scanned < count, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        var index = scanned
+        var depth = self.depth, inString = self.inString, escaped = self.escaped, started = self.started
+        scan: while index < count {
             if inString {
-                if escaped { escaped = false }
-                else if byte == UInt8(ascii: "\\") { escaped = true }
-                else if byte == UInt8(ascii: "\"") { inString = false }
-                index += 1
-                continue
+                if escaped {
+                    escaped = false
+                    index += 1
+                    continue
+                }
+                while index < count {
+                    let byte = base[index]
+                    index += 1
+                    if byte == quote { inString = false; continue scan }
+                    if byte == backslash {
+                        // The escaped byte may be in the next read.
+                        guard index < count else { escaped = true; break scan }
+                        index += 1
+                    }
+                }
+                break
             }
+            let byte = base[index]
             switch byte {
             case 0x20, 0x09, 0x0a, 0x0d:
                 break
@@ -62,7 +81,7 @@ public struct JSONFramer: Sendable {
                 // Between messages only white space may appear, and every
                 // JSON-RPC message is an object.
                 throw .unexpectedByte(byte, offset: index)
-            case UInt8(ascii: "\""):
+            case quote:
                 inString = true
             case UInt8(ascii: "["):
                 depth += 1
@@ -79,6 +98,10 @@ public struct JSONFramer: Sendable {
             index += 1
         }
         scanned = index
+        self.depth = depth
+        self.inString = inString
+        self.escaped = escaped
+        self.started = started
         if scanned > maxMessageBytes { throw .tooLarge(limit: maxMessageBytes) }
         return nil
     }

@@ -1,8 +1,8 @@
 import NIOCore
 
-/// The end of a connection's pipeline: hands each whole message, the end of
-/// each read (so the client can report a burst of updates at once), and the
-/// error that ends the connection, to the client.
+/// The end of a connection's pipeline: hands the whole messages of each read,
+/// the end of each read (so the client can report a burst of updates at
+/// once), and the error that ends the connection, to the client.
 ///
 /// Both run on the connection's event loop, which is also the client
 /// actor's executor, so a message is decoded and applied on the thread that
@@ -10,13 +10,13 @@ import NIOCore
 /// transaction) then costs one wake-up, not three (event loop → stream
 /// consumer → actor).
 final class OVSDBMessageHandler: ChannelInboundHandler, Sendable {
-    typealias InboundIn = ByteBuffer
+    typealias InboundIn = [ByteBuffer]
 
-    private let deliver: @Sendable (ByteBuffer) -> Void
+    private let deliver: @Sendable ([ByteBuffer]) -> Void
     private let readComplete: @Sendable () -> Void
     private let fail: @Sendable (any Error) -> Void
 
-    init(deliver: @escaping @Sendable (ByteBuffer) -> Void, readComplete: @escaping @Sendable () -> Void,
+    init(deliver: @escaping @Sendable ([ByteBuffer]) -> Void, readComplete: @escaping @Sendable () -> Void,
          fail: @escaping @Sendable (any Error) -> Void) {
         self.deliver = deliver
         self.readComplete = readComplete

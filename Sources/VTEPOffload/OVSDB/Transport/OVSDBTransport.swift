@@ -17,14 +17,14 @@ public struct OVSDBTLSFiles: Sendable, Equatable {
 }
 
 enum OVSDBTransport {
-    /// Opens a connection to `remote` on `eventLoop`; each whole message it
-    /// receives goes to `deliver`, the end of each read to `readComplete`,
+    /// Opens a connection to `remote` on `eventLoop`; the whole messages of
+    /// each read go to `deliver`, in order, the end of each read to `readComplete`,
     /// and an error that ends it to `fail`, all on that loop. `activity` is
     /// stamped on every read. Errors are `OVSDBError.connectFailed` with the
     /// system's reason.
     static func connect(to remote: OVSDBRemote, on eventLoop: any EventLoop, tls: OVSDBTLSFiles?, maxMessageBytes: Int,
                         activity: ReceiveActivity, timeout: TimeAmount = .seconds(5),
-                        deliver: @escaping @Sendable (ByteBuffer) -> Void,
+                        deliver: @escaping @Sendable ([ByteBuffer]) -> Void,
                         readComplete: @escaping @Sendable () -> Void,
                         fail: @escaping @Sendable (any Error) -> Void) async throws(OVSDBError) -> any Channel {
         let bootstrap = ClientBootstrap(group: eventLoop).connectTimeout(timeout)
@@ -53,7 +53,7 @@ enum OVSDBTransport {
                 }
                 try channel.pipeline.syncOperations.addHandler(ReceiveActivityHandler(activity))
                 try channel.pipeline.syncOperations.addHandler(
-                    ByteToMessageHandler(OVSDBFrameDecoder(maxMessageBytes: maxMessageBytes)))
+                    OVSDBFrameDecoder(maxMessageBytes: maxMessageBytes))
                 try channel.pipeline.syncOperations.addHandler(OVSDBMessageHandler(deliver: deliver, readComplete: readComplete, fail: fail))
             }
         }
