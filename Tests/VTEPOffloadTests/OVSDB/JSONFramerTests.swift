@@ -33,6 +33,23 @@ import Testing
         ])
     }
 
+    /// The string scan jumps eight bytes at a time: an escaped quote or
+    /// backslash, or the closing quote, at every offset from a word's
+    /// start, and split at every read size, must still be found.
+    @Test(arguments: [1, 3, 8, 13, 4096])
+    func stringEndsAndEscapesAreFoundAtEveryOffset(step: Int) throws {
+        for length in 0..<24 {
+            for place in 0...length {
+                for escape in [#"\""#, #"\\"#, #"\u0022"#] {
+                    var body = String(repeating: "x", count: length)
+                    body.insert(contentsOf: escape, at: body.index(body.startIndex, offsetBy: place))
+                    let message = #"{"s":""# + body + #"","t":["]"]}"#
+                    #expect(try frames(message + " " + message, step: step) == [message, message], "\(message)")
+                }
+            }
+        }
+    }
+
     @Test func aPartialMessageWaitsForMore() throws {
         #expect(try frames(#"{"id":1,"result":"#, step: 5).isEmpty)
     }

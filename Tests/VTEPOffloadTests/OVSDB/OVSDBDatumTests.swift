@@ -17,6 +17,32 @@ import Testing
         #expect(try decode(#"["uuid","\#(Self.a)"]"#, as: OVSDBUUID.self) == uuid)
     }
 
+    @Test func everyUUIDReadsBackAsItsValueInEitherCase() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let uuid = OVSDBUUID(UInt128(rng.next() as UInt64) << 64 | UInt128(rng.next() as UInt64))
+            #expect(OVSDBUUID(uuid.description) == uuid)
+            #expect(OVSDBUUID(uuid.description.uppercased()) == uuid)
+        }
+        #expect(OVSDBUUID("ffffffff-ffff-ffff-ffff-ffffffffffff")?.value == UInt128.max)
+        #expect(OVSDBUUID("00000000-0000-0000-0000-000000000000")?.value == 0)
+    }
+
+    /// Every byte that is not a hex digit, at every digit's place: the
+    /// neighbours of the digit ranges included ('/', ':', '@', 'G', '`', 'g').
+    @Test func aUUIDWithAnyOtherByteInPlaceOfADigitIsRefused() {
+        let valid = Array(Self.a.utf8)
+        let hexDigits = Set("0123456789abcdefABCDEF".utf8)
+        for place in 0..<36 where ![8, 13, 18, 23].contains(place) {
+            for byte in UInt8(0)...UInt8(255) where !hexDigits.contains(byte) {
+                var text = valid
+                text[place] = byte
+                let parsed = text.withUnsafeBytes { OVSDBUUID.parse($0) }
+                #expect(parsed == nil, "byte \(byte) at \(place)")
+            }
+        }
+    }
+
     @Test func atomsOptionalsSetsAndMaps() throws {
         #expect(try decode(#""br0""#, as: String.self) == "br0")
         #expect(try decode(#"["set",["br0"]]"#, as: String.self) == "br0")

@@ -29,20 +29,29 @@ public struct OVSDBUUID: Hashable, Comparable, Sendable, CustomStringConvertible
         self = parsed
     }
 
+    /// Every row of a monitor reply carries three UUIDs or more (its own,
+    /// its switch's, its locator's), so this runs 300,000 times for 100,000
+    /// rows: digits are converted without a branch per byte, and checked
+    /// once per group.
     static func parse(_ bytes: UnsafeRawBufferPointer) -> OVSDBUUID? {
         guard bytes.count == 36, bytes[8] == 0x2d, bytes[13] == 0x2d, bytes[18] == 0x2d, bytes[23] == 0x2d else { return nil }
-        var high: UInt64 = 0, low: UInt64 = 0
-        var digits = 0
-        for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
-            let byte = bytes[index]
-            let digit: UInt8
-            if byte &- 0x30 < 10 { digit = byte &- 0x30 }
-            else if (byte | 0x20) &- 0x61 < 6 { digit = (byte | 0x20) &- 0x61 &+ 10 }
-            else { return nil }
-            if digits < 16 { high = high << 4 | UInt64(digit) } else { low = low << 4 | UInt64(digit) }
-            digits += 1
+        var invalid = false
+        func hex(_ start: Int, _ count: Int, into value: inout UInt64) {
+            for index in start..<(start + count) {
+                let byte = bytes[index]
+                // '0'–'9' are 0x30–0x39; 'a'–'f' and 'A'–'F' end in 1–6 and have bit 6 set.
+                let isDigit = byte &- 0x30 < 10, isLetter = (byte | 0x20) &- 0x61 < 6
+                invalid = invalid || !(isDigit || isLetter)
+                value = value << 4 | UInt64((byte & 0x0f) &+ 9 &* (byte >> 6))
+            }
         }
-        return OVSDBUUID(UInt128(high) << 64 | UInt128(low))
+        var high: UInt64 = 0, low: UInt64 = 0
+        hex(0, 8, into: &high)
+        hex(9, 4, into: &high)
+        hex(14, 4, into: &high)
+        hex(19, 4, into: &low)
+        hex(24, 12, into: &low)
+        return invalid ? nil : OVSDBUUID(UInt128(high) << 64 | UInt128(low))
     }
 
     public var description: String {
