@@ -89,6 +89,8 @@ for n in sizes {
         let rows = Array(db.ucastMacsRemote.rows.keys)
         var taken = 0
         staged.append(seconds(clock.measure {
+            let growth = compiler.reserveCapacity(forRemoteRows: rows, of: input)
+            installed.reserveCapacity(installed.count + growth)
             while rows.count - taken > 4096, let changed = compiler.compileRemoteRows(rows[taken..<taken + 4096], of: input) {
                 taken += 4096
                 let diff = FlowDiff(desired: compiler.state.flows, installed: installed, only: changed)

@@ -29,29 +29,6 @@ public struct DesiredDatapathState: Sendable {
     }
 }
 
-/// A flow and the identity its UFID comes from ("deliver ls0 aa:…:01").
-public struct CompiledFlow: Hashable, Sendable {
-    public var identity: String
-    public var flow: Flow
-    /// The binding whose frames this flow takes in (its counters are
-    /// Logical_Binding_Stats' *from_local*), and the bindings it delivers
-    /// to (*to_local*).
-    public var countsFrom: PortVLAN?
-    public var countsTo: [PortVLAN] = []
-}
-
-extension CompiledFlow {
-    /// `flow` under the UFID derived from `identity`.
-    init(_ identity: String, _ flow: Flow, from: Binding? = nil, to: [Binding] = []) {
-        var flow = flow
-        flow.ufid = FlowUFID(deriving: identity)
-        self.init(identity: identity, flow: flow, countsFrom: from.map(PortVLAN.init), countsTo: to.map(PortVLAN.init))
-    }
-
-    /// The UFID it is installed under (always set by the compiler).
-    public var ufid: FlowUFID { flow.ufid! }
-}
-
 /// One VLAN of one physical port (0 = untagged): where a binding sits.
 public struct PortVLAN: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var port: String

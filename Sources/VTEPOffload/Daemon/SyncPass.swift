@@ -91,8 +91,10 @@ public struct SyncPass {
             // Many rows changed (a bulk commit): the kernel takes them in
             // parts while the next part compiles. What is left after the
             // last whole part goes with the frame, the usual way.
-            let stages = StagedReconcile(reconciler)
             let order = Array(rows)
+            let growth = compiler.reserveCapacity(forRemoteRows: order, of: input)
+            reconciler.installed.reserveCapacity(reconciler.installed.count + growth)
+            let stages = StagedReconcile(reconciler)
             var taken = 0
             while order.count - taken > Self.stageSize,
                   let changed = compiler.compileRemoteRows(order[taken..<taken + Self.stageSize], of: input) {
