@@ -31,6 +31,30 @@ import Testing
     }
 
     @Test(arguments: [
+        (#" {}"#, 0), (#"{"a":1}"#, 1), (#"{ "a" : {"b":[1,{"c":2}]} , "c,}" : "x,}\",{" }"#, 2),
+        (#"{"u1":{"insert":{}},"u2":{"delete":null},"u3":{"modify":{"m":["set",[1,2]]}}}"#, 3),
+    ])
+    func objectMembersAreCountedWithoutMovingTheReader(text: String, members: Int) throws {
+        let counted = try read(text) { (r) throws(JSONError) -> Int? in
+            let count = r.countObjectMembers(ifLongerThan: 0)
+            try r.skipValue()   // still at the start: the whole object is there to skip
+            return count
+        }
+        #expect(counted == members)
+    }
+
+    @Test func smallObjectsAndOtherValuesAreNotCounted() throws {
+        #expect(try read(#"{"a":1,"b":2}"#) { (r) throws(JSONError) -> Int? in
+            defer { try? r.skipValue() }
+            return r.countObjectMembers(ifLongerThan: 13)
+        } == nil)
+        #expect(try read(#"[{"a":1},{"b":2}]"#) { (r) throws(JSONError) -> Int? in
+            defer { try? r.skipValue() }
+            return r.countObjectMembers(ifLongerThan: 0)
+        } == nil)
+    }
+
+    @Test(arguments: [
         "{\"a\":1", "[1,]", "01", "1.", "\"abc", "{\"a\" 1}", "tru", "\"\\x\"", "\"\\ud800\"", "-",
     ])
     func malformedInputIsAnErrorWithAnOffset(text: String) {

@@ -122,7 +122,9 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
     var unreportedChanges: [Replica.Change] = []
 
     func report(_ changes: [Replica.Change]) {
-        unreportedChanges += changes
+        // Usually nothing is waiting: take the array as it is rather than
+        // copying 100,000 changes of a monitor reply into an empty one.
+        if unreportedChanges.isEmpty { unreportedChanges = changes } else { unreportedChanges += changes }
     }
 
     /// Reports what `report` gathered; at the end of each read, and before

@@ -31,27 +31,39 @@ public struct OVSDBUUID: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Every row of a monitor reply carries three UUIDs or more (its own,
     /// its switch's, its locator's), so this runs 300,000 times for 100,000
-    /// rows: digits are converted without a branch per byte, and checked
-    /// once per group.
+    /// rows: each group of hex digits is checked and converted eight bytes
+    /// at a time.
     static func parse(_ bytes: UnsafeRawBufferPointer) -> OVSDBUUID? {
         guard bytes.count == 36, bytes[8] == 0x2d, bytes[13] == 0x2d, bytes[18] == 0x2d, bytes[23] == 0x2d else { return nil }
-        var invalid = false
-        func hex(_ start: Int, _ count: Int, into value: inout UInt64) {
-            for index in start..<(start + count) {
-                let byte = bytes[index]
-                // '0'–'9' are 0x30–0x39; 'a'–'f' and 'A'–'F' end in 1–6 and have bit 6 set.
-                let isDigit = byte &- 0x30 < 10, isLetter = (byte | 0x20) &- 0x61 < 6
-                invalid = invalid || !(isDigit || isLetter)
-                value = value << 4 | UInt64((byte & 0x0f) &+ 9 &* (byte >> 6))
-            }
+        func eight(_ at: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        // Four digits, padded with four '0's to a word of eight.
+        func four(_ at: Int) -> UInt64 {
+            UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))) | 0x3030_3030_0000_0000
         }
-        var high: UInt64 = 0, low: UInt64 = 0
-        hex(0, 8, into: &high)
-        hex(9, 4, into: &high)
-        hex(14, 4, into: &high)
-        hex(19, 4, into: &low)
-        hex(24, 12, into: &low)
-        return invalid ? nil : OVSDBUUID(UInt128(high) << 64 | UInt128(low))
+        guard let a = hex(eight(0)), let b = hex(four(9)), let c = hex(four(14)), let d = hex(four(19)),
+              let e = hex(eight(24)), let f = hex(four(32)) else { return nil }
+        let high = a << 32 | (b >> 16) << 16 | c >> 16
+        let low = (d >> 16) << 48 | e << 16 | f >> 16
+        return OVSDBUUID(UInt128(high) << 64 | UInt128(low))
+    }
+
+    /// Eight ASCII hex digits (first digit in the lowest byte) as a 32-bit
+    /// number, or nil if any byte is not a hex digit.
+    @inline(__always)
+    private static func hex(_ word: UInt64) -> UInt64? {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highBits = ones << 7
+        guard word & highBits == 0 else { return nil }
+        // For bytes below 0x80, the high bit of byte + (0x80 - k) says byte ≥ k (no carry between bytes).
+        func atLeast(_ x: UInt64, _ k: UInt8) -> UInt64 { (x &+ ones &* UInt64(0x80 &- k)) & highBits }
+        let isDigit = atLeast(word, 0x30) & ~atLeast(word, 0x3a)
+        let folded = word | ones &* 0x20
+        let isLetter = atLeast(folded, 0x61) & ~atLeast(folded, 0x67)
+        guard isDigit | isLetter == highBits else { return nil }
+        // '0'–'9' keep their low nibble; letters (bit 6 set) end in 1–6 and gain 9.
+        var v = (word & (ones &* 0x0f)) &+ ((word >> 6) & ones) &* 9
+        v = ((v << 4) | (v >> 8)) & 0x00ff_00ff_00ff_00ff
+        v = ((v << 8) | (v >> 16)) & 0x0000_ffff_0000_ffff
+        return ((v << 16) | (v >> 32)) & 0xffff_ffff
     }
 
     public var description: String {

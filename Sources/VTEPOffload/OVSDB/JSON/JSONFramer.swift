@@ -58,17 +58,7 @@ public struct JSONFramer: Sendable {
                     index += 1
                     continue
                 }
-                // Eight bytes at a time to the string's end or an escape;
-                // the byte loop below takes the last few and what it finds.
-                while index &+ 8 <= count {
-                    let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                    let found = Self.bytes(of: word, equalTo: quote) | Self.bytes(of: word, equalTo: backslash)
-                    if found != 0 {
-                        index &+= found.trailingZeroBitCount >> 3
-                        break
-                    }
-                    index &+= 8
-                }
+                index = JSONStringScan.nextQuoteOrBackslash(in: bytes, from: index, end: count)
                 while index < count {
                     let byte = base[index]
                     index += 1
@@ -115,16 +105,6 @@ public struct JSONFramer: Sendable {
         self.started = started
         if scanned > maxMessageBytes { throw .tooLarge(limit: maxMessageBytes) }
         return nil
-    }
-
-    /// The high bit of each byte of `word` that equals `byte`. Only the
-    /// lowest set bit is certain (a borrow can mark a byte above a match),
-    /// which is all the scan asks of it.
-    @inline(__always)
-    private static func bytes(of word: UInt64, equalTo byte: UInt8) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let x = word ^ (ones &* UInt64(byte))
-        return (x &- ones) & ~x & (ones << 7)
     }
 
     private mutating func reset() {

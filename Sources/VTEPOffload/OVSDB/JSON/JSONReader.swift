@@ -145,6 +145,45 @@ public struct JSONReader {
         throw error("unterminated value")
     }
 
+    /// The number of members of the object that comes next, counted by one
+    /// bracket-depth scan without reading them (the reader does not move),
+    /// or nil when the next value is not an object or ends within
+    /// `minimumBytes` — small objects are not worth the second look.
+    /// Lets a table make room for a bulk update's rows at once instead of
+    /// growing, and moving every row, again and again.
+    public func countObjectMembers(ifLongerThan minimumBytes: Int) -> Int? {
+        var index = offset
+        while index < end, [0x20, 0x09, 0x0a, 0x0d].contains(base[index]) { index += 1 }
+        guard index < end, base[index] == UInt8(ascii: "{"), end - index > minimumBytes else { return nil }
+        let start = index
+        var depth = 0, commas = 0, inString = false, empty = true
+        while index < end {
+            if inString {
+                index = JSONStringScan.nextQuoteOrBackslash(in: base, from: index, end: end)
+                guard index < end else { break }
+                if base[index] == UInt8(ascii: "\\") { index += 2; continue }
+                inString = false
+            } else {
+                switch base[index] {
+                case 0x20, 0x09, 0x0a, 0x0d: break
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    if depth == 1 { empty = false }
+                    depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return index - start <= minimumBytes ? nil : (empty ? 0 : commas + 1) }
+                case UInt8(ascii: ","):
+                    if depth == 1 { commas += 1 }
+                case let byte:
+                    if depth == 1 { empty = false }
+                    if byte == UInt8(ascii: "\"") { inString = true }
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
     /// Fails unless only white space is left.
     public mutating func expectEnd() throws(JSONError) {
         skipSpace()
@@ -325,14 +364,14 @@ public struct JSONReader {
         guard offset < end, base[offset] == UInt8(ascii: "\"") else { throw error("expected a string") }
         let start = offset + 1
         var index = start
-        while index < end {
-            switch base[index] {
-            case UInt8(ascii: "\""):
+        while true {
+            index = JSONStringScan.nextQuoteOrBackslash(in: base, from: index, end: end)
+            guard index < end else { break }
+            if base[index] == UInt8(ascii: "\"") {
                 offset = index + 1
                 return UnsafeRawBufferPointer(rebasing: base[start..<index])
-            case UInt8(ascii: "\\"): index += 2
-            default: index += 1
             }
+            index += 2
         }
         offset = start
         throw error("unterminated string")

@@ -12,6 +12,12 @@ public struct OVSDBTable<Row: OVSDBRow>: Sendable, Equatable {
     /// `{"<uuid>": <row-update>, …}`.
     mutating func apply<Change>(_ reader: inout JSONReader, format: OVSDBUpdateFormat, changes: inout [Change],
                                 _ wrap: (RowChange<Row>) -> Change) throws(JSONError) {
+        // A bulk insert (more rows than the table holds): room for them all
+        // at once. Only then, so deleting every row never grows the table.
+        if let members = reader.countObjectMembers(ifLongerThan: 256 * 1024), members > rows.count {
+            rows.reserveCapacity(rows.count + members)
+            changes.reserveCapacity(changes.count + members)
+        }
         try reader.readObjectRawNames { (reader, uuidText) throws(JSONError) in
             guard let uuid = OVSDBUUID.parse(uuidText) else {
                 throw reader.error("\"\(String(decoding: uuidText, as: UTF8.self))\" is not a row UUID")
