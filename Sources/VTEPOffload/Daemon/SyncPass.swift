@@ -32,6 +32,10 @@ public struct SyncPass {
         /// then `compileTime` overlapped the kernel's work and `kernelTime`
         /// is only what was left of it after compiling.
         public var stages = 0
+        /// With stages: how long their threads worked (encoding and the
+        /// kernel), and how much of `compileTime` was spent waiting for them.
+        public var stagedKernelTime: Duration = .zero
+        public var stagedWaitTime: Duration = .zero
 
         /// What the upcall handler reads misses against.
         public var missContext: MissContext {
@@ -113,7 +117,8 @@ public struct SyncPass {
         // reports it again if it still fails.
         if let stagedReport { report.addCounts(of: stagedReport) }
         return Outcome(state: compiler.state, report: report, portNumbers: ports, tunnelPort: tunnel,
-                       compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount)
+                       compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount,
+                       stagedKernelTime: staged?.kernelBusy ?? .zero, stagedWaitTime: staged?.waited ?? .zero)
     }
 
     /// Remote-MAC rows per stage of a bulk change: small enough that the

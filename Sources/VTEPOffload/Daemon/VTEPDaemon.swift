@@ -380,7 +380,10 @@ public actor VTEPDaemon {
             lastProblems = Set(outcome.state.problems)
             let summary = "kernel: \(outcome.report) (\(flowCount) flows for \(outcome.state.bindings.count) bindings; "
                 + "\(Self.milliseconds(took)) ms: compile \(Self.milliseconds(outcome.compileTime)), "
-                + (outcome.stages > 0 ? "overlapped with the kernel in \(outcome.stages) parts, then " : "")
+                + (outcome.stages > 0
+                    ? "overlapped with the kernel in \(outcome.stages) parts (kernel threads \(Self.milliseconds(outcome.stagedKernelTime)), "
+                        + "waited for \(Self.milliseconds(outcome.stagedWaitTime))), then "
+                    : "")
                 + "kernel \(Self.milliseconds(outcome.kernelTime)))"
             if outcome.report.changes > 0 || !outcome.report.failures.isEmpty { logger.info("\(summary)") } else { logger.debug("\(summary)") }
             return true

@@ -20,6 +20,11 @@ public final class StagedReconcile {
     /// Flows a stage did not compare because the stage before it still had
     /// them in flight: the final `reconcile` must.
     public private(set) var deferred: Set<FlowUFID> = []
+    /// How long the stages' threads spent encoding and in the kernel, and
+    /// how long the caller waited for them: what the overlap hid, and what
+    /// it could not.
+    public private(set) var kernelBusy: Duration = .zero
+    public private(set) var waited: Duration = .zero
 
     public init(_ reconciler: Reconciler) {
         self.reconciler = reconciler
@@ -52,7 +57,11 @@ public final class StagedReconcile {
     private func finishInFlight() {
         guard let stage = inFlight else { return }
         inFlight = nil
-        let done = reconciler.record(stage.operations, stage.results())
+        let waitStarted = ContinuousClock.now
+        let results = stage.results()
+        waited += ContinuousClock.now - waitStarted
+        kernelBusy += stage.busy
+        let done = reconciler.record(stage.operations, results)
         report.addCounts(of: done)
         report.failures += done.failures
         if done.failures.contains(where: { $0.cause == .resyncNeeded }) { reconciler.resyncDue = true }
@@ -64,6 +73,8 @@ private final class KernelStage: @unchecked Sendable {
     let operations: [FlowOperation]
     let ufids: Set<FlowUFID>
     private var answers: [Result<Flow?, NetlinkError>] = []
+    /// How long the thread took; read after `results()`.
+    private(set) var busy: Duration = .zero
     private let done = DispatchSemaphore(value: 0)
 
     /// Unchecked: the socket is lent to the thread until `results()`
@@ -74,7 +85,9 @@ private final class KernelStage: @unchecked Sendable {
         let connection = reconciler.connection, datapath = reconciler.datapath
         nonisolated(unsafe) let lent = connection
         Thread.detachNewThread { [self] in
+            let started = ContinuousClock.now
             answers = lent.execute(operations, in: datapath)
+            busy = ContinuousClock.now - started
             done.signal()
         }
     }
