@@ -46,6 +46,10 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run in the background once started (OVS style); use with --log-file and --pidfile.") var detach = false
     @Flag(name: .customLong("allow-ovs-vswitchd"), help: "Run even though ovs-vswitchd is running.") var allowOVSVswitchd = false
     @Flag(name: .shortAndLong, help: "Log every pass and every upcall, not only those that change something.") var verbose = false
+    @Flag(name: .customLong("overlap-bulk-installs"), help: ArgumentHelp(
+        "Compile and install a bulk change (8,192 or more remote MACs) in overlapping parts on two threads.",
+        discussion: "Off by default: under QEMU emulation the two threads slowed each other and the change took longer; it may help on a real multi-core host."))
+    var overlapBulkInstalls = false
 
     func run() async throws {
         if detach { Detach.respawn(droppingFlag: "--detach") }
@@ -79,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
         let client = OVSDBClient<VTEPDatabase>(remotes: remotes, logger: logger)
         let daemon = VTEPDaemon(client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: locals,
                                 vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit),
-                                agingTime: .milliseconds(Int(macAgingTime * 1000)), logger: logger)
+                                agingTime: .milliseconds(Int(macAgingTime * 1000)), overlapsBulkChanges: overlapBulkInstalls, logger: logger)
         try await daemon.recoverLearnedState()
 
         if let pidfile { try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8) }

@@ -49,10 +49,11 @@ public actor VTEPDaemon {
 
     public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, localMACs: [LocalMAC] = [],
                 vxlanPort: UInt16 = VXLANDevice.defaultPort, limits: LearnedState.Limits = .init(), agingTime: Duration = .seconds(300),
-                logger: Logger = Logger(label: "vtep-kdp")) {
+                overlapsBulkChanges: Bool = false, logger: Logger = Logger(label: "vtep-kdp")) {
         self.agingTime = agingTime
         self.client = client
-        self.pass = SyncPass(client: client, reconciler: reconciler, switchName: switchName, vxlanPort: vxlanPort)
+        self.pass = SyncPass(client: client, reconciler: reconciler, switchName: switchName, vxlanPort: vxlanPort,
+                             overlapsBulkChanges: overlapsBulkChanges)
         self.declaredMACs = localMACs
         self.learned = LearnedState(limits: limits)
         self.logger = logger

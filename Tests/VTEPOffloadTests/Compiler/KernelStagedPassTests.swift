@@ -21,7 +21,7 @@ extension KernelVTEPSuites {
         defer { task.cancel() }
         await client.waitUntilSynced()
         let pass = SyncPass(client: client, reconciler: try Reconciler(connection: scratch.connection, datapath: scratch.datapath),
-                            switchName: "br0", vxlanPort: 4799)
+                            switchName: "br0", vxlanPort: 4799, overlapsBulkChanges: true)
 
         var compiler = IncrementalCompiler()
         let first = try await pass.program(localMACs: [], missFacts: MissFacts(), compiler: &compiler, changedRemoteRows: nil)
