@@ -99,6 +99,12 @@ public struct SyncPass {
         // A compiler with no past cannot know which installed flows it no
         // longer wants: its first reconcile compares everything.
         let fresh = !compiler.hasCompiled
+        if !fresh, let rows = changedRemoteRows, rows.count >= Self.bulkRows {
+            // Room for what a bulk insert adds, made once: growing a table
+            // of 100,000 flows step by step moves every flow again and again.
+            let growth = compiler.reserveCapacity(forRemoteRows: rows, of: input)
+            reconciler.installed.reserveCapacity(reconciler.installed.count + growth)
+        }
         var remaining = changedRemoteRows
         var staged: StagedReconcile?
         var stageCount = 0
@@ -107,8 +113,6 @@ public struct SyncPass {
             // parts while the next part compiles. What is left after the
             // last whole part goes with the frame, the usual way.
             let order = Array(rows)
-            let growth = compiler.reserveCapacity(forRemoteRows: order, of: input)
-            reconciler.installed.reserveCapacity(reconciler.installed.count + growth)
             let stages = StagedReconcile(reconciler)
             var taken = 0
             while order.count - taken > Self.stageSize,
@@ -131,6 +135,10 @@ public struct SyncPass {
                        compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount,
                        stagedKernelTime: staged?.kernelBusy ?? .zero, stagedWaitTime: staged?.waited ?? .zero)
     }
+
+    /// From this many changed remote MACs on, a pass makes room for them
+    /// before compiling (counting them costs a look-up each).
+    static let bulkRows = 1024
 
     /// Remote-MAC rows per stage of a bulk change: small enough that the
     /// kernel starts early, large enough that a stage's fixed costs vanish.
