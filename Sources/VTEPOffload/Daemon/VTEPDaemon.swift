@@ -49,7 +49,7 @@ public actor VTEPDaemon {
 
     public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, localMACs: [LocalMAC] = [],
                 vxlanPort: UInt16 = VXLANDevice.defaultPort, limits: LearnedState.Limits = .init(), agingTime: Duration = .seconds(300),
-                overlapsBulkChanges: Bool = false, logger: Logger = Logger(label: "vtep-kdp")) {
+                overlapsBulkChanges: Bool = true, logger: Logger = Logger(label: "vtep-kdp")) {
         self.agingTime = agingTime
         self.client = client
         self.pass = SyncPass(client: client, reconciler: reconciler, switchName: switchName, vxlanPort: vxlanPort,
