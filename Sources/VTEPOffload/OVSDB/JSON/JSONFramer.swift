@@ -48,10 +48,10 @@ public struct JSONFramer: Sendable {
     public mutating func nextMessageLength(in bytes: UnsafeRawBufferPointer) throws(Failure) -> Int? {
         let count = bytes.count
         guard scanned < count, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
-        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        let quote = UInt8(ascii: "\"")
         var index = scanned
         var depth = self.depth, inString = self.inString, escaped = self.escaped, started = self.started
-        scan: while index < count {
+        while index < count {
             if inString {
                 if escaped {
                     escaped = false
@@ -59,17 +59,12 @@ public struct JSONFramer: Sendable {
                     continue
                 }
                 index = JSONStringScan.nextQuoteOrBackslash(in: bytes, from: index, end: count)
-                while index < count {
-                    let byte = base[index]
-                    index += 1
-                    if byte == quote { inString = false; continue scan }
-                    if byte == backslash {
-                        // The escaped byte may be in the next read.
-                        guard index < count else { escaped = true; break scan }
-                        index += 1
-                    }
-                }
-                break
+                guard index < count else { break }
+                // A quote ends the string; a backslash escapes the next
+                // byte, which may be in the next read.
+                if base[index] == quote { inString = false } else { escaped = true }
+                index += 1
+                continue
             }
             let byte = base[index]
             switch byte {

@@ -123,12 +123,13 @@ public struct JSONReader {
         var index = offset
         var inString = false
         while index < end {
-            let byte = base[index]
             if inString {
-                if byte == UInt8(ascii: "\\") { index += 2; continue }
-                if byte == UInt8(ascii: "\"") { inString = false }
+                index = JSONStringScan.nextQuoteOrBackslash(in: base, from: index, end: end)
+                guard index < end else { break }
+                if base[index] == UInt8(ascii: "\\") { index += 2; continue }
+                inString = false
             } else {
-                switch byte {
+                switch base[index] {
                 case UInt8(ascii: "\""): inString = true
                 case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
@@ -152,8 +153,9 @@ public struct JSONReader {
     /// Lets a table make room for a bulk update's rows at once instead of
     /// growing, and moving every row, again and again.
     public func countObjectMembers(ifLongerThan minimumBytes: Int) -> Int? {
-        var index = offset
-        while index < end, [0x20, 0x09, 0x0a, 0x0d].contains(base[index]) { index += 1 }
+        var probe = self
+        probe.skipSpace()
+        var index = probe.offset
         guard index < end, base[index] == UInt8(ascii: "{"), end - index > minimumBytes else { return nil }
         let start = index
         var depth = 0, commas = 0, inString = false, empty = true
