@@ -49,26 +49,63 @@ stop_all() {
 ip link add p0 type veth peer name p0p; ip link set p0 up; ip link set p0p up
 ip link add eth1 type veth peer name eth1p; ip addr add 10.2.2.1/24 dev eth1; ip link set eth1 up; ip link set eth1p up
 . "$here/perf/vm/traffic.sh"
-sources=${VTEPKDP_PERF_SOURCES:-1000}; destinations=${VTEPKDP_PERF_DESTINATIONS:-256}; frames=${VTEPKDP_PERF_FRAMES:-200000}
+sources=${VTEPKDP_PERF_SOURCES:-1000}; destinations=${VTEPKDP_PERF_DESTINATIONS:-256}; frames=${VTEPKDP_PERF_FRAMES:-100000}
 first_packet=$here/perf/vtep-vs-ofctl/first-packet.py
 learn_rate=$here/perf/vtep-vs-ofctl/learn-rate.py
 
-# The traffic measurements, the same for every system on datapath ovs-system.
-traffic() {  # SYSTEM SOURCE_PREFIX (new MACs for the first-packet test)
+rounds=${VTEPKDP_PERF_TRAFFIC_ROUNDS:-8}
+
+# The baseline: one pre-installed flow doing the job of the system's whole
+# pipeline — everything from q0 into the tunnel — in a datapath of its own
+# ("baseline": q0 and a VXLAN device made as vtep-kdp makes its own, on UDP
+# 4790 since 4789 is taken). Being separate, it can run while a system's
+# datapath keeps its 100,000 flows, so their rounds can alternate.
+baseline_up() {
+    ip link add q0 type veth peer name q0p; ip link set q0 up; ip link set q0p up
+    ip link add vxlan_sys_4790 mtu 65000 type vxlan dstport 4790 external nolearning udp6zerocsumrx
+    ip link set vxlan_sys_4790 up
+    ovs-dpctl add-dp baseline q0 vxlan_sys_4790
+    local q0_port vx_port
+    q0_port=$(ovs-dpctl show baseline | sed -n 's/.*port \([0-9]*\): q0$/\1/p')
+    vx_port=$(ovs-dpctl show baseline | sed -n 's/.*port \([0-9]*\): vxlan_sys_4790.*/\1/p')
+    ovs-dpctl add-flow baseline "recirc_id(0),in_port($q0_port),eth(src=00:00:00:00:00:00/00:00:00:00:00:00,dst=00:00:00:00:00:00/00:00:00:00:00:00)" \
+        "set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,tp_dst=4790,flags(df|key))),$vx_port" 2>&1 | tee -a "$log"
+    say "baseline flows=$(kernel_flows baseline)"
+}
+baseline_down() {
+    ovs-dpctl del-dp baseline 2>/dev/null; ip link del vxlan_sys_4790 2>/dev/null; ip link del q0 2>/dev/null
+}
+
+# One round: FRAMES frames from DEVICE's far end through DATAPATH.
+traffic_round() {  # SYSTEM DEVICE DATAPATH ROUND
+    local hit0 missed0 lost0 hit1 missed1 lost1 rx0 rx1 dropped0 dropped1 out
+    use_sender "$2"
+    read -r hit0 missed0 lost0 < <(lookups "$3"); rx0=$(rx_frames); dropped0=$(tx_dropped "$2")
+    out=$(send_frames "$frames" "$sources" "$destinations" 0 1)
+    sleep 1
+    read -r hit1 missed1 lost1 < <(lookups "$3"); rx1=$(rx_frames); dropped1=$(tx_dropped "$2")
+    say "traffic system=$1 round=$4 sources=$sources destinations=$destinations $out forwarded=$((rx1 - rx0)) upcalls=$((missed1 - missed0)) lost_upcalls=$((lost1 - lost0)) entry_dropped=$((dropped1 - dropped0)) flows=$(kernel_flows "$3")"
+}
+
+# The traffic measurements, the same for every system on datapath
+# ovs-system. With ALTERNATE=1 every round is paired with one of the
+# baseline's, the baseline going second in odd pairs and first in even
+# ones: the emulated machine's speed wanders by tens of per cent within
+# minutes, and close pairs in both orders give both the same moments.
+traffic() {  # SYSTEM SOURCE_PREFIX (new MACs for the first-packet test) ALTERNATE
     say "$(python3 "$first_packet" p0p eth1p 30 "$2" 0a:00:00:00:00:01) system=$1"
+    [ "$3" = 1 ] && say "$(python3 "$first_packet" q0p eth1p 30 "$2" 0a:00:00:00:00:01 4790) system=single-flow"
     # Every source sends once, twice over, at 1,000 frames/s: afterwards they are known.
+    use_sender p0p
     send_frames "$sources" "$sources" 1 1000000 0 >/dev/null; sleep 3
     send_frames "$sources" "$sources" 1 1000000 0 >/dev/null; sleep 3
-    local hit0 missed0 lost0 hit1 missed1 lost1 rx0 rx1 out
-    # Rounds: the emulated machine's speed wanders; the report takes the median.
     local round
-    for round in 1 2 3; do
-        read -r hit0 missed0 lost0 < <(lookups ovs-system); rx0=$(rx_frames)
-        out=$(send_frames "$frames" "$sources" "$destinations" 0 1)
-        sleep 1
-        read -r hit1 missed1 lost1 < <(lookups ovs-system); rx1=$(rx_frames)
-        say "traffic system=$1 round=$round sources=$sources destinations=$destinations $out forwarded=$((rx1 - rx0)) upcalls=$((missed1 - missed0)) lost_upcalls=$((lost1 - lost0)) flows=$(kernel_flows ovs-system)"
+    for round in $(seq "$rounds"); do
+        [ "$3" = 1 ] && [ $((round % 2)) = 0 ] && traffic_round single-flow q0p baseline "$round"
+        traffic_round "$1" p0p ovs-system "$round"
+        [ "$3" = 1 ] && [ $((round % 2)) = 1 ] && traffic_round single-flow q0p baseline "$round"
     done
+    use_sender p0p
 }
 
 # Steady traffic from one known source to one known destination (10,000
@@ -182,7 +219,9 @@ done
 say "rss system=vtep-kdp kib=$(awk '/VmRSS/ {print $2}' /proc/"$(cat /tmp/kdp/vtep-kdp.pid)"/status) flows=$(kernel_flows ovs-system)"
 at_rest vtep-kdp "$(kernel_flows ovs-system)" "$(cat /tmp/kdp/vtep-kdp.pid)"
 say "$(python3 "$learn_rate" /tmp/kdp/db.sock p0p 10 1000 06:00:10 0a:00:00:00:00:01 60) system=vtep-kdp"
-traffic vtep-kdp 06:00:01
+baseline_up
+traffic vtep-kdp 06:00:01 1
+baseline_down
 restart_kdp() {
     local pid; pid=$(cat /tmp/kdp/vtep-kdp.pid)
     kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
@@ -191,15 +230,7 @@ restart_kdp() {
 across_restart vtep-kdp vtep-kdp restart_kdp
 cp /tmp/kdp/vtep-kdp.log "$VTEPKDP_RESULTS/vtep-kdp.log"
 
-# The baseline: one flow sends everything from p0 into the tunnel.
 kill "$(cat /tmp/kdp/vtep-kdp.pid)"; sleep 1
-ovs-dpctl del-flows ovs-system
-p0_port=$(ovs-dpctl show ovs-system | sed -n 's/.*port \([0-9]*\): p0$/\1/p')
-vx_port=$(ovs-dpctl show ovs-system | sed -n 's/.*port \([0-9]*\): vxlan_sys.*/\1/p')
-ovs-dpctl add-flow ovs-system "recirc_id(0),in_port($p0_port),eth(src=00:00:00:00:00:00/00:00:00:00:00:00,dst=00:00:00:00:00:00/00:00:00:00:00:00)" \
-    "set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,tp_dst=4789,flags(df|key))),$vx_port" 2>&1 | tee -a "$log"
-say "baseline flows=$(kernel_flows ovs-system)"
-traffic single-flow 06:00:02
 stop_all
 [ "${VTEPKDP_PERF_SKIP_OVS_VTEP:-0}" = 1 ] && { say "done (ovs-vtep skipped)"; exit 0; }
 
@@ -235,7 +266,7 @@ say "rss system=ovs-vtep kib=$((vsw + vtep)) flows=$(openflow_macs)"
 at_rest ovs-vtep "$(openflow_macs)" "$(cat /tmp/ofctl/ovs-vswitchd.pid)" "$(cat /tmp/ofctl/ovs-vtep.pid)"
 # ovs-vtep's learned OpenFlow entries expire after 15 s: a MAC not listed after 20 s never will be.
 say "$(python3 "$learn_rate" /tmp/ofctl/db.sock p0p 10 200 06:00:11 0a:00:00:00:00:01 20 120) system=ovs-vtep"
-traffic ovs-vtep 06:00:03
+traffic ovs-vtep 06:00:03 0
 restart_ovs_vtep() {
     local pid; pid=$(cat /tmp/ofctl/ovs-vtep.pid)
     kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done

@@ -6,8 +6,9 @@ appears on WATCH_IFACE. Prints one line:
 
   first_packet count=N forwarded=F p50_ms=… p99_ms=…
 
-usage: first-packet.py SEND_IFACE WATCH_IFACE COUNT SOURCE_PREFIX DST_MAC
+usage: first-packet.py SEND_IFACE WATCH_IFACE COUNT SOURCE_PREFIX DST_MAC [VXLAN_PORT]
   SOURCE_PREFIX: the first three bytes of the source MACs, e.g. 06:00:01
+  VXLAN_PORT: the UDP port the copies go to (4789)
 """
 import select
 import socket
@@ -16,6 +17,7 @@ import sys
 import time
 
 send_iface, watch_iface, count, prefix, dst = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+vxlan_port = int(sys.argv[6]) if len(sys.argv) > 6 else 4789
 mac = lambda text: bytes(int(part, 16) for part in text.split(":"))
 tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 tx.bind((send_iface, 0))
@@ -42,7 +44,7 @@ for i in range(count):
         data = rx.recv(65535)
         # Outer Ethernet (14) + IPv4 (20) + UDP (8) + VXLAN (8), then the inner frame.
         if len(data) >= 14 + 20 + 8 + 8 + 12 and data[12:14] == b"\x08\x00" and data[23] == 17 \
-                and data[36:38] == struct.pack("!H", 4789) and data[56:62] == source:
+                and data[36:38] == struct.pack("!H", vxlan_port) and data[56:62] == source:
             latencies.append((time.monotonic() - sent) * 1000)
             break
     time.sleep(0.05)
