@@ -50,6 +50,14 @@ struct RunCommand: AsyncParsableCommand {
         "Compile and install a bulk change (8,192 or more remote MACs) in overlapping parts on two threads (default), or one after the other.",
         discussion: "Both were measured on the emulated test rig; see the README's benchmarks."))
     var overlapBulkInstalls = true
+    @Option(name: .customLong("bulk-install-sockets"), help: ArgumentHelp(
+        "Netlink sockets that overlapped parts of a bulk change use at once (1 or 2).",
+        discussion: "With 2, the kernel checks and copies two parts' flows on two cores; only inserting them takes turns."))
+    var bulkInstallSockets = 2
+
+    func validate() throws {
+        guard (1...2).contains(bulkInstallSockets) else { throw ValidationError("--bulk-install-sockets takes 1 or 2, not \(bulkInstallSockets)") }
+    }
 
     func run() async throws {
         if detach { Detach.respawn(droppingFlag: "--detach") }
@@ -83,7 +91,8 @@ struct RunCommand: AsyncParsableCommand {
         let client = OVSDBClient<VTEPDatabase>(remotes: remotes, logger: logger)
         let daemon = VTEPDaemon(client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: locals,
                                 vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit),
-                                agingTime: .milliseconds(Int(macAgingTime * 1000)), overlapsBulkChanges: overlapBulkInstalls, logger: logger)
+                                agingTime: .milliseconds(Int(macAgingTime * 1000)), overlapsBulkChanges: overlapBulkInstalls,
+                                bulkInstallSockets: bulkInstallSockets, logger: logger)
         try await daemon.recoverLearnedState()
 
         if let pidfile { try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8) }

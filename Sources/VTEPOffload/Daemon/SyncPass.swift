@@ -21,13 +21,18 @@ public struct SyncPass {
     /// overlapped against 12.9 and 13.4 s one after the other.
     public let overlapsBulkChanges: Bool
 
+    /// How many parts of an overlapped bulk change may be in the kernel at
+    /// once, each on a netlink socket of its own (see `StagedReconcile`).
+    public let bulkInstallSockets: Int
+
     public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, vxlanPort: UInt16 = VXLANDevice.defaultPort,
-                overlapsBulkChanges: Bool = true) {
+                overlapsBulkChanges: Bool = true, bulkInstallSockets: Int = 2) {
         self.client = client
         self.reconciler = reconciler
         self.switchName = switchName
         self.vxlanPort = vxlanPort
         self.overlapsBulkChanges = overlapsBulkChanges
+        self.bulkInstallSockets = bulkInstallSockets
     }
 
     public struct Outcome: Sendable {
@@ -43,6 +48,8 @@ public struct SyncPass {
         /// then `compileTime` overlapped the kernel's work and `kernelTime`
         /// is only what was left of it after compiling.
         public var stages = 0
+        /// With stages: how many could be in the kernel at once.
+        public var stageLanes = 0
         /// With stages: how long their threads worked (encoding and the
         /// kernel), and how much of `compileTime` was spent waiting for them.
         public var stagedKernelTime: Duration = .zero
@@ -107,13 +114,14 @@ public struct SyncPass {
         }
         var remaining = changedRemoteRows
         var staged: StagedReconcile?
-        var stageCount = 0
+        var stageCount = 0, stageLanes = 0
         if overlapsBulkChanges, !fresh, let rows = changedRemoteRows, rows.count >= 2 * Self.stageSize {
             // Many rows changed (a bulk commit): the kernel takes them in
             // parts while the next part compiles. What is left after the
             // last whole part goes with the frame, the usual way.
             let order = Array(rows)
-            let stages = StagedReconcile(reconciler)
+            let stages = StagedReconcile(reconciler, lanes: bulkInstallSockets)
+            stageLanes = stages.lanes
             var taken = 0
             while order.count - taken > Self.stageSize,
                   let changed = compiler.compileRemoteRows(order[taken..<taken + Self.stageSize], of: input) {
@@ -132,7 +140,7 @@ public struct SyncPass {
         // reports it again if it still fails.
         if let stagedReport { report.addCounts(of: stagedReport) }
         return Outcome(state: compiler.state, report: report, portNumbers: ports, tunnelPort: tunnel,
-                       compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount,
+                       compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount, stageLanes: stageLanes,
                        stagedKernelTime: staged?.kernelBusy ?? .zero, stagedWaitTime: staged?.waited ?? .zero)
     }
 

@@ -49,11 +49,11 @@ public actor VTEPDaemon {
 
     public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, localMACs: [LocalMAC] = [],
                 vxlanPort: UInt16 = VXLANDevice.defaultPort, limits: LearnedState.Limits = .init(), agingTime: Duration = .seconds(300),
-                overlapsBulkChanges: Bool = true, logger: Logger = Logger(label: "vtep-kdp")) {
+                overlapsBulkChanges: Bool = true, bulkInstallSockets: Int = 2, logger: Logger = Logger(label: "vtep-kdp")) {
         self.agingTime = agingTime
         self.client = client
         self.pass = SyncPass(client: client, reconciler: reconciler, switchName: switchName, vxlanPort: vxlanPort,
-                             overlapsBulkChanges: overlapsBulkChanges)
+                             overlapsBulkChanges: overlapsBulkChanges, bulkInstallSockets: bulkInstallSockets)
         self.declaredMACs = localMACs
         self.learned = LearnedState(limits: limits)
         self.logger = logger
@@ -382,7 +382,7 @@ public actor VTEPDaemon {
             let summary = "kernel: \(outcome.report) (\(flowCount) flows for \(outcome.state.bindings.count) bindings; "
                 + "\(Self.milliseconds(took)) ms: compile \(Self.milliseconds(outcome.compileTime)), "
                 + (outcome.stages > 0
-                    ? "overlapped with the kernel in \(outcome.stages) parts (kernel threads \(Self.milliseconds(outcome.stagedKernelTime)), "
+                    ? "overlapped with the kernel in \(outcome.stages) parts, \(outcome.stageLanes) at a time (kernel threads \(Self.milliseconds(outcome.stagedKernelTime)), "
                         + "waited for \(Self.milliseconds(outcome.stagedWaitTime))), then "
                     : "")
                 + "kernel \(Self.milliseconds(outcome.kernelTime)))"

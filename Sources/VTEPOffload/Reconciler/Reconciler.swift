@@ -21,12 +21,29 @@ public final class Reconciler {
     /// A staged reconcile lost a reply: the next `reconcile` re-reads the
     /// kernel before anything else.
     var resyncDue = false
+    /// A second socket for staged reconciles, opened on first use; nil
+    /// until then, and for good if it could not be opened.
+    private var stagingConnection: DatapathConnection?
+    private var stagingConnectionTried = false
 
     public init(connection: DatapathConnection, datapath: Datapath, logger: Logger = Logger(label: "vtep-kdp.reconciler")) throws(NetlinkError) {
         self.connection = connection
         self.datapath = datapath
         self.logger = logger
         try resync()
+    }
+
+    /// Sockets besides `connection` that a `StagedReconcile` may run
+    /// stages on (none when a second socket cannot be opened: the stages
+    /// then take turns on the one).
+    func stagingConnections() -> [DatapathConnection] {
+        if !stagingConnectionTried {
+            stagingConnectionTried = true
+            do throws(NetlinkError) { stagingConnection = try DatapathConnection() } catch {
+                logger.warning("reconciler: no second netlink socket for bulk changes (\(error)); using one")
+            }
+        }
+        return stagingConnection.map { [$0] } ?? []
     }
 
     /// Re-reads every flow's UFID and actions from the kernel.

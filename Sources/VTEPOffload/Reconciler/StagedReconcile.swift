@@ -8,16 +8,23 @@ import OVSDatapathNL
 /// after the other, they add up.
 ///
 /// The reconciler stays the only writer to the kernel: a stage's operations
-/// run on its socket, one stage at a time, and the caller's thread waits
-/// for each before the next starts. A `StagedReconcile` is a step before
+/// run on one of the reconciler's sockets (its own, and a second one it
+/// keeps for this), at most one stage per socket, and the caller's thread
+/// takes each stage's answers before that socket gets another. Two stages
+/// in flight let the kernel work on two cores: it checks and copies a
+/// flow's key and actions before it takes the datapath's lock, and only
+/// the insertion itself is serialised. A `StagedReconcile` is a step before
 /// `Reconciler.reconcile`, never instead of it: that final call compares
 /// what the stages deferred or failed, and resyncs if a stage lost a reply.
 public final class StagedReconcile {
     private let reconciler: Reconciler
-    private var inFlight: KernelStage?
+    /// Sockets with no stage on them.
+    private var idle: [DatapathConnection]
+    /// Stages in flight, oldest first.
+    private var inFlight: [KernelStage] = []
     /// What the stages did so far.
     public private(set) var report = Reconciler.Report()
-    /// Flows a stage did not compare because the stage before it still had
+    /// Flows a stage did not compare because a stage before it still had
     /// them in flight: the final `reconcile` must.
     public private(set) var deferred: Set<FlowUFID> = []
     /// How long the stages' threads spent encoding and in the kernel, and
@@ -26,41 +33,48 @@ public final class StagedReconcile {
     public private(set) var kernelBusy: Duration = .zero
     public private(set) var waited: Duration = .zero
 
-    public init(_ reconciler: Reconciler) {
+    /// `lanes`: how many stages may be in flight at once (at least 1; more
+    /// than the reconciler has sockets for are not used).
+    public init(_ reconciler: Reconciler, lanes: Int = 2) {
         self.reconciler = reconciler
+        idle = Array(([reconciler.connection] + reconciler.stagingConnections()).prefix(max(lanes, 1)))
     }
 
-    /// Compares the `changed` flows of `desired` with the kernel's, waits
-    /// for the stage in flight, and starts these flows' operations.
+    /// How many stages can be in flight at once.
+    public var lanes: Int { idle.count + inFlight.count }
+
+    /// Compares the `changed` flows of `desired` with the kernel's and
+    /// starts these flows' operations, first waiting for the oldest stage
+    /// in flight when every socket has one.
     public func submit(_ desired: [FlowUFID: CompiledFlow], changed: Set<FlowUFID>) {
         var changed = changed
-        if let inFlight {
+        for stage in inFlight {
             // What is in flight is not yet in `installed`: comparing with it
             // now could create a flow twice.
-            for ufid in changed where inFlight.ufids.contains(ufid) {
+            for ufid in changed where stage.ufids.contains(ufid) {
                 changed.remove(ufid)
                 deferred.insert(ufid)
             }
         }
         let diff = FlowDiff(desired: desired, installed: reconciler.installed, only: changed)
-        finishInFlight()
         guard !diff.isEmpty else { return }
-        inFlight = KernelStage(diff.operations, reconciler: reconciler)
+        if idle.isEmpty { finishOldest() }
+        inFlight.append(KernelStage(diff.operations, on: idle.removeLast(), datapath: reconciler.datapath))
     }
 
-    /// Waits for the last stage; returns what all stages did.
+    /// Waits for every stage; returns what all stages did.
     public func finish() -> Reconciler.Report {
-        finishInFlight()
+        while !inFlight.isEmpty { finishOldest() }
         return report
     }
 
-    private func finishInFlight() {
-        guard let stage = inFlight else { return }
-        inFlight = nil
+    private func finishOldest() {
+        let stage = inFlight.removeFirst()
         let waitStarted = ContinuousClock.now
         let results = stage.results()
         waited += ContinuousClock.now - waitStarted
         kernelBusy += stage.busy
+        idle.append(stage.connection)
         let done = reconciler.record(stage.operations, results)
         report.addCounts(of: done)
         report.failures += done.failures
@@ -77,12 +91,15 @@ private final class KernelStage: @unchecked Sendable {
     private(set) var busy: Duration = .zero
     private let done = DispatchSemaphore(value: 0)
 
+    /// The socket the stage runs on.
+    let connection: DatapathConnection
+
     /// Unchecked: the socket is lent to the thread until `results()`
     /// returns, and its owner's thread waits there before it uses it again.
-    init(_ operations: [FlowOperation], reconciler: Reconciler) {
+    init(_ operations: [FlowOperation], on connection: DatapathConnection, datapath: Datapath) {
         self.operations = operations
+        self.connection = connection
         ufids = Set(operations.compactMap(\.ufid))
-        let connection = reconciler.connection, datapath = reconciler.datapath
         nonisolated(unsafe) let lent = connection
         Thread.detachNewThread { [self] in
             let started = ContinuousClock.now

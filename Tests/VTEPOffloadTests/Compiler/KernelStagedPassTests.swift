@@ -41,6 +41,7 @@ extension KernelVTEPSuites {
         let added = try await pass.program(localMACs: [], missFacts: MissFacts(), compiler: &compiler, changedRemoteRows: Set(inserted))
         #expect(added.report.failures.isEmpty, "\(added.report.failures.map(\.description))")
         #expect(added.stages == 2, "10,000 rows: two parts of 4,096, the rest with the frame")
+        #expect(added.stageLanes == 2, "the two parts on two sockets at once")
         #expect(added.report.added == Self.count)
         #expect(added.state.flows.count == seedFlows + Self.count)
         let show = try KernelTestRig.sh("ovs-dpctl show \(Self.datapathName)")
