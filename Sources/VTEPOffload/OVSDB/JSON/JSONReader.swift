@@ -18,6 +18,12 @@ public struct JSONReader {
         end = range?.upperBound ?? bytes.count
     }
 
+    /// A reader of `range` of the same bytes (a value found by
+    /// `skipValueRange`), to be read apart from this one.
+    public func reader(over range: Range<Int>) -> JSONReader {
+        JSONReader(base, range: range)
+    }
+
     public enum Kind: Equatable, Sendable { case object, array, string, number, bool, null }
 
     // MARK: Structure
