@@ -37,7 +37,8 @@ public final class StagedReconcile {
     /// than the reconciler has sockets for are not used).
     public init(_ reconciler: Reconciler, lanes: Int = 2) {
         self.reconciler = reconciler
-        idle = Array(([reconciler.connection] + reconciler.stagingConnections()).prefix(max(lanes, 1)))
+        // One lane needs no second socket: do not open one.
+        idle = lanes > 1 ? Array(([reconciler.connection] + reconciler.stagingConnections()).prefix(lanes)) : [reconciler.connection]
     }
 
     /// How many stages can be in flight at once.
