@@ -160,14 +160,21 @@ public actor VTEPDaemon {
         var decided: [(Upcall, MissDecision)] = []
         var sentAtOnce: [(Upcall, CompiledFlow)] = []
         var changed = false
+        let classifyingStarted = ContinuousClock.now
+        var told = UpcallBatchLog()
         for upcall in upcalls {
             let decision = MissClassifier.classify(upcall, in: context)
             switch learned.apply(decision) {
-            case .unchanged: logger.debug("upcall: \(decision)")
-            case .added: changed = true; logger.info("upcall: \(decision)")
-            case .moved(let old): changed = true; logger.info("upcall: \(decision), moved from \(old.port) vlan \(old.vlan)")
+            case .unchanged:
+                if told.note(.unchanged, shown: logger.logLevel <= .debug) { logger.debug("upcall: \(decision)") }
+            case .added:
+                changed = true
+                if told.note(.added) { logger.info("upcall: \(decision)") }
+            case .moved(let old):
+                changed = true
+                if told.note(.moved) { logger.info("upcall: \(decision), moved from \(old.port) vlan \(old.vlan)") }
             case .refused:
-                logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits))")
+                if told.note(.refused) { logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits))") }
                 continue
             }
             if let stageOne = Self.stageOneFlow(for: decision, context: context) {
@@ -175,6 +182,11 @@ public actor VTEPDaemon {
             } else {
                 decided.append((upcall, decision))
             }
+        }
+        let classifying = ContinuousClock.now - classifyingStarted
+        if told.untold > 0 {
+            let level: Logger.Level = told.counts[.refused] != nil ? .warning : .info
+            logger.log(level: level, "upcalls: \(told.total) in this batch (\(told.summary)); the first \(told.told) are logged above, the rest only counted")
         }
         // A new source's frame goes on at once, with the actions its
         // stage-1 flow is about to get (stage 2 is in the kernel already);
@@ -191,7 +203,7 @@ public actor VTEPDaemon {
                     .compactMap { flows[FlowUFID(deriving: $0)] }.first.map { (upcall, $0) }
             })
         }
-        logger.debug("upcalls: \(sentAtOnce.count + decided.count) handled, frames sent on in \(sending)")
+        logger.debug("upcalls: \(sentAtOnce.count + decided.count) handled (classified in \(classifying)), frames sent on in \(sending)")
         if changed { await writeBack() }
     }
 
