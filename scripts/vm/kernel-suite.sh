@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs inside the VM (scripts/vm.sh): every kernel test of the package, in
 # this one boot, against the real openvswitch module.
+#   kernel-suite.sh [debug|release]   (the build configuration; release)
 set -u
 modprobe openvswitch || { echo "kernel-suite: modprobe openvswitch failed" >&2; exit 10; }
 modprobe vxlan || { echo "kernel-suite: modprobe vxlan failed" >&2; exit 10; }
@@ -9,6 +10,6 @@ export VTEPKDP_REQUIRE_KERNEL=1 NO_COLOR=1
 export OVS_RUNDIR=/tmp/ovs-run OVS_LOGDIR=/tmp/ovs-log OVS_DBDIR=/tmp/ovs-db
 mkdir -p "$OVS_RUNDIR" "$OVS_LOGDIR" "$OVS_DBDIR"
 echo "kernel-suite: $(uname -r), $(nproc) vCPUs, openvswitch module loaded"
-bundle=.build/debug/vtep-kdpPackageTests.xctest
+bundle=.build/${1:-release}/vtep-kdpPackageTests.xctest
 "$bundle" --testing-library swift-testing --filter Kernel 2>&1 | tee "$VTEPKDP_RESULTS/kernel-tests.log"
 exit "${PIPESTATUS[0]}"
