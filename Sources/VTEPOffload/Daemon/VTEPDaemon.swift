@@ -161,20 +161,20 @@ public actor VTEPDaemon {
         var sentAtOnce: [(Upcall, CompiledFlow)] = []
         var changed = false
         let classifyingStarted = ContinuousClock.now
-        var told = UpcallBatchLog()
+        var batchLog = UpcallBatchLog()
         for upcall in upcalls {
             let decision = MissClassifier.classify(upcall, in: context)
             switch learned.apply(decision) {
             case .unchanged:
-                if told.note(.unchanged, shown: logger.logLevel <= .debug) { logger.debug("upcall: \(decision)") }
+                if batchLog.note(.unchanged, shown: logger.logLevel <= .debug) { logger.debug("upcall: \(decision)") }
             case .added:
                 changed = true
-                if told.note(.added) { logger.info("upcall: \(decision)") }
+                if batchLog.note(.added) { logger.info("upcall: \(decision)") }
             case .moved(let old):
                 changed = true
-                if told.note(.moved) { logger.info("upcall: \(decision), moved from \(old.port) vlan \(old.vlan)") }
+                if batchLog.note(.moved) { logger.info("upcall: \(decision), moved from \(old.port) vlan \(old.vlan)") }
             case .refused:
-                if told.note(.refused) { logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits))") }
+                if batchLog.note(.refused) { logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits))") }
                 continue
             }
             if let stageOne = Self.stageOneFlow(for: decision, context: context) {
@@ -184,9 +184,9 @@ public actor VTEPDaemon {
             }
         }
         let classifying = ContinuousClock.now - classifyingStarted
-        if told.untold > 0 {
-            let level: Logger.Level = told.counts[.refused] != nil ? .warning : .info
-            logger.log(level: level, "upcalls: \(told.total) in this batch (\(told.summary)); the first \(told.told) are logged above, the rest only counted")
+        if batchLog.untold > 0 {
+            let level: Logger.Level = batchLog.counts[.refused] != nil ? .warning : .info
+            logger.log(level: level, "upcalls: \(batchLog.total) in this batch (\(batchLog.summary)); the first \(batchLog.told) are logged above, the rest only counted")
         }
         // A new source's frame goes on at once, with the actions its
         // stage-1 flow is about to get (stage 2 is in the kernel already);

@@ -27,7 +27,7 @@ struct UpcallBatchLog {
 
     var total: Int { counts.values.reduce(0, +) }
 
-    /// "2,943 added, 391 unchanged", the kinds in a fixed order, none empty.
+    /// "2943 added, 391 unchanged": the kinds in a fixed order, none empty.
     var summary: String {
         [(Outcome.added, "added"), (.moved, "moved"), (.unchanged, "unchanged"), (.refused, "refused")]
             .compactMap { kind, word in counts[kind].map { "\($0) \(word)" } }

@@ -31,10 +31,11 @@ final class EndToEndRig {
     /// optimised (scripts/test-all.sh), as vtep-kdp ships.
     static var binary: String {
         #if DEBUG
-        ProcessInfo.processInfo.environment["VTEPKDP_BINARY"] ?? ".build/debug/vtep-kdp"
+        let configuration = "debug"
         #else
-        ProcessInfo.processInfo.environment["VTEPKDP_BINARY"] ?? ".build/release/vtep-kdp"
+        let configuration = "release"
         #endif
+        return ProcessInfo.processInfo.environment["VTEPKDP_BINARY"] ?? ".build/\(configuration)/vtep-kdp"
     }
 
     func ns(_ name: String) -> String { "\(prefix)-\(name)" }
