@@ -53,27 +53,39 @@ sources=${VTEPKDP_PERF_SOURCES:-1000}; destinations=${VTEPKDP_PERF_DESTINATIONS:
 first_packet=$here/perf/vtep-vs-ofctl/first-packet.py
 learn_rate=$here/perf/vtep-vs-ofctl/learn-rate.py
 
-rounds=${VTEPKDP_PERF_TRAFFIC_ROUNDS:-8}
+rounds=${VTEPKDP_PERF_TRAFFIC_ROUNDS:-9}
 
 # The baseline: one pre-installed flow doing the job of the system's whole
 # pipeline — everything from q0 into the tunnel — in a datapath of its own
 # ("baseline": q0 and a VXLAN device made as vtep-kdp makes its own, on UDP
 # 4790 since 4789 is taken). Being separate, it can run while a system's
 # datapath keeps its 100,000 flows, so their rounds can alternate.
+# Beside it, the same job in two stages ("two-stage", r0, UDP 4791): one
+# flow that recirculates and one that sends into the tunnel, both matching
+# no MAC — the cost of vtep-kdp's pipeline shape (a second lookup per
+# frame) measured apart from its 100,000 exact-match flows.
+one_datapath() {  # DATAPATH DEVICE UDP_PORT: prints "DEVICE_PORT VXLAN_PORT"
+    ip link add "$2" type veth peer name "${2}p"; ip link set "$2" up; ip link set "${2}p" up
+    ip link add "vxlan_sys_$3" mtu 65000 type vxlan dstport "$3" external nolearning udp6zerocsumrx
+    ip link set "vxlan_sys_$3" up
+    ovs-dpctl add-dp "$1" "$2" "vxlan_sys_$3"
+    echo "$(ovs-dpctl show "$1" | sed -n "s/.*port \([0-9]*\): $2\$/\1/p") $(ovs-dpctl show "$1" | sed -n "s/.*port \([0-9]*\): vxlan_sys_$3.*/\1/p")"
+}
+any_mac="eth(src=00:00:00:00:00:00/00:00:00:00:00:00,dst=00:00:00:00:00:00/00:00:00:00:00:00)"
+into_tunnel() { echo "set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,tp_dst=$1,flags(df|key)))"; }
 baseline_up() {
-    ip link add q0 type veth peer name q0p; ip link set q0 up; ip link set q0p up
-    ip link add vxlan_sys_4790 mtu 65000 type vxlan dstport 4790 external nolearning udp6zerocsumrx
-    ip link set vxlan_sys_4790 up
-    ovs-dpctl add-dp baseline q0 vxlan_sys_4790
-    local q0_port vx_port
-    q0_port=$(ovs-dpctl show baseline | sed -n 's/.*port \([0-9]*\): q0$/\1/p')
-    vx_port=$(ovs-dpctl show baseline | sed -n 's/.*port \([0-9]*\): vxlan_sys_4790.*/\1/p')
-    ovs-dpctl add-flow baseline "recirc_id(0),in_port($q0_port),eth(src=00:00:00:00:00:00/00:00:00:00:00:00,dst=00:00:00:00:00:00/00:00:00:00:00:00)" \
-        "set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,tp_dst=4790,flags(df|key))),$vx_port" 2>&1 | tee -a "$log"
-    say "baseline flows=$(kernel_flows baseline)"
+    local port vx
+    read -r port vx < <(one_datapath baseline q0 4790)
+    ovs-dpctl add-flow baseline "recirc_id(0),in_port($port),$any_mac" "$(into_tunnel 4790),$vx" 2>&1 | tee -a "$log"
+    read -r port vx < <(one_datapath twostage r0 4791)
+    ovs-dpctl add-flow twostage "recirc_id(0),in_port($port),$any_mac" "recirc(33)" 2>&1 | tee -a "$log"
+    ovs-dpctl add-flow twostage "recirc_id(33),$any_mac" "$(into_tunnel 4791),$vx" 2>&1 | tee -a "$log"
+    say "baseline flows=$(kernel_flows baseline) two-stage flows=$(kernel_flows twostage)"
 }
 baseline_down() {
-    ovs-dpctl del-dp baseline 2>/dev/null; ip link del vxlan_sys_4790 2>/dev/null; ip link del q0 2>/dev/null
+    for dp in baseline twostage; do ovs-dpctl del-dp "$dp" 2>/dev/null; done
+    ip link del vxlan_sys_4790 2>/dev/null; ip link del q0 2>/dev/null
+    ip link del vxlan_sys_4791 2>/dev/null; ip link del r0 2>/dev/null
 }
 
 # One round: FRAMES frames from DEVICE's far end through DATAPATH.
@@ -88,10 +100,11 @@ traffic_round() {  # SYSTEM DEVICE DATAPATH ROUND
 }
 
 # The traffic measurements, the same for every system on datapath
-# ovs-system. With ALTERNATE=1 every round is paired with one of the
-# baseline's, the baseline going second in odd pairs and first in even
-# ones: the emulated machine's speed wanders by tens of per cent within
-# minutes, and close pairs in both orders give both the same moments.
+# ovs-system. With ALTERNATE=1 every round of the system's is run back to
+# back with one of each baseline's (single-flow, two-stage), the three in
+# an order that rotates from round to round: the emulated machine's speed
+# wanders by tens of per cent within minutes, and close rounds in every
+# order give all three the same moments.
 traffic() {  # SYSTEM SOURCE_PREFIX (new MACs for the first-packet test) ALTERNATE
     say "$(python3 "$first_packet" p0p eth1p 30 "$2" 0a:00:00:00:00:01) system=$1"
     [ "$3" = 1 ] && say "$(python3 "$first_packet" q0p eth1p 30 "$2" 0a:00:00:00:00:01 4790) system=single-flow"
@@ -99,11 +112,22 @@ traffic() {  # SYSTEM SOURCE_PREFIX (new MACs for the first-packet test) ALTERNA
     use_sender p0p
     send_frames "$sources" "$sources" 1 1000000 0 >/dev/null; sleep 3
     send_frames "$sources" "$sources" 1 1000000 0 >/dev/null; sleep 3
-    local round
+    local round order
     for round in $(seq "$rounds"); do
-        [ "$3" = 1 ] && [ $((round % 2)) = 0 ] && traffic_round single-flow q0p baseline "$round"
-        traffic_round "$1" p0p ovs-system "$round"
-        [ "$3" = 1 ] && [ $((round % 2)) = 1 ] && traffic_round single-flow q0p baseline "$round"
+        if [ "$3" = 1 ]; then
+            case $((round % 3)) in
+            1) order="system single two";; 2) order="single two system";; 0) order="two system single";;
+            esac
+        else
+            order=system
+        fi
+        for which in $order; do
+            case $which in
+            system) traffic_round "$1" p0p ovs-system "$round";;
+            single) traffic_round single-flow q0p baseline "$round";;
+            two) traffic_round two-stage r0p twostage "$round";;
+            esac
+        done
     done
     use_sender p0p
 }
