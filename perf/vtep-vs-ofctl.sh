@@ -12,8 +12,9 @@
 # takes to deliver the update to a client that only reads it), convergence (single-MAC changes,
 # commit → kernel, p50/p99), memory and CPU at rest, learning rate, traffic
 # from 1,000 sources to 256 destinations (upcalls, frames/s against one
-# pre-installed flow in a datapath of its own, in rounds alternating with
-# the system's, first-packet latency), frames lost
+# pre-installed flow in a datapath of its own and against the same job in
+# two lookups — two flows, the second after recirculation — in rounds
+# rotating with the system's, first-packet latency), frames lost
 # across restarts.
 # VTEPKDP_PERF_SOURCES / _DESTINATIONS / _FRAMES / _TRAFFIC_ROUNDS change the traffic;
 # VTEPKDP_PERF_SKIP_OVS_VTEP=1 measures vtep-kdp alone; VTEPKDP_PERF_VERBOSE=1
