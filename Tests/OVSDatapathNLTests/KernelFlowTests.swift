@@ -115,6 +115,28 @@ extension KernelSuites {
             #expect(try connection.flows(in: datapath).isEmpty)
         }
 
+        @Test("a port-matching dump yields exactly the flows whose in_port is matched, decoded as a full dump decodes them")
+        func portMatchingDump() throws {
+            let shapes = [
+                ("recirc_id(0),in_port(1),eth(src=02:00:00:00:00:01)", [FlowAction.recirculate(id: 0x1000021)]),
+                ("recirc_id(0x1000021),in_port(2),eth(dst=aa:00:00:00:00:02)", [.output(port: 1)]),
+                ("recirc_id(0x1000021),eth(dst=aa:00:00:00:00:01)", [.output(port: 2)]),
+                ("recirc_id(0),eth(src=02:00:00:00:00:09)", []),
+            ]
+            for (match, actions) in shapes {
+                let parsed = try FlowParser.parseMatch(match)
+                try connection.putFlow(Flow(key: parsed.key, mask: parsed.mask, actions: actions, ufid: FlowUFID(deriving: match)), in: datapath)
+            }
+            var matched: [Flow] = []
+            try connection.portMatchingFlows(in: datapath) { matched.append($0) }
+            let expected = try connection.flows(in: datapath).filter { flow in
+                [FlowUFID(deriving: shapes[0].0), FlowUFID(deriving: shapes[1].0)].contains(flow.ufid)
+            }
+            #expect(matched.count == 2)
+            #expect(Set(matched) == Set(expected))
+            try connection.flushFlows(in: datapath)
+        }
+
         @Test("bad flows fail with typed errors naming the operation, and the rest of the batch lands")
         func badFlowsInABatch() throws {
             func flow(_ match: String, _ actions: [FlowAction]) throws -> Flow {

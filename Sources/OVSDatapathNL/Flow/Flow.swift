@@ -40,6 +40,33 @@ public struct Flow: Hashable, Sendable {
         }
         return flow
     }
+
+    /// Whether a dumped flow matches its input port exactly, read from the
+    /// message without decoding the flow: the key carries IN_PORT and the
+    /// mask, if any, leaves none of its 16 port bits out. (A flow installed
+    /// without in_port is dumped with IN_PORT 0 under a mask of 0xffff0000.)
+    static func matchesInPort(_ message: NetlinkMessage) throws(NetlinkDecodingError) -> Bool {
+        var reader = try message.genericAttributes(extraHeaderLength: NetlinkLayout.ovsHeaderLength)
+        var keyHasPort = false, maskCoversPort = true
+        while let attribute = try reader.next() {
+            switch attribute.type {
+            case UInt16(OVS_FLOW_ATTR_KEY.rawValue):
+                keyHasPort = try portAttribute(in: attribute.nested) != nil
+            case UInt16(OVS_FLOW_ATTR_MASK.rawValue):
+                if let port = try portAttribute(in: attribute.nested) { maskCoversPort = try port.u32() & 0xffff == 0xffff }
+            default: break
+            }
+        }
+        return keyHasPort && maskCoversPort
+    }
+
+    private static func portAttribute(in reader: NetlinkAttributeReader) throws(NetlinkDecodingError) -> NetlinkAttribute? {
+        var reader = reader
+        while let attribute = try reader.next() {
+            if attribute.type == OVSKey.inPort { return attribute }
+        }
+        return nil
+    }
 }
 
 /// Packet and byte counts since the flow was installed (or last cleared),

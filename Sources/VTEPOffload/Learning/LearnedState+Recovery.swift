@@ -2,11 +2,15 @@ import OVSDatapathNL
 
 extension LearnedState {
     /// `recover(from:tunnelPort:portNames:)` on the datapath's current
-    /// flows and ports (one full dump with keys).
+    /// flows and ports: one dump, of which only the flows that match an
+    /// input port are decoded — every flow recovery reads does, and the
+    /// remote MACs' flows (nearly all of a large table) do not.
     public mutating func recover(from connection: DatapathConnection, datapath: Datapath) throws(NetlinkError) {
         let vports = try connection.vports(of: datapath)
         guard let tunnel = vports.first(where: { $0.type == .vxlan || $0.name.hasPrefix("vxlan_sys_") }) else { return }
-        recover(from: try connection.flows(in: datapath), tunnelPort: tunnel.portNumber,
+        var flows: [Flow] = []
+        try connection.portMatchingFlows(in: datapath) { flows.append($0) }
+        recover(from: flows, tunnelPort: tunnel.portNumber,
                 portNames: Dictionary(vports.map { ($0.portNumber, $0.name) }, uniquingKeysWith: { first, _ in first }))
         forgetClaimedUnknowns()
     }
