@@ -64,7 +64,6 @@ public enum VTEPCompiler {
             let name = members[0].logicalSwitchName
             guard let recirculation = RecirculationID.logicalSwitch(vni: vni)?.rawValue else { continue }
             let locals = input.localMACs.filter { mac in members.contains { $0.port == mac.port && $0.vlan == mac.vlan } }
-            let localByMAC = Dictionary(locals.map { ($0.mac, $0) }, uniquingKeysWith: { first, _ in first })
             func binding(of local: LocalMAC) -> Binding? { members.first { $0.port == local.port && $0.vlan == local.vlan } }
 
             // Local MACs: stage 1 from them, stage 2 and tunnel ingress to
@@ -112,7 +111,10 @@ public enum VTEPCompiler {
 
             // Unknown unicast: flooded like BUM, one flow per destination a
             // miss revealed, for as long as nobody claims the MAC.
-            for unknown in facts.unknownDestinations where unknown.vni == vni && localByMAC[unknown.mac] == nil
+            let unknownHere = facts.unknownDestinations.filter { $0.vni == vni }
+            // Made only when needed: with thousands learned it is no small table.
+            let localHere = unknownHere.isEmpty ? [] : Set(locals.map(\.mac))
+            for unknown in unknownHere where !localHere.contains(unknown.mac)
                 && !isRemote(FlowUFID(deriving: FlowIdentity.forward(vni: vni, destination: unknown.mac))) {
                 guard !unknown.mac.isMulticast else { continue }
                 if let portName = unknown.port {
