@@ -69,7 +69,8 @@ one_datapath() {  # DATAPATH DEVICE UDP_PORT: prints "DEVICE_PORT VXLAN_PORT"
     ip link add "vxlan_sys_$3" mtu 65000 type vxlan dstport "$3" external nolearning udp6zerocsumrx
     ip link set "vxlan_sys_$3" up
     ovs-dpctl add-dp "$1" "$2" "vxlan_sys_$3"
-    echo "$(ovs-dpctl show "$1" | sed -n "s/.*port \([0-9]*\): $2\$/\1/p") $(ovs-dpctl show "$1" | sed -n "s/.*port \([0-9]*\): vxlan_sys_$3.*/\1/p")"
+    local ports; ports=$(ovs-dpctl show "$1")
+    echo "$(echo "$ports" | sed -n "s/.*port \([0-9]*\): $2\$/\1/p") $(echo "$ports" | sed -n "s/.*port \([0-9]*\): vxlan_sys_$3.*/\1/p")"
 }
 any_mac="eth(src=00:00:00:00:00:00/00:00:00:00:00:00,dst=00:00:00:00:00:00/00:00:00:00:00:00)"
 into_tunnel() { echo "set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,tp_dst=$1,flags(df|key)))"; }

@@ -64,12 +64,16 @@ extension DatapathConnection {
 
     /// Every flow of the datapath, streamed to `body` part by part.
     public func dumpFlows(in datapath: Datapath, omit: FlowOmissions = [], _ body: (Flow) throws(NetlinkError) -> Void) throws(NetlinkError) {
+        try socket.dump(flowDumpRequest(datapath, omit: omit)) { (message) throws(NetlinkError) in
+            try body(try decode(message, operation: "dump flows", object: datapath.name, Flow.decode))
+        }
+    }
+
+    private func flowDumpRequest(_ datapath: Datapath, omit: FlowOmissions = []) -> NetlinkRequest {
         var request = Self.request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
                                    operation: "dump flows", object: datapath.name)
         if !omit.isEmpty { request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: omit.rawValue) }
-        try socket.dump(request) { (message) throws(NetlinkError) in
-            try body(try decode(message, operation: "dump flows", object: datapath.name, Flow.decode))
-        }
+        return request
     }
 
     /// The flows that match an input port exactly, streamed to `body`; the
@@ -78,9 +82,7 @@ extension DatapathConnection {
     /// matched after recirculation by destination alone), and looking at a
     /// flow's port costs a small part of decoding it.
     public func portMatchingFlows(in datapath: Datapath, _ body: (Flow) throws(NetlinkError) -> Void) throws(NetlinkError) {
-        let request = Self.request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
-                                   operation: "dump flows", object: datapath.name)
-        try socket.dump(request) { (message) throws(NetlinkError) in
+        try socket.dump(flowDumpRequest(datapath)) { (message) throws(NetlinkError) in
             guard try decode(message, operation: "dump flows", object: datapath.name, Flow.matchesInPort) else { return }
             try body(try decode(message, operation: "dump flows", object: datapath.name, Flow.decode))
         }
