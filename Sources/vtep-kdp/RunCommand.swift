@@ -125,12 +125,19 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The database not up yet is a state to wait out, not an error: say so, now and then.
+    /// Connected and still loading (100,000 rows take seconds) is said as that,
+    /// not as a server that may be down.
     static func sayWhileWaiting(for client: OVSDBClient<VTEPDatabase>, at db: [String], logger: Logger) async {
         var interval = Duration.seconds(3)
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
+            if Task.isCancelled { return }  // stopping: nothing to wait for
             if await client.isSynced { return }
-            logger.warning("vtep-kdp: waiting for the VTEP database at \(db.joined(separator: ", ")) (is ovsdb-server running?)")
+            if let remote = await client.connectedRemote {
+                logger.info("vtep-kdp: connected to the VTEP database at \(remote); still reading its contents (the kernel's flows forward meanwhile)")
+            } else {
+                logger.warning("vtep-kdp: waiting for the VTEP database at \(db.joined(separator: ", ")) (is ovsdb-server running?)")
+            }
             interval = .seconds(30)
         }
     }

@@ -177,9 +177,12 @@ import Testing
         var events = client.events.makeAsyncIterator()
         await skipInitialSync(&events)
 
+        #expect(await client.connectedRemote == rig.remote)
+
         // While the server is down, its database file changes.
         rig.stop()
         #expect(await eventually { await !client.isSynced })
+        #expect(await eventually { await client.connectedRemote == nil })
         try OVSDBServerRig.run("ovsdb-tool", ["transact", rig.databasePath, """
             ["hardware_vtep",
              {"op":"insert","table":"Logical_Switch","row":{"name":"ls2"}},
@@ -188,6 +191,7 @@ import Testing
             """])
         try rig.start()
         #expect(await eventually { await client.isSynced })
+        #expect(await client.connectedRemote == rig.remote)
         let seen = await logicalSwitchChanges(&events, count: 3)
         #expect(seen.sorted() == ["delete ls1", "insert ls2", "modify ls0 -1→44"])
 

@@ -62,6 +62,8 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
 
     /// The connection in use, if any.
     var session: Session?
+    /// The server connected to, if any — synced or still loading.
+    public var connectedRemote: OVSDBRemote? { session?.remote }
     /// Calls waiting for a connection.
     var waitingForSession: [CheckedContinuation<Void, Never>] = []
     /// Whether `replica` was ever loaded (a reload is then compared with it).
