@@ -102,10 +102,10 @@ struct LocalMACMemo: Sendable {
     mutating func endPass() {
         if used < entries.count {
             let pass = self.pass
-            let stale = entries.lazy.filter { $0.value.lastPass != pass }.map(\.key)
             // A MAC or two aged out: removed where they are, not the table rebuilt.
             if used > entries.count / 2 {
-                for key in Array(stale) { entries.removeValue(forKey: key) }
+                let stale = entries.filter { $0.value.lastPass != pass }.keys
+                for key in stale { entries.removeValue(forKey: key) }
             } else {
                 entries = entries.filter { $0.value.lastPass == pass }
             }
