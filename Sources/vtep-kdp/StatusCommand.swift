@@ -34,14 +34,14 @@ struct StatusCommand: AsyncParsableCommand {
         let connection = try DatapathConnection()
         let datapath = try connection.datapath(named: self.datapath)
         let vports = try connection.vports(of: datapath)
-        guard let tunnel = vports.first(where: { $0.type == .vxlan || $0.name.hasPrefix("vxlan_sys_") }) else {
+        guard let tunnel = vports.vxlanTunnel else {
             throw ValidationError("\(self.datapath) has no VXLAN port yet: no vtep-kdp has served it")
         }
         var learned = LearnedState()
         try learned.recover(from: connection, datapath: datapath)
         let state = VTEPCompiler.compile(CompilerInput(
             database: database, switchName: physicalSwitch,
-            portNumbers: Dictionary(vports.map { ($0.name, $0.portNumber) }, uniquingKeysWith: { first, _ in first }),
+            portNumbers: vports.portNumbersByName,
             tunnelPort: tunnel.portNumber, localMACs: learned.localMACs, missFacts: learned.facts))
         var installed: [FlowUFID: Flow] = [:]
         try connection.dumpFlows(in: datapath, omit: [.key, .mask]) { flow in

@@ -11,7 +11,8 @@ public struct VXLANDevice: Sendable, Equatable {
     public let ifindex: Int32
 
     /// OVS's naming: one device per UDP port.
-    public static func name(forPort port: UInt16) -> String { "vxlan_sys_\(port)" }
+    public static func name(forPort port: UInt16) -> String { "\(namePrefix)\(port)" }
+    public static let namePrefix = "vxlan_sys_"
 
     public static let defaultPort: UInt16 = 4789
 

@@ -7,11 +7,10 @@ extension LearnedState {
     /// remote MACs' flows (nearly all of a large table) do not.
     public mutating func recover(from connection: DatapathConnection, datapath: Datapath) throws(NetlinkError) {
         let vports = try connection.vports(of: datapath)
-        guard let tunnel = vports.first(where: { $0.type == .vxlan || $0.name.hasPrefix("vxlan_sys_") }) else { return }
+        guard let tunnel = vports.vxlanTunnel else { return }
         var flows: [Flow] = []
         try connection.portMatchingFlows(in: datapath) { flows.append($0) }
-        recover(from: flows, tunnelPort: tunnel.portNumber,
-                portNames: Dictionary(vports.map { ($0.portNumber, $0.name) }, uniquingKeysWith: { first, _ in first }))
+        recover(from: flows, tunnelPort: tunnel.portNumber, portNames: vports.namesByPortNumber)
         forgetClaimedUnknowns()
     }
 

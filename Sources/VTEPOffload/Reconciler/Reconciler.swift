@@ -68,7 +68,7 @@ public final class Reconciler {
             logger.info("reconciler: added port \(name) to \(datapath.name)")
         }
         let tunnel: Vport
-        if let existing = vports.first(where: { $0.type == .vxlan || $0.name.hasPrefix("vxlan_sys_") }) {
+        if let existing = vports.vxlanTunnel {
             tunnel = existing
         } else {
             let (added, method) = try connection.addVXLANPort(to: datapath, destinationPort: vxlanPort)
@@ -76,7 +76,7 @@ public final class Reconciler {
             tunnel = added
             vports.append(added)
         }
-        return (Dictionary(vports.map { ($0.name, $0.portNumber) }, uniquingKeysWith: { first, _ in first }), tunnel.portNumber)
+        return (vports.portNumbersByName, tunnel.portNumber)
     }
 
     public struct Report: Sendable, CustomStringConvertible {
