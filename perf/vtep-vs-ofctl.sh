@@ -30,6 +30,9 @@ for tool in flow-install/floor:flow-install-floor vtep-vs-ofctl/wait-flows:wait-
     gcc -O2 -o ".build/perf/${tool#*:}" "perf/${tool%:*}.c" $(pkg-config --cflags --libs libmnl libnl-genl-3.0)
 done
 results="$PWD/vm-results/perf"; mkdir -p "$results"
+# The commit measured, in the results ("+changes" when the sources differ from it).
+VTEPKDP_PERF_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- Sources Package.swift perf 2>/dev/null || echo +changes)"
+export VTEPKDP_PERF_COMMIT
 VTEPKDP_VM_TIMEOUT=5400 scripts/vm.sh "$results" perf/vm/vtep-vs-ofctl.sh "$sizes" "${2:-300}" "${3:-60}" "${4:-200}" "${5:-10}" \
     "$( [ "${VTEPKDP_VM_KVM:-0}" = 1 ] && echo no || echo yes)"
 cp "$results/vtep-vs-ofctl.log" perf/results/vtep-vs-ofctl.log

@@ -19,7 +19,7 @@ modprobe openvswitch; modprobe vxlan
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 log="$VTEPKDP_RESULTS/vtep-vs-ofctl.log"; : > "$log"
 say() { echo "$*" | tee -a "$log"; }
-say "kernel=$(uname -r) vcpus=$(nproc) emulated=$emulated sizes=${sizes// /,} ovs_vtep_size=$ovs_size budget=$budget changes=$changes ovs_vtep_changes=$ovs_changes"
+say "kernel=$(uname -r) vcpus=$(nproc) emulated=$emulated sizes=${sizes// /,} ovs_vtep_size=$ovs_size budget=$budget changes=$changes ovs_vtep_changes=$ovs_changes commit=${VTEPKDP_PERF_COMMIT:-unknown}"
 here=$PWD
 kdp=$here/.build/release/vtep-kdp
 add_macs=$here/perf/vtep-vs-ofctl/add-remote-macs.py
