@@ -54,6 +54,13 @@ public struct SyncPass {
         /// kernel), and how much of `compileTime` was spent waiting for them.
         public var stagedKernelTime: Duration = .zero
         public var stagedWaitTime: Duration = .zero
+        /// What the pass compiled from the learned state: the local MACs
+        /// (declared and learned) and the VNIs whose learned-MAC limit was
+        /// reached (set by the caller, which keeps that count). The
+        /// write-back reports these, not the learned state as it is by
+        /// then, so a MAC is listed only once its flows are installed.
+        public var localMACs: [LocalMAC] = []
+        public var exhaustedVNIs: Set<UInt32> = []
 
         /// What the upcall handler reads misses against.
         public var missContext: MissContext {
@@ -75,8 +82,9 @@ public struct SyncPass {
     /// actor: the reconciler (and its socket) has one owner.
     public func run(localMACs: [LocalMAC], missFacts: MissFacts = MissFacts(), exhaustedVNIs: Set<UInt32> = [],
                     isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
-        let outcome = try await program(localMACs: localMACs, missFacts: missFacts)
-        try await writeBack(outcome, localMACs: localMACs, exhaustedVNIs: exhaustedVNIs)
+        var outcome = try await program(localMACs: localMACs, missFacts: missFacts)
+        outcome.exhaustedVNIs = exhaustedVNIs
+        try await writeBack(outcome)
         return outcome
     }
 
@@ -141,7 +149,7 @@ public struct SyncPass {
         if let stagedReport { report.addCounts(of: stagedReport) }
         return Outcome(state: compiler.state, report: report, portNumbers: ports, tunnelPort: tunnel,
                        compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount, stageLanes: stageLanes,
-                       stagedKernelTime: staged?.kernelBusy ?? .zero, stagedWaitTime: staged?.waited ?? .zero)
+                       stagedKernelTime: staged?.kernelBusy ?? .zero, stagedWaitTime: staged?.waited ?? .zero, localMACs: localMACs)
     }
 
     /// From this many changed remote MACs on, a pass makes room for them
@@ -153,10 +161,9 @@ public struct SyncPass {
     static let stageSize = 4096
 
     /// The database half, what ovs-vtep writes: the switch's ports,
-    /// `unknown-dst` → our tunnel IP, the local MACs, faults.
-    public func writeBack(_ outcome: Outcome, localMACs: [LocalMAC], exhaustedVNIs: Set<UInt32> = [],
-                          isolation: isolated (any Actor)? = #isolation) async throws {
-        let state = outcome.state
+    /// `unknown-dst` → our tunnel IP, the outcome's local MACs, faults.
+    public func writeBack(_ outcome: Outcome, isolation: isolated (any Actor)? = #isolation) async throws {
+        let state = outcome.state, localMACs = outcome.localMACs, exhaustedVNIs = outcome.exhaustedVNIs
         let database = await client.replica
         guard let (switchID, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
         let writer = VTEPWriter(client: client)

@@ -18,12 +18,10 @@ public actor VTEPDaemon {
     public private(set) var learned: LearnedState
     /// Passes run so far, and what the last one did.
     public private(set) var passes = 0
-    /// Its `state.flows` is left empty: the flows are `desiredFlows`.
+    /// Its `state.flows` is left empty: the flows are `desiredFlows`. The
+    /// write-back reports its local MACs, not the learned state's: a pass
+    /// may be under way while a write-back starts.
     public private(set) var lastOutcome: SyncPass.Outcome?
-    /// The local MACs and exhausted VNIs that pass compiled: what the
-    /// write-back reports, so a MAC is listed only once it forwards even
-    /// when a pass is under way while the write-back starts.
-    private var programmedMACs: (local: [LocalMAC], exhausted: Set<UInt32>) = ([], [])
     /// Every flow the daemon wants in the kernel, by UFID.
     public var desiredFlows: [FlowUFID: CompiledFlow] { compiler.state.flows }
     public private(set) var upcallsHandled = 0
@@ -34,6 +32,13 @@ public actor VTEPDaemon {
     public let agingTime: Duration
     private var idleness = Idleness()
     private var housekeepingDue = false
+    /// Housekeeping reads the kernel off the actor (see
+    /// `FrameStatisticsReader`); the loop folds in a finished reading.
+    private var statisticsReader: FrameStatisticsReader?
+    private var statisticsReadUnderWay = false
+    private var finishedReading: FrameStatisticsReader.Reading?
+    /// The bindings' statistics are written by the write-back task too.
+    private var statisticsWriteDue = false
     private var writtenStatistics: [PortVLAN: BindingCounters] = [:]
 
     /// The desired flows, kept up to date a change at a time; the daemon's
@@ -155,9 +160,13 @@ public actor VTEPDaemon {
                 await runPass()
             }
             await handleUpcalls()
-            if housekeepingDue {
+            if housekeepingDue, !statisticsReadUnderWay {
                 housekeepingDue = false
-                await housekeeping()
+                startStatisticsRead()
+            }
+            if let reading = finishedReading {
+                finishedReading = nil
+                await housekeeping(reading)
             }
         }
     }
@@ -264,16 +273,49 @@ public actor VTEPDaemon {
         return identities
     }
 
-    /// Reads the counters and last use of the flows that matter here —
-    /// the frame's, see `readFrameStatistics` — forgets learned MACs and
-    /// remembered misses idle longer than the aging time (a pass then
-    /// removes their flows and rows), and writes the bindings' statistics
-    /// when they changed.
-    func housekeeping() async {
+    /// Starts reading the counters and last use of the flows that matter
+    /// here — the frame's, see `FrameStatisticsReader.read` — on a task of
+    /// its own; `housekeeping` gets the reading.
+    private func startStatisticsRead() {
+        guard lastOutcome != nil else { return }
+        if statisticsReader == nil {
+            do throws(NetlinkError) {
+                statisticsReader = try FrameStatisticsReader(datapath: pass.reconciler.datapath)
+            } catch {
+                logger.warning("housekeeping: no netlink socket to read statistics on (\(error)); trying again next time")
+                return
+            }
+        }
+        guard let reader = statisticsReader else { return }
+        let wanted = Array(compiler.frameUFIDs), tableSize = compiler.state.flows.count
+        statisticsReadUnderWay = true
+        Task.detached { [weak self] in
+            let result = reader.read(wanted, tableSize: tableSize)
+            await self?.finishStatisticsRead(result)
+        }
+    }
+
+    private func finishStatisticsRead(_ result: Result<FrameStatisticsReader.Reading, NetlinkError>) {
+        statisticsReadUnderWay = false
+        switch result {
+        case .success(let reading):
+            finishedReading = reading
+            wakeUp.yield()
+        case .failure(let error):
+            logger.warning("housekeeping: \(error); trying again next time")
+        }
+    }
+
+    /// Folds a statistics reading in, forgets learned MACs and remembered
+    /// misses idle longer than the aging time (a pass then removes their
+    /// flows and rows), and has the bindings' statistics written when they
+    /// changed. A flow installed after the reading began is not in it, so
+    /// it is not judged idle.
+    func housekeeping(_ reading: FrameStatisticsReader.Reading) async {
         guard let outcome = lastOutcome else { return }
-        guard let dump = readFrameStatistics() else { return }
+        let dump = reading.stats
         statistics.update(dump: dump, flows: compiler.state.flows)
-        idleness.update(dump: dump)
+        idleness.update(dump: dump, now: reading.takenAt)
         defer { logger.debug("housekeeping: \(dump.count) flows read, \(learned.macCount) learned MACs checked") }
 
         let limit = UInt64(agingTime.components.seconds) * 1000 + UInt64(agingTime.components.attoseconds / 1_000_000_000_000_000)
@@ -296,44 +338,8 @@ public actor VTEPDaemon {
             logger.debug("aging: \(fact) idle for \(idle / 1000) s; forgotten")
         }
         if forgotten > 0 { await runPass() }
-        await writeStatistics(outcome)
-    }
-
-    /// Statistics of the frame's flows. With a large table nearly every
-    /// flow is a remote MAC's, which neither ages nor counts for a binding:
-    /// asking for the others by UFID, in one batch, costs a fraction of
-    /// dumping them all. When they are most of the table (thousands of
-    /// learned MACs, few remote ones) one dump is cheaper than a request
-    /// each. A flow the kernel does not have is absent; any other failure
-    /// gives nil (half a reading would make the statistics count a flow's
-    /// packets twice).
-    func readFrameStatistics() -> [FlowUFID: FlowStats]? {
-        let connection = pass.reconciler.connection, datapath = pass.reconciler.datapath
-        var stats: [FlowUFID: FlowStats] = [:]
-        let wanted = Array(compiler.frameUFIDs)
-        guard wanted.count * 4 < compiler.state.flows.count else {
-            do throws(NetlinkError) {
-                try connection.dumpFlows(in: datapath, omit: .allButStats) { flow in
-                    if let ufid = flow.ufid { stats[ufid] = flow.stats }
-                }
-            } catch {
-                logger.warning("housekeeping: \(error); trying again next time")
-                return nil
-            }
-            return stats
-        }
-        let results = connection.execute(wanted.map { .get(.ufid($0), omit: .allButStats) }, in: datapath)
-        for (ufid, result) in zip(wanted, results) {
-            switch result {
-            case .success(let flow?): stats[ufid] = flow.stats
-            case .success(nil): break
-            case .failure(let error) where error.errno == ENOENT: break
-            case .failure(let error):
-                logger.warning("housekeeping: \(error); trying again next time")
-                return nil
-            }
-        }
-        return stats
+        statisticsWriteDue = true
+        writeBackRequest.yield()
     }
 
     static func rememberedMisses(_ facts: MissFacts) -> [MissDecision] {
@@ -342,7 +348,8 @@ public actor VTEPDaemon {
     }
 
     /// Logical_Binding_Stats for each binding whose counters moved since the last write.
-    func writeStatistics(_ outcome: SyncPass.Outcome) async {
+    func writeStatistics() async {
+        guard let outcome = lastOutcome else { return }
         let totals = statistics.totals
         let database = await client.replica
         let writer = VTEPWriter(client: client)
@@ -384,9 +391,15 @@ public actor VTEPDaemon {
     /// before it (23 ms at the median, in the VM, against 6 ms with few).
     private func writeBackLoop() async {
         for await _ in writeBackWake {
-            while writeBackDue, !Task.isCancelled {
-                writeBackDue = false
-                await writeBack()
+            while writeBackDue || statisticsWriteDue, !Task.isCancelled {
+                if writeBackDue {
+                    writeBackDue = false
+                    await writeBack()
+                }
+                if statisticsWriteDue {
+                    statisticsWriteDue = false
+                    await writeStatistics()
+                }
             }
         }
     }
@@ -417,8 +430,8 @@ public actor VTEPDaemon {
             passes += 1
             let flowCount = outcome.state.flows.count
             outcome.state.flows = [:]  // the compiler has them; see above
+            outcome.exhaustedVNIs = exhausted
             lastOutcome = outcome
-            programmedMACs = (localMACs, exhausted)
             learned.keepOnly(outcome.state.liveFacts)
             for problem in outcome.state.problems where lastProblems.contains(problem) == false {
                 logger.warning("\(problem)")
@@ -443,7 +456,7 @@ public actor VTEPDaemon {
         guard let outcome = lastOutcome else { return }
         do {
             let started = ContinuousClock.now
-            try await pass.writeBack(outcome, localMACs: programmedMACs.local, exhaustedVNIs: programmedMACs.exhausted)
+            try await pass.writeBack(outcome)
             logger.debug("database: written back in \(ContinuousClock.now - started)")
         } catch {
             logger.warning("writing to the VTEP database failed: \(error); retrying on the next pass")
