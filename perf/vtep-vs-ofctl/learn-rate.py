@@ -8,7 +8,7 @@ then a burst of BURST new MACs sent back to back (as fast as this script
 can, one frame each), timed until every one of them is listed. A monitor
 on the database sees each row the moment ovsdb-server commits it.
 
-  learning singles=N p50_ms=… p99_ms=… missing=M burst=B burst_seconds=S learned=L
+  learning singles=N p50_ms=… p99_ms=… missing=M burst=B burst_seconds=S learned=L singles_ms=T1,T2,… (each single, in the order sent)
 
 usage: learn-rate.py DB_SOCKET SEND_IFACE SINGLES BURST SOURCE_PREFIX DST_MAC TIMEOUT_S [BURST_TIMEOUT_S]
   TIMEOUT_S: how long to wait for one MAC; BURST_TIMEOUT_S (default the same) for the burst
@@ -80,7 +80,8 @@ wanted = {name(i) for i in range(first, first + burst)}
 while not wanted <= seen and time.monotonic() - start < burst_timeout:
     pump(start + burst_timeout - time.monotonic())
 took = time.monotonic() - start
+in_order = ",".join("%.0f" % ms for ms in latencies)  # which sample is the slow one: the first (cold) or any
 latencies.sort()
 pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")
-print("learning singles=%d p50_ms=%.0f p99_ms=%.0f missing=%d burst=%d burst_seconds=%.3f learned=%d"
-      % (singles, pick(0.5), pick(0.99), missing, burst, took, len(wanted & seen)))
+print("learning singles=%d p50_ms=%.0f p99_ms=%.0f missing=%d burst=%d burst_seconds=%.3f learned=%d singles_ms=%s"
+      % (singles, pick(0.5), pick(0.99), missing, burst, took, len(wanted & seen), in_order or "none"))
