@@ -463,7 +463,3 @@ public actor VTEPDaemon {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
