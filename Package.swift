@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "vtep-kdp", targets: ["vtep-kdp"]),
+        // An RFC 7047 OVSDB client of its own: usable without anything else of vtep-kdp.
+        .library(name: "OVSDB", targets: ["OVSDB"]),
+        .library(name: "OVSDatapathCore", targets: ["OVSDatapathCore"]),
         .library(name: "OVSDatapathNL", targets: ["OVSDatapathNL"]),
         .library(name: "VTEPOffload", targets: ["VTEPOffload"]),
     ],
@@ -15,6 +18,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
     ],
+    // Layers, each a target so the build enforces its walls; arrows only go
+    // down (scripts/check-layers.sh checks the imports against this list):
+    //   vtep-kdp → VTEPOffload → VTEPCompiler → VTEPModel → OVSDB
+    //                          → OVSDatapathNL → OVSDatapathCore → CNetlink
+    //              VTEPCompiler → OVSDatapathCore
     targets: [
         // libmnl (sockets, batching) and libnl-genl-3 (family and group
         // resolution), plus static-inline shims for what Swift cannot import.
@@ -23,13 +31,17 @@ let package = Package(
             pkgConfig: "libmnl libnl-genl-3.0",
             providers: [.apt(["libmnl-dev", "libnl-genl-3-dev", "libnl-3-dev"])]
         ),
-        // Typed Swift API of the openvswitch kernel datapath.
-        .target(name: "OVSDatapathNL", dependencies: ["CNetlink"]),
-        // OVSDB client, VTEP model, compiler, reconciler, learning.
+        // The datapath's flow model as values: netlink attribute codec, flow
+        // keys, masks, actions, UFIDs, vports, upcalls, ovs-dpctl notation.
+        // No sockets: what the compiler may see of the kernel.
+        .target(name: "OVSDatapathCore", dependencies: ["CNetlink"]),
+        // The datapath's I/O: netlink sockets, DatapathConnection, upcalls, VXLAN devices.
+        .target(name: "OVSDatapathNL", dependencies: ["OVSDatapathCore", "CNetlink"]),
+        // RFC 7047 client: JSON, datums, tables, transports, monitor, transact.
+        // Knows nothing of VTEPs or datapaths.
         .target(
-            name: "VTEPOffload",
+            name: "OVSDB",
             dependencies: [
-                "OVSDatapathNL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -37,27 +49,57 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The hardware_vtep schema as typed rows and a typed replica.
+        .target(name: "VTEPModel", dependencies: ["OVSDB"]),
+        // Pure decisions: VTEP state → desired flows, misses → learned facts.
+        .target(name: "VTEPCompiler", dependencies: ["VTEPModel", "OVSDB", "OVSDatapathCore"]),
+        // What acts: the reconciler (the kernel's only writer), upcalls,
+        // housekeeping, the database write-back, the daemon.
+        .target(
+            name: "VTEPOffload",
+            dependencies: [
+                "VTEPCompiler", "VTEPModel", "OVSDB", "OVSDatapathCore", "OVSDatapathNL",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "vtep-kdp",
             dependencies: [
-                "OVSDatapathNL",
-                "VTEPOffload",
+                "OVSDatapathCore", "OVSDatapathNL", "OVSDB", "VTEPModel", "VTEPCompiler", "VTEPOffload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Benchmarks (perf/): not tests; run by perf/*.sh inside the VM.
-        .executableTarget(name: "flow-install-bench", dependencies: ["OVSDatapathNL"], path: "perf/flow-install",
-                          exclude: ["floor.c"]),
-        .executableTarget(name: "ovsdb-monitor-bench", dependencies: ["VTEPOffload"], path: "perf/ovsdb-monitor",
-                          exclude: ["populate.py", "idl.py", "writer.py"]),
-        .executableTarget(name: "compile-bench", dependencies: ["VTEPOffload", "OVSDatapathNL"], path: "perf/compile"),
-        .testTarget(name: "OVSDatapathNLTests", dependencies: ["OVSDatapathNL", "CNetlink"]),
-        .testTarget(name: "VTEPOffloadTests", dependencies: [
-            "VTEPOffload",
-            // EmbeddedChannel: the OVSDB frame decoder driven read by read, without a socket.
-            .product(name: "NIOEmbedded", package: "swift-nio"),
-        ]),
+        .executableTarget(
+            name: "flow-install-bench", dependencies: ["OVSDatapathCore", "OVSDatapathNL"], path: "perf/flow-install",
+            exclude: ["floor.c"]),
+        .executableTarget(
+            name: "ovsdb-monitor-bench", dependencies: ["OVSDB", "VTEPModel"], path: "perf/ovsdb-monitor",
+            exclude: ["populate.py", "idl.py", "writer.py", "gate.py"]),
+        .executableTarget(
+            name: "compile-bench", dependencies: ["VTEPCompiler", "VTEPOffload", "VTEPModel", "OVSDB", "OVSDatapathCore"],
+            path: "perf/compile"),
+        // Helpers shared by the test targets: child processes, an
+        // ovsdb-server rig, a seeded random generator, a flow corpus.
+        .target(name: "TestSupport", dependencies: ["OVSDatapathCore", "OVSDB", "VTEPModel", "VTEPCompiler"], path: "Tests/TestSupport"),
+        .testTarget(name: "OVSDatapathCoreTests", dependencies: ["OVSDatapathCore", "CNetlink", "TestSupport"]),
+        .testTarget(name: "OVSDatapathNLTests", dependencies: ["OVSDatapathNL", "OVSDatapathCore", "CNetlink", "TestSupport"]),
+        .testTarget(
+            name: "OVSDBTests",
+            dependencies: [
+                "OVSDB", "VTEPModel", "TestSupport",
+                // EmbeddedChannel: the OVSDB frame decoder driven read by read, without a socket.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "VTEPCompilerTests", dependencies: ["VTEPCompiler", "VTEPModel", "OVSDB", "OVSDatapathCore", "TestSupport"]),
+        .testTarget(
+            name: "VTEPOffloadTests",
+            dependencies: [
+                "VTEPOffload", "VTEPCompiler", "VTEPModel", "OVSDB", "OVSDatapathCore", "OVSDatapathNL", "TestSupport",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

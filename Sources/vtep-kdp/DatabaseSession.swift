@@ -1,6 +1,8 @@
 import ArgumentParser
 import Logging
 import VTEPOffload
+import OVSDB
+import VTEPModel
 
 /// A short-lived connection to the VTEP database for one-shot commands
 /// (`sync`, `status`): connect, wait for the first full replica, and

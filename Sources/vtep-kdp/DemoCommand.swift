@@ -1,5 +1,6 @@
 import ArgumentParser
 import OVSDatapathNL
+import OVSDatapathCore
 
 /// `vtep-kdp demo`: builds the reference layout's datapath — local port,
 /// physical ports, one VXLAN port — and prints it. A stepping stone to the
@@ -17,7 +18,7 @@ struct DemoCommand: ParsableCommand {
     var ports: [String] = []
 
     @Option(name: .long, help: "VXLAN UDP destination port.")
-    var vxlanPort: UInt16 = VXLANDevice.defaultPort
+    var vxlanPort: UInt16 = VXLANNaming.defaultPort
 
     @Option(name: .long, help: "How to make the VXLAN port: rtnetlink (a vxlan_sys device, as OVS does) or legacy (the genl vport type).")
     var vxlanMethod: VXLANPortMethod = .rtnetlinkDevice

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OVSDatapathNL
+import OVSDatapathCore
 
 /// `vtep-kdp execute DP FRAME ACTIONS`: inject one frame with actions.
 struct ExecuteCommand: ParsableCommand {

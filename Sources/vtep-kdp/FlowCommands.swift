@@ -1,5 +1,6 @@
 import ArgumentParser
 import OVSDatapathNL
+import OVSDatapathCore
 
 /// `vtep-kdp dump-flows DP`: the datapath's flows in ovs-dpctl notation.
 struct DumpFlowsCommand: ParsableCommand {

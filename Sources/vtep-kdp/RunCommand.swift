@@ -7,6 +7,10 @@ import Foundation
 import Logging
 import OVSDatapathNL
 import VTEPOffload
+import OVSDatapathCore
+import OVSDB
+import VTEPModel
+import VTEPCompiler
 
 /// `vtep-kdp [run] PS-NAME`: the VTEP daemon. Follows the VTEP database and
 /// the datapath's misses, keeps the kernel's flows matching them, and
@@ -34,9 +38,9 @@ struct RunCommand: AsyncParsableCommand {
     var db: [String] = ["unix:/var/run/openvswitch/db.sock"]
     @Option(help: "Datapath name.") var datapath = "ovs-system"
     @Option(name: .customLong("local-mac"), help: ArgumentHelp("A local MAC and the port it is behind, as MAC@PORT (repeatable).", valueName: "MAC@PORT"))
-    var localMACs: [String] = []
+    var localMACs: [LocalMAC] = []
     @Option(name: .customLong("vxlan-port"), help: "UDP port of the VXLAN port vtep-kdp adds when the datapath has none.")
-    var vxlanPort: UInt16 = VXLANDevice.defaultPort
+    var vxlanPort: UInt16 = VXLANNaming.defaultPort
     @Option(name: .customLong("mac-aging-time"), help: "Seconds a learned MAC may stay idle before it leaves the kernel and the database.")
     var macAgingTime: Double = 300
     @Option(name: .customLong("mac-limit"), help: "Learned MACs per logical switch before mac_table_exhaustion is raised.")
@@ -64,10 +68,6 @@ struct RunCommand: AsyncParsableCommand {
         let logger = bootstrapLogging()
         try StartupChecks.requireDatapathModule()
         if !allowOVSVswitchd { try StartupChecks.refuseOVSVswitchd(datapath: datapath) }
-        let locals = try localMACs.map { text in
-            guard let local = LocalMAC(parsing: text) else { throw ValidationError("--local-mac takes MAC@PORT, not \(text)") }
-            return local
-        }
         let remotes = try db.map { try OVSDBRemote(parsing: $0) }
 
         // The datapath, with its misses sent to our listener.
@@ -89,7 +89,7 @@ struct RunCommand: AsyncParsableCommand {
         let reconciler = try Reconciler(connection: connection, datapath: datapath, logger: logger)
         logger.info("vtep-kdp: serving \(physicalSwitch) on datapath \(self.datapath) (\(reconciler.installed.count) flows already there); VTEP database \(db.joined(separator: ", "))")
         let client = OVSDBClient<VTEPDatabase>(remotes: remotes, logger: logger)
-        let daemon = VTEPDaemon(client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: locals,
+        let daemon = VTEPDaemon(client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: localMACs,
                                 vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit),
                                 agingTime: .milliseconds(Int(macAgingTime * 1000)), overlapsBulkChanges: overlapBulkInstalls,
                                 bulkInstallSockets: bulkInstallSockets, logger: logger)

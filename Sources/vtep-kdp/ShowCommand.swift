@@ -1,5 +1,6 @@
 import ArgumentParser
 import OVSDatapathNL
+import OVSDatapathCore
 
 /// `vtep-kdp show [DP...]`: the datapaths and their ports, as `ovs-dpctl show` prints them.
 struct ShowCommand: ParsableCommand {

@@ -3,6 +3,8 @@ import Glibc
 #endif
 import Foundation
 import OVSDatapathNL
+import OVSDatapathCore
+import OVSDB
 
 /// The conditions vtep-kdp cannot run under, each with the one message
 /// that tells the operator what to do.

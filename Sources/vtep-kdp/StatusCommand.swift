@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import OVSDatapathNL
 import VTEPOffload
+import OVSDatapathCore
+import VTEPCompiler
 
 /// `vtep-kdp status PS-NAME`: what a vtep-kdp serving PS-NAME holds and
 /// would do, without changing anything. Its whole state is the VTEP
@@ -29,25 +31,21 @@ struct StatusCommand: AsyncParsableCommand {
         logger.logLevel = .error
         let session = try await DatabaseSession(remote: db, timeout: timeout, logger: logger)
         defer { session.close() }
-        let database = await session.client.replica
 
         let connection = try DatapathConnection()
         let datapath = try connection.datapath(named: self.datapath)
-        let vports = try connection.vports(of: datapath)
-        guard let tunnel = vports.vxlanTunnel else {
-            throw ValidationError("\(self.datapath) has no VXLAN port yet: no vtep-kdp has served it")
-        }
+        // The learned state is the kernel's: read back from its flows.
         var learned = LearnedState()
         try learned.recover(from: connection, datapath: datapath)
-        let state = VTEPCompiler.compile(CompilerInput(
-            database: database, switchName: physicalSwitch,
-            portNumbers: vports.portNumbersByName,
-            tunnelPort: tunnel.portNumber, localMACs: learned.localMACs, missFacts: learned.facts))
-        var installed: [FlowUFID: Flow] = [:]
-        try connection.dumpFlows(in: datapath, omit: [.key, .mask]) { flow in
-            if let ufid = flow.ufid { installed[ufid] = flow }
+        let reconciler = try Reconciler(connection: connection, datapath: datapath, logger: logger)
+        let pass = SyncPass(client: session.client, reconciler: reconciler, switchName: physicalSwitch)
+        let dryRun: SyncPass.DryRun
+        do {
+            dryRun = try await pass.dryRun(localMACs: learned.localMACs, missFacts: learned.facts)
+        } catch let error as SyncPass.DryRunError {
+            throw ValidationError(error.description)
         }
-        let diff = FlowDiff(desired: state.flows, installed: installed)
+        let (state, installed, diff, tunnel) = (dryRun.state, dryRun.installed, dryRun.diff, dryRun.tunnel)
 
         print("\(physicalSwitch) on datapath \(self.datapath) (VXLAN port \(tunnel.portNumber): \(tunnel.name))")
         print("bindings:")

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import OVSDatapathNL
 import VTEPOffload
+import OVSDatapathCore
+import VTEPCompiler
 
 /// `vtep-kdp sync PS-NAME`: one pass of the daemon's pipeline — read the
 /// VTEP database, compile, reconcile the kernel, write back what ovs-vtep
@@ -24,7 +26,7 @@ struct SyncCommand: AsyncParsableCommand {
     var db = "unix:/var/run/openvswitch/db.sock"
     @Option(help: "Datapath name.") var datapath = "ovs-system"
     @Option(name: .customLong("local-mac"), help: ArgumentHelp("A local MAC and the port it is behind, as MAC@PORT (repeatable).", valueName: "MAC@PORT"))
-    var localMACs: [String] = []
+    var localMACs: [LocalMAC] = []
     @Option(help: "Seconds to wait for the database.") var timeout = 10
 
     func run() async throws {
@@ -36,19 +38,15 @@ struct SyncCommand: AsyncParsableCommand {
 
         let connection = try DatapathConnection()
         let datapath = try connection.datapath(named: self.datapath)
-        let locals = try localMACs.map { text in
-            guard let local = LocalMAC(parsing: text) else { throw ValidationError("--local-mac takes MAC@PORT, not \(text)") }
-            return local
-        }
         // What a running (or earlier) vtep-kdp learned stays: read it back from the kernel.
         var learned = LearnedState()
         try learned.recover(from: connection, datapath: datapath)
         let reconciler = try Reconciler(connection: connection, datapath: datapath, logger: logger)
         let outcome = try await SyncPass(client: client, reconciler: reconciler, switchName: physicalSwitch)
-            .run(localMACs: locals + learned.localMACs, missFacts: learned.facts)
-        let (state, report) = (outcome.state, outcome.report)
-        for problem in state.problems { print("problem: \(problem)") }
-        print("sync: \(state.bindings.count) bindings, \(state.flows.count) flows desired; \(report)")
+            .run(localMACs: localMACs + learned.localMACs, missFacts: learned.facts)
+        let report = outcome.report
+        for problem in outcome.findings.problems { print("problem: \(problem)") }
+        print("sync: \(outcome.findings.bindings.count) bindings, \(outcome.flowCount) flows desired; \(report)")
         for failure in report.failures { print("failed: \(failure)") }
         if !report.failures.isEmpty { throw ExitCode(1) }
     }

@@ -6,8 +6,11 @@
 //   swift build -c release --product compile-bench && .build/release/compile-bench 1000 10000 100000
 // LEARNED_ROUNDS=3000 repeats the learned-MAC pass that often, to profile it alone.
 import Foundation
-import OVSDatapathNL
+import VTEPCompiler
 import VTEPOffload
+import VTEPModel
+import OVSDB
+import OVSDatapathCore
 
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let rounds = 3

@@ -7,6 +7,7 @@
 import OVSDatapathNL
 #if canImport(Glibc)
 import Glibc
+import OVSDatapathCore
 #endif
 
 let arguments = CommandLine.arguments

@@ -16,7 +16,8 @@
 //         client backlog n=N seconds=S cpu=C messages=M bytes=B
 //         update_first_byte_at=T update_arrived_at=T bytes=B
 import Foundation
-import VTEPOffload
+import OVSDB
+import VTEPModel
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {

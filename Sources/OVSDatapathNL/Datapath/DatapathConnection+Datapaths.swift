@@ -1,4 +1,5 @@
 import CNetlink
+import OVSDatapathCore
 
 /// Datapath lifecycle: create, look up, list, delete, change upcall targets.
 extension DatapathConnection {

@@ -1,4 +1,5 @@
 import CNetlink
+import OVSDatapathCore
 
 /// The way into the openvswitch kernel module: one generic netlink socket
 /// plus the module's resolved families. Datapath, vport (and later flow and

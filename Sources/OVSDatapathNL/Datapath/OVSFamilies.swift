@@ -1,4 +1,5 @@
 import CNetlink
+import OVSDatapathCore
 
 /// The four generic netlink families of the openvswitch module, resolved once
 /// per process. Their multicast groups share the families' names.

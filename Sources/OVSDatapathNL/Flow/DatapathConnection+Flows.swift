@@ -1,42 +1,6 @@
 import CNetlink
 import Dispatch
-
-/// How a put treats an existing flow with the same match (or UFID).
-public enum FlowPutMode: Sendable {
-    /// Fail with EEXIST if the flow exists (`NLM_F_CREATE`).
-    case create
-    /// Insert, or replace the actions of the existing flow, keeping its stats.
-    case createOrModify
-    /// Replace the actions of an existing flow; ENOENT if there is none.
-    case modify
-}
-
-/// Parts a dump or get may leave out to stay small (`OVS_UFID_F_OMIT_*`).
-public struct FlowOmissions: OptionSet, Sendable {
-    public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-    public static let key = FlowOmissions(rawValue: UInt32(OVS_UFID_F_OMIT_KEY))
-    public static let mask = FlowOmissions(rawValue: UInt32(OVS_UFID_F_OMIT_MASK))
-    public static let actions = FlowOmissions(rawValue: UInt32(OVS_UFID_F_OMIT_ACTIONS))
-    /// What statistics polling needs: UFID, stats and used only.
-    public static let allButStats: FlowOmissions = [.key, .mask, .actions]
-}
-
-/// Which flow an operation addresses. Flows installed with a UFID can only
-/// be found by it; flows without one only by their key.
-public enum FlowSelector: Sendable, Hashable {
-    case ufid(FlowUFID)
-    case key([FlowKeyAttribute])
-}
-
-/// One step of a flow batch.
-public enum FlowOperation: Sendable {
-    case put(Flow, FlowPutMode)
-    case delete(FlowSelector)
-    case get(FlowSelector, omit: FlowOmissions)
-    /// Zero the flow's stats, used time and TCP flags.
-    case clearStats(FlowSelector)
-}
+import OVSDatapathCore
 
 extension DatapathConnection {
     // MARK: Single operations

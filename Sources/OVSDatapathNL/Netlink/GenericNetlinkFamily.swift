@@ -1,4 +1,5 @@
 import CNetlink
+import OVSDatapathCore
 
 /// A generic netlink family as the kernel numbered it at load time, with the
 /// multicast group of the same name when the family has one.

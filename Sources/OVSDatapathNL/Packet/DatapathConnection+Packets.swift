@@ -1,4 +1,5 @@
 import CNetlink
+import OVSDatapathCore
 
 extension DatapathConnection {
     /// Runs `actions` on `packet` as if it had arrived with `metadata`

@@ -1,6 +1,7 @@
 import CNetlink
 #if canImport(Glibc)
 import Glibc
+import OVSDatapathCore
 #endif
 
 /// Receives upcalls on its own sockets, one per handler, and hands them out
@@ -55,9 +56,7 @@ public final class UpcallListener: @unchecked Sendable {
     /// Waits up to `timeout` for the next upcall.
     public func receive(timeout: Duration) throws(NetlinkError) -> Upcall? {
         if !pending.isEmpty { return pending.removeFirst() }
-        let (seconds, attoseconds) = timeout.components
-        let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-        try pollOnce(timeoutMilliseconds: milliseconds)
+        try pollOnce(timeoutMilliseconds: Int32(clamping: timeout.wholeMilliseconds))
         return pending.isEmpty ? nil : pending.removeFirst()
     }
 

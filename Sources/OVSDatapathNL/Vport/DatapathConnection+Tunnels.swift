@@ -1,4 +1,5 @@
 import CNetlink
+import OVSDatapathCore
 
 /// The one VXLAN port of a datapath, made either of the two ways the kernel
 /// offers.
@@ -15,10 +16,10 @@ extension DatapathConnection {
     /// (the default), a kernel that cannot make the device falls back to the
     /// legacy vport type; asking for `.legacyVport` uses only that.
     @discardableResult
-    public func addVXLANPort(to datapath: Datapath, destinationPort: UInt16 = VXLANDevice.defaultPort,
+    public func addVXLANPort(to datapath: Datapath, destinationPort: UInt16 = VXLANNaming.defaultPort,
                              preferred: VXLANPortMethod = .rtnetlinkDevice,
                              portNumber: UInt32? = nil) throws(NetlinkError) -> (vport: Vport, method: VXLANPortMethod) {
-        let name = VXLANDevice.name(forPort: destinationPort)
+        let name = VXLANNaming.name(forPort: destinationPort)
         if preferred == .rtnetlinkDevice {
             do {
                 _ = try VXLANDevice.ensure(port: destinationPort)

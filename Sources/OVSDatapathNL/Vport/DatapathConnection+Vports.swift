@@ -1,4 +1,5 @@
 import CNetlink
+import OVSDatapathCore
 
 /// Vport lifecycle on one datapath: add, look up, list, delete, upcall PIDs.
 extension DatapathConnection {

@@ -1,4 +1,5 @@
 import CNetlink
+import OVSDatapathCore
 
 /// The `vxlan_sys_<port>` netdev that carries every VXLAN tunnel of a
 /// datapath, created over rtnetlink the way current OVS does: collect-metadata
@@ -10,17 +11,11 @@ public struct VXLANDevice: Sendable, Equatable {
     public let destinationPort: UInt16
     public let ifindex: Int32
 
-    /// OVS's naming: one device per UDP port.
-    public static func name(forPort port: UInt16) -> String { "\(namePrefix)\(port)" }
-    public static let namePrefix = "vxlan_sys_"
-
-    public static let defaultPort: UInt16 = 4789
-
     /// Creates and brings up the device, or adopts an existing one that is
     /// already a collect-metadata VXLAN device on the same port; a device of
     /// that name that is anything else is an error, never reconfigured.
-    public static func ensure(port: UInt16 = defaultPort) throws(NetlinkError) -> VXLANDevice {
-        let name = Self.name(forPort: port)
+    public static func ensure(port: UInt16 = VXLANNaming.defaultPort) throws(NetlinkError) -> VXLANDevice {
+        let name = VXLANNaming.name(forPort: port)
         let socket = try NetlinkSocket(protocol: NETLINK_ROUTE)
         var request = NetlinkRequest(type: UInt16(RTM_NEWLINK),
                                      flags: NetlinkConstants.flagCreate | NetlinkConstants.flagExclusive,

@@ -1,4 +1,8 @@
+import OVSDatapathCore
 import OVSDatapathNL
+import VTEPCompiler
+import VTEPModel
+import OVSDB
 
 /// One pass of vtep-kdp's pipeline: the replica as it is now → the
 /// switch's ports into the datapath → compiler → reconciler → kernel, then the write-back ovs-vtep does (the switch's
@@ -25,7 +29,7 @@ public struct SyncPass {
     /// once, each on a netlink socket of its own (see `StagedReconcile`).
     public let bulkInstallSockets: Int
 
-    public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, vxlanPort: UInt16 = VXLANDevice.defaultPort,
+    public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, vxlanPort: UInt16 = VXLANNaming.defaultPort,
                 overlapsBulkChanges: Bool = true, bulkInstallSockets: Int = 2) {
         self.client = client
         self.reconciler = reconciler
@@ -35,8 +39,14 @@ public struct SyncPass {
         self.bulkInstallSockets = bulkInstallSockets
     }
 
+    /// What a pass did and found. It holds no flows: their one copy is
+    /// the compiler's that the pass brought up to date.
     public struct Outcome: Sendable {
-        public var state: DesiredDatapathState
+        /// What the compile found besides the flows: bindings, faults, problems.
+        public var findings: CompileFindings
+        /// How many flows the pass wanted in the kernel.
+        public var flowCount: Int
+        /// What the reconcile changed in the kernel, and what failed.
         public var report: Reconciler.Report
         /// The datapath's port numbers by name, and the VXLAN port's.
         public var portNumbers: [String: UInt32]
@@ -64,13 +74,16 @@ public struct SyncPass {
 
         /// What the upcall handler reads misses against.
         public var missContext: MissContext {
-            MissContext(bindings: state.bindings, tunnelPort: tunnelPort,
+            MissContext(bindings: findings.bindings, tunnelPort: tunnelPort,
                         portNames: Dictionary(portNumbers.map { ($1, $0) }, uniquingKeysWith: { first, _ in first }))
         }
     }
 
+    /// Why a pass could not run at all.
     public enum SyncError: Error, CustomStringConvertible {
+        /// The Physical_Switch we serve is not in the database.
         case noSuchSwitch(String)
+        /// A line for the log or the CLI.
         public var description: String {
             switch self {
             case .noSuchSwitch(let name): "Physical_Switch \(name) is not in the database (vtep-ctl add-ps \(name))"
@@ -84,7 +97,7 @@ public struct SyncPass {
                     isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
         var outcome = try await program(localMACs: localMACs, missFacts: missFacts)
         outcome.exhaustedVNIs = exhaustedVNIs
-        try await writeBack(outcome)
+        try await PassWriteBack(client: client, switchName: switchName).write(outcome)
         return outcome
     }
 
@@ -147,7 +160,7 @@ public struct SyncPass {
         // A stage's failure is retried by that last reconcile, which
         // reports it again if it still fails.
         if let stagedReport { report.addCounts(of: stagedReport) }
-        return Outcome(state: compiler.state, report: report, portNumbers: ports, tunnelPort: tunnel,
+        return Outcome(findings: compiler.state.findings, flowCount: compiler.state.flows.count, report: report, portNumbers: ports, tunnelPort: tunnel,
                        compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount, stageLanes: stageLanes,
                        stagedKernelTime: staged?.kernelBusy ?? .zero, stagedWaitTime: staged?.waited ?? .zero, localMACs: localMACs)
     }
@@ -159,35 +172,4 @@ public struct SyncPass {
     /// Remote-MAC rows per stage of a bulk change: small enough that the
     /// kernel starts early, large enough that a stage's fixed costs vanish.
     static let stageSize = 4096
-
-    /// The database half, what ovs-vtep writes: the switch's ports,
-    /// `unknown-dst` → our tunnel IP, the outcome's local MACs, faults.
-    public func writeBack(_ outcome: Outcome, isolation: isolated (any Actor)? = #isolation) async throws {
-        let state = outcome.state, localMACs = outcome.localMACs, exhaustedVNIs = outcome.exhaustedVNIs
-        let database = await client.replica
-        guard let (switchID, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
-        let writer = VTEPWriter(client: client)
-        try await writer.ensurePhysicalPorts(physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }.sorted(), on: switchName)
-        if physicalSwitch.tunnelIPs.count == 1, let localIP = physicalSwitch.tunnelIPs.first {
-            var localBySwitch: [OVSDBUUID: Set<String>] = [:]
-            for switchID in Set(state.bindings.map(\.logicalSwitch)) {
-                try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: switchID, tunnelIPs: [localIP])
-                localBySwitch[switchID] = []
-            }
-            let switchOf = Dictionary(state.bindings.map { (BindingKey(port: $0.port, vlan: $0.vlan), $0.logicalSwitch) },
-                                      uniquingKeysWith: { first, _ in first })
-            for local in localMACs {
-                if let switchID = switchOf[BindingKey(port: local.port, vlan: local.vlan)] { localBySwitch[switchID]?.insert(local.mac.description) }
-            }
-            try await writer.setUcastMacsLocal(localBySwitch, tunnelIP: localIP)
-        }
-        var switchFaults = state.switchFaults
-        if state.bindings.contains(where: { exhaustedVNIs.contains($0.vni) }) { switchFaults.insert("mac_table_exhaustion") }
-        try await writer.setSwitchFaults(switchFaults, switch: switchID)
-        for (portID, port) in database.physicalPorts.rows where physicalSwitch.ports.contains(portID) {
-            try await writer.setPortFaults(state.portFaults[port.name] ?? [], port: portID)
-        }
-    }
 }
-
-private struct BindingKey: Hashable { var port: String; var vlan: UInt16 }

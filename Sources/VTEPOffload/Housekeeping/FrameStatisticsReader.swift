@@ -60,4 +60,5 @@ final class FrameStatisticsReader: @unchecked Sendable {
 
 #if canImport(Glibc)
 import Glibc
+import OVSDatapathCore
 #endif

@@ -1,4 +1,5 @@
 import OVSDatapathNL
+import OVSDatapathCore
 
 /// How long each flow has been idle, from the kernel's `used` times (a
 /// cheap UFID + statistics dump). A flow that has never carried a packet

@@ -1,4 +1,6 @@
 import OVSDatapathNL
+import VTEPCompiler
+import OVSDatapathCore
 
 /// The operations that turn the installed flows into the desired ones.
 ///

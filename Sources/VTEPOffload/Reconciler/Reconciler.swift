@@ -7,7 +7,9 @@ import OVSDatapathNL
 /// be sure of that memory: at start (so a restart changes nothing that is
 /// already right) and after the kernel dropped a reply (ENOBUFS).
 public final class Reconciler {
-    public let connection: DatapathConnection
+    /// The reconciler's own socket: nothing else writes through it.
+    let connection: DatapathConnection
+    /// The datapath it writes to.
     public let datapath: Datapath
     let logger: Logger
     /// What the kernel holds, as far as we know: UFID → flow (actions only).
@@ -46,6 +48,18 @@ public final class Reconciler {
         return stagingConnection.map { [$0] } ?? []
     }
 
+    /// Sends missed frames on: each runs its actions in the kernel as if it
+    /// had just arrived, in one netlink batch. One result per frame.
+    public func sendOn(_ frames: [DatapathConnection.PacketExecution]) -> [Result<Void, NetlinkError>] {
+        connection.execute(frames, in: datapath)
+    }
+
+    /// Reads back into `learned` what an earlier vtep-kdp learned, from the
+    /// kernel's flows (see `LearnedState.recover`).
+    public func recover(into learned: inout LearnedState) throws(NetlinkError) {
+        try learned.recover(from: connection, datapath: datapath)
+    }
+
     /// Re-reads every flow's UFID and actions from the kernel.
     public func resync() throws(NetlinkError) {
         var flows: [FlowUFID: Flow] = [:]
@@ -57,11 +71,16 @@ public final class Reconciler {
         logger.info("reconciler: \(flows.count) flows in \(datapath.name)")
     }
 
+    /// The datapath's ports as they are.
+    public func vports() throws(NetlinkError) -> [Vport] {
+        try connection.vports(of: datapath)
+    }
+
     /// Makes the datapath hold a netdev vport for each of `portNames` whose
     /// network device exists, and a VXLAN port; returns the port numbers by
     /// name and the VXLAN port's. Ports are only added, never removed: a
     /// port dropped from the database keeps its vport (no flow uses it).
-    public func ensurePorts(_ portNames: [String], vxlanPort: UInt16 = VXLANDevice.defaultPort) throws(NetlinkError) -> (ports: [String: UInt32], tunnel: UInt32) {
+    public func ensurePorts(_ portNames: [String], vxlanPort: UInt16 = VXLANNaming.defaultPort) throws(NetlinkError) -> (ports: [String: UInt32], tunnel: UInt32) {
         var vports = try connection.vports(of: datapath)
         for name in portNames where !vports.contains(where: { $0.name == name }) && if_nametoindex(name) != 0 {
             vports.append(try connection.addVport(to: datapath, name: name, spec: .netdev))
@@ -178,4 +197,6 @@ extension FlowOperation {
 
 #if canImport(Glibc)
 import Glibc
+import VTEPCompiler
+import OVSDatapathCore
 #endif

@@ -1,6 +1,8 @@
 import OVSDatapathNL
 import Testing
 @testable import VTEPOffload
+@testable import VTEPCompiler
+@testable import OVSDatapathCore
 
 /// What the reconciler would send, without a kernel: the whole diff and
 /// the diff restricted to the UFIDs an incremental compile reports.

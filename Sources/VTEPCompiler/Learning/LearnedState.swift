@@ -1,0 +1,122 @@
+import VTEPModel
+
+/// What vtep-kdp has learned from traffic: local MACs (one place per MAC
+/// and logical switch, so a MAC seen elsewhere moves) and the other facts
+/// misses revealed. Bounded: past `limits`, new entries are refused and
+/// the switch is reported as full (`mac_table_exhaustion`).
+public struct LearnedState: Sendable {
+    public struct Limits: Sendable {
+        /// Learned MACs per logical switch.
+        public var macsPerSwitch: Int
+        /// Unknown destinations, unbound VLANs and foreign VNIs together.
+        public var facts: Int
+        public init(macsPerSwitch: Int = 50_000, facts: Int = 10_000) {
+            self.macsPerSwitch = macsPerSwitch
+            self.facts = facts
+        }
+    }
+
+    struct Place: Hashable { var vni: UInt32; var mac: EthernetAddress }
+
+    public let limits: Limits
+    private var macs: [Place: LocalMAC] = [:]
+    private var perSwitch: [UInt32: Int] = [:]
+    public private(set) var facts = MissFacts()
+    /// VNIs whose MAC table is full.
+    public private(set) var exhausted: Set<UInt32> = []
+
+    public init(limits: Limits = Limits()) { self.limits = limits }
+
+    public var localMACs: [LocalMAC] { Array(macs.values) }
+    /// Each learned MAC with the VNI of the switch it was learned in.
+    public var entries: [(local: LocalMAC, vni: UInt32)] { macs.map { ($0.value, $0.key.vni) } }
+    public var macCount: Int { macs.count }
+    /// The facts `limits.facts` bounds (tagged EtherTypes go with their MAC).
+    var boundedFactCount: Int { facts.unknownDestinations.count + facts.unboundTagged.count + facts.unknownVNIs.count }
+
+    /// The local MAC's place in the switch `vni`, if learned.
+    public func localMAC(_ mac: EthernetAddress, vni: UInt32) -> LocalMAC? { macs[Place(vni: vni, mac: mac)] }
+
+    public enum Change: Equatable, Sendable {
+        case unchanged
+        case added
+        /// The MAC was learned elsewhere before.
+        case moved(from: LocalMAC)
+        /// Refused: a limit was reached.
+        case refused
+    }
+
+    /// Applies a decision; says whether the desired flows changed.
+    @discardableResult
+    public mutating func apply(_ decision: MissDecision) -> Change {
+        switch decision {
+        case .learn(let local, let vni, let etherType):
+            let place = Place(vni: vni, mac: local.mac)
+            var change = Change.unchanged
+            if let old = macs[place], old != local {
+                facts.taggedEtherTypes[old] = nil
+                macs[place] = local
+                change = .moved(from: old)
+            } else if macs[place] == nil {
+                guard perSwitch[vni, default: 0] < limits.macsPerSwitch else {
+                    exhausted.insert(vni)
+                    return .refused
+                }
+                macs[place] = local
+                perSwitch[vni, default: 0] += 1
+                change = .added
+            }
+            if let etherType, facts.taggedEtherTypes[local, default: []].insert(etherType).inserted, change == .unchanged {
+                change = .added
+            }
+            return change
+        case .unknownDestination(let unknown):
+            guard !facts.unknownDestinations.contains(unknown) else { return .unchanged }
+            guard boundedFactCount < limits.facts else { return .refused }
+            facts.unknownDestinations.insert(unknown)
+            return .added
+        case .unboundTagged(let unbound):
+            guard !facts.unboundTagged.contains(unbound) else { return .unchanged }
+            guard boundedFactCount < limits.facts else { return .refused }
+            facts.unboundTagged.insert(unbound)
+            return .added
+        case .unknownVNI(let vni):
+            guard !facts.unknownVNIs.contains(vni) else { return .unchanged }
+            guard boundedFactCount < limits.facts else { return .refused }
+            facts.unknownVNIs.insert(vni)
+            return .added
+        case .ignore:
+            return .unchanged
+        }
+    }
+
+    /// Forgets a local MAC (aged out, or its binding went away).
+    public mutating func forget(_ mac: EthernetAddress, vni: UInt32) {
+        let place = Place(vni: vni, mac: mac)
+        guard let old = macs.removeValue(forKey: place) else { return }
+        facts.taggedEtherTypes[old] = nil
+        perSwitch[vni, default: 1] -= 1
+        exhausted.remove(vni)
+    }
+
+    /// Forgets a remembered miss (its flow went idle).
+    public mutating func forget(_ decision: MissDecision) {
+        switch decision {
+        case .unknownDestination(let unknown): facts.unknownDestinations.remove(unknown)
+        case .unboundTagged(let unbound): facts.unboundTagged.remove(unbound)
+        case .unknownVNI(let vni): facts.unknownVNIs.remove(vni)
+        case .learn(let local, let vni, _): if macs[Place(vni: vni, mac: local.mac)] == local { forget(local.mac, vni: vni) }
+        case .ignore: break
+        }
+    }
+
+    /// Keeps only the facts the last compile still turned into flows:
+    /// an unknown destination that became known, an unbound VLAN that
+    /// became bound, a VNI that arrived here are forgotten, so the limits
+    /// count only live facts. Tagged EtherTypes stay with their MAC.
+    public mutating func keepOnly(_ live: MissFacts) {
+        facts.unknownDestinations.formIntersection(live.unknownDestinations)
+        facts.unboundTagged.formIntersection(live.unboundTagged)
+        facts.unknownVNIs.formIntersection(live.unknownVNIs)
+    }
+}

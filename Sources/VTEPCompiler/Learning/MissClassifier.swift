@@ -1,0 +1,87 @@
+import OVSDatapathCore
+
+/// What a flow-table miss means for the pipeline, decided from the
+/// upcall's key and the bindings of the last sync pass. Pure.
+public enum MissDecision: Hashable, Sendable, CustomStringConvertible {
+    /// A new (or moved) source behind a binding; `etherType` is the inner
+    /// EtherType of a tagged frame, for its stage-1 flow.
+    case learn(LocalMAC, vni: UInt32, etherType: UInt16?)
+    /// A unicast destination nobody claims: flood it.
+    case unknownDestination(UnknownDestination)
+    /// A tagged frame on a port and VLAN without a binding: drop.
+    case unboundTagged(UnboundTagged)
+    /// VXLAN with a VNI no logical switch here carries: drop.
+    case unknownVNI(UInt32)
+    /// Nothing to install (the reason is for the debug log).
+    case ignore(String)
+
+    public var description: String {
+        switch self {
+        case .learn(let local, let vni, let type):
+            "learn \(local.mac) on \(local.port)\(local.vlan == 0 ? "" : " vlan \(local.vlan)") (VNI \(vni))" + (type.map { " type 0x\(String($0, radix: 16))" } ?? "")
+        case .unknownDestination(let unknown): "flood unknown \(unknown)"
+        case .unboundTagged(let unbound): "drop unbound \(unbound)"
+        case .unknownVNI(let vni): "drop VNI \(vni): no logical switch here"
+        case .ignore(let reason): "ignore: \(reason)"
+        }
+    }
+}
+
+/// The layout a miss is read against: the bindings and port numbers of
+/// the last sync pass.
+public struct MissContext: Sendable {
+    public var bindings: [Binding]
+    public var tunnelPort: UInt32
+    public var portNames: [UInt32: String]
+
+    public init(bindings: [Binding], tunnelPort: UInt32, portNames: [UInt32: String]) {
+        self.bindings = bindings
+        self.tunnelPort = tunnelPort
+        self.portNames = portNames
+    }
+}
+
+public enum MissClassifier {
+    public static func classify(_ upcall: Upcall, in context: MissContext) -> MissDecision {
+        classify(FlowKeyFields(key: upcall.key), in: context)
+    }
+
+    static func classify(_ fields: FlowKeyFields, in context: MissContext) -> MissDecision {
+        guard let inPort = fields.inPort else { return .ignore("no in_port in the key") }
+        guard let source = fields.source, let destination = fields.destination else { return .ignore("not an Ethernet frame") }
+
+        if fields.recirculationID != 0 {
+            // Stage 2 missed: a destination without a flow in this switch.
+            guard let vni = RecirculationID(rawValue: fields.recirculationID).vni else {
+                return .ignore("recirculation id \(RecirculationID(rawValue: fields.recirculationID)) is not a logical switch's")
+            }
+            guard !destination.isMulticast else { return .ignore("group destination \(destination) in VNI \(vni) has a flood flow") }
+            guard let port = context.portNames[inPort] else { return .ignore("in_port \(inPort) is not a port of ours") }
+            return .unknownDestination(UnknownDestination(vni: vni, port: port, mac: destination))
+        }
+
+        if inPort == context.tunnelPort {
+            guard let id = fields.tunnelID, id <= UInt64(RecirculationID.maxVNI) else { return .ignore("VXLAN without a usable VNI") }
+            let vni = UInt32(id)
+            guard context.bindings.contains(where: { $0.vni == vni }) else { return .unknownVNI(vni) }
+            guard fields.vlan == nil else { return .ignore("tagged frame inside VNI \(vni)") }
+            guard !destination.isMulticast else { return .ignore("group destination \(destination) from VNI \(vni) has a flood flow") }
+            return .unknownDestination(UnknownDestination(vni: vni, port: nil, mac: destination))
+        }
+
+        guard let port = context.portNames[inPort] else { return .ignore("in_port \(inPort) is not a port of ours") }
+        let vlan = fields.vlan ?? 0
+        guard let binding = context.bindings.first(where: { $0.port == port && $0.vlan == vlan }) else {
+            guard vlan != 0, let type = fields.etherType else { return .ignore("untagged frame on unbound port \(port)") }
+            return .unboundTagged(UnboundTagged(port: port, vlan: vlan, etherType: type))
+        }
+        guard !source.isMulticast, source.bytes.contains(where: { $0 != 0 }) else { return .ignore("invalid source \(source) on \(port)") }
+        if vlan != 0 {
+            guard let type = fields.etherType, FlowBuilder.innerHeader(of: type) != nil else {
+                return .ignore("tagged frame on \(port) vlan \(vlan) with an inner EtherType the pipeline does not match")
+            }
+            return .learn(LocalMAC(mac: source, port: port, vlan: vlan), vni: binding.vni, etherType: type)
+        }
+        return .learn(LocalMAC(mac: source, port: port, vlan: 0), vni: binding.vni, etherType: nil)
+    }
+}

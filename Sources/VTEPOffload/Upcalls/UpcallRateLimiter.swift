@@ -1,0 +1,26 @@
+import OVSDatapathCore
+
+/// A token bucket per datapath port: a port flooding new MACs (or any
+/// miss) gets `rate` upcalls a second handled, the rest dropped, so one
+/// port cannot starve the daemon or the other ports.
+public struct UpcallRateLimiter: Sendable {
+    public var rate: Double
+    public var burst: Double
+    private var buckets: [UInt32: (tokens: Double, at: ContinuousClock.Instant)] = [:]
+
+    public init(rate: Double = 2_000, burst: Double = 2_000) {
+        self.rate = rate
+        self.burst = burst
+    }
+
+    /// Whether an upcall from `port` may be handled now.
+    public mutating func admit(port: UInt32, now: ContinuousClock.Instant = .now) -> Bool {
+        var bucket = buckets[port] ?? (burst, now)
+        bucket.tokens = min(burst, bucket.tokens + (now - bucket.at).inSeconds * rate)
+        bucket.at = now
+        let admitted = bucket.tokens >= 1
+        if admitted { bucket.tokens -= 1 }
+        buckets[port] = bucket
+        return admitted
+    }
+}

@@ -1,0 +1,81 @@
+import OVSDB
+import VTEPCompiler
+import VTEPModel
+
+/// The database half of a pass, what ovs-vtep writes: the switch's ports,
+/// `unknown-dst` → our tunnel IP, the local MACs a pass installed flows
+/// for, and the faults it found.
+public struct PassWriteBack: Sendable {
+    /// The client whose replica is read and through which rows are written.
+    public let client: OVSDBClient<VTEPDatabase>
+    /// The Physical_Switch we serve.
+    public let switchName: String
+
+    /// A write-back for `switchName` through `client`.
+    public init(client: OVSDBClient<VTEPDatabase>, switchName: String) {
+        self.client = client
+        self.switchName = switchName
+    }
+
+    /// Writes what `outcome` found. It reports the outcome's local MACs,
+    /// not the learned state as it is by now, so a MAC is listed only once
+    /// its flows are installed.
+    /// - Throws: `SyncPass.SyncError.noSuchSwitch` when the switch left the
+    ///   database, or the transaction's `OVSDBError`.
+    public func write(_ outcome: SyncPass.Outcome) async throws {
+        let findings = outcome.findings
+        let database = await client.replica
+        guard let (switchID, physicalSwitch) = database.physicalSwitch(named: switchName) else {
+            throw SyncPass.SyncError.noSuchSwitch(switchName)
+        }
+        let writer = VTEPWriter(client: client)
+        try await writer.ensurePhysicalPorts(physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }.sorted(), on: switchName)
+        if physicalSwitch.tunnelIPs.count == 1, let localIP = physicalSwitch.tunnelIPs.first {
+            var localBySwitch: [OVSDBUUID: Set<String>] = [:]
+            for switchID in Set(findings.bindings.map(\.logicalSwitch)) {
+                try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: switchID, tunnelIPs: [localIP])
+                localBySwitch[switchID] = []
+            }
+            let switchOf = Dictionary(findings.bindings.map { (PortVLAN($0), $0.logicalSwitch) }, uniquingKeysWith: { first, _ in first })
+            for local in outcome.localMACs {
+                if let switchID = switchOf[PortVLAN(port: local.port, vlan: local.vlan)] { localBySwitch[switchID]?.insert(local.mac.description) }
+            }
+            try await writer.setUcastMacsLocal(localBySwitch, tunnelIP: localIP)
+        }
+        var switchFaults = findings.switchFaults
+        if findings.bindings.contains(where: { outcome.exhaustedVNIs.contains($0.vni) }) { switchFaults.insert("mac_table_exhaustion") }
+        try await writer.setSwitchFaults(switchFaults, switch: switchID)
+        for (portID, port) in database.physicalPorts.rows where physicalSwitch.ports.contains(portID) {
+            try await writer.setPortFaults(findings.portFaults[port.name] ?? [], port: portID)
+        }
+    }
+
+    /// Logical_Binding_Stats for each binding of `bindings` whose counters
+    /// differ from `written`; returns the counters now written, by binding.
+    public func writeStatistics(_ totals: [PortVLAN: BindingCounters], bindings: [Binding],
+                                written: [PortVLAN: BindingCounters]) async -> (written: [PortVLAN: BindingCounters], failures: [String]) {
+        var written = written, failures: [String] = []
+        let database = await client.replica
+        let writer = VTEPWriter(client: client)
+        for binding in bindings {
+            let place = PortVLAN(binding)
+            let counters = totals[place] ?? BindingCounters()
+            guard written[place] != counters,
+                  let portID = database.physicalPorts.rows.first(where: { $0.value.name == binding.port })?.key else { continue }
+            do {
+                try await writer.setBindingStats(VTEPLogicalBindingStats(
+                    packets: (counters.packetsFromLocal.clampedInt, counters.packetsToLocal.clampedInt),
+                    bytes: (counters.bytesFromLocal.clampedInt, counters.bytesToLocal.clampedInt)), port: portID, vlan: Int(binding.vlan))
+                written[place] = counters
+            } catch {
+                failures.append("statistics of \(place): \(error)")
+            }
+        }
+        return (written, failures)
+    }
+}
+
+extension UInt64 {
+    /// The counter as an OVSDB integer (64-bit signed), saturating rather than trapping.
+    fileprivate var clampedInt: Int { Int(clamping: self) }
+}

@@ -1,0 +1,193 @@
+import VTEPModel
+import OVSDB
+/// The writes vtep-kdp makes to the VTEP database, as transactions built
+/// from the current replica. Locators and locator sets are found or created
+/// as the schema requires (a locator is unique per encapsulation, IP and
+/// key; sets are garbage-collected once unreferenced).
+///
+/// Every write is idempotent against the replica it was built from: run
+/// again after a lost connection, it changes nothing that is already there.
+public struct VTEPWriter: Sendable {
+    public let client: OVSDBClient<VTEPDatabase>
+
+    public init(client: OVSDBClient<VTEPDatabase>) { self.client = client }
+
+    static let encapsulation = "vxlan_over_ipv4"
+    typealias Op = OVSDBOperation
+
+    // MARK: Physical ports
+
+    /// Makes sure `switchName` lists a Physical_Port for each of `ports`.
+    public func ensurePhysicalPorts(_ ports: [String], on switchName: String) async throws(OVSDBError) {
+        let db = await client.replica
+        guard let (switchID, physicalSwitch) = db.physicalSwitch(named: switchName) else {
+            throw .operationFailed(index: 0, error: "no such Physical_Switch", details: switchName)
+        }
+        let existing = Set(physicalSwitch.ports.compactMap { db.physicalPorts[$0]?.name })
+        let missing = ports.filter { !existing.contains($0) }
+        guard !missing.isEmpty else { return }
+        var operations: [JSONValue] = [Op.comment("vtep-kdp: add ports \(missing.joined(separator: ", ")) to \(switchName)")]
+        for (index, name) in missing.enumerated() {
+            operations.append(Op.insert(VTEPPhysicalPort.tableName, [("name", .string(name))], uuidName: "port\(index)"))
+        }
+        operations.append(Op.mutate(VTEPPhysicalSwitch.tableName, where: Op.whereUUID(switchID), [
+            ["ports", "insert", Op.set(missing.indices.map { .named("port\($0)") })],
+        ]))
+        _ = try await client.transact(operations)
+    }
+
+    // MARK: Local MACs
+
+    /// Adds `mac` in `logicalSwitch` behind this VTEP's tunnel IP.
+    @discardableResult
+    public func addUcastMacLocal(_ mac: String, logicalSwitch: OVSDBUUID, tunnelIP: String, ipaddr: String = "") async throws(OVSDBError) -> OVSDBUUID? {
+        let db = await client.replica
+        if let existing = db.ucastMacsLocal.rows.first(where: { $0.value.mac == mac && $0.value.logicalSwitch == logicalSwitch }),
+           db.locators[existing.value.locator]?.dstIP == tunnelIP {
+            return existing.key
+        }
+        var operations: [JSONValue] = []
+        // A MAC lives in one place per logical switch: drop an older row.
+        for (uuid, row) in db.ucastMacsLocal.rows where row.mac == mac && row.logicalSwitch == logicalSwitch {
+            operations.append(Op.delete("Ucast_Macs_Local", where: Op.whereUUID(uuid)))
+        }
+        let locator = locatorReference(tunnelIP, in: db, operations: &operations)
+        operations.append(Op.insert("Ucast_Macs_Local", [
+            ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", locator.json), ("ipaddr", .string(ipaddr)),
+        ]))
+        let results = try await client.transact(operations)
+        return results.last?.uuid
+    }
+
+    /// Makes Ucast_Macs_Local hold exactly `macs` (MAC text by logical
+    /// switch) among the rows whose locator is `tunnelIP` — the rows this
+    /// VTEP owns — in one transaction: learned MACs are inserted, aged-out
+    /// or moved ones deleted, the rest left alone. Returns the rows changed.
+    @discardableResult
+    public func setUcastMacsLocal(_ macs: [OVSDBUUID: Set<String>], tunnelIP: String) async throws(OVSDBError) -> Int {
+        let db = await client.replica
+        let ours = db.locator(dstIP: tunnelIP)
+        var present: [OVSDBUUID: Set<String>] = [:]
+        var operations: [JSONValue] = []
+        for (uuid, row) in db.ucastMacsLocal.rows {
+            if row.locator == ours, macs[row.logicalSwitch]?.contains(row.mac) == true {
+                present[row.logicalSwitch, default: []].insert(row.mac)
+            } else if row.locator == ours || macs[row.logicalSwitch]?.contains(row.mac) == true {
+                // Ours but no longer local, or local now but pointing elsewhere.
+                operations.append(Op.delete("Ucast_Macs_Local", where: Op.whereUUID(uuid)))
+            }
+        }
+        var locator: OVSDBOperation.RowReference?
+        for (logicalSwitch, wanted) in macs.sorted(by: { $0.key < $1.key }) {
+            for mac in wanted.subtracting(present[logicalSwitch] ?? []).sorted() {
+                let reference = locator ?? locatorReference(tunnelIP, in: db, operations: &operations)
+                locator = reference
+                operations.append(Op.insert("Ucast_Macs_Local", [
+                    ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", reference.json), ("ipaddr", .string("")),
+                ]))
+            }
+        }
+        guard !operations.isEmpty else { return 0 }
+        _ = try await client.transact(operations)
+        return operations.count
+    }
+
+    public func removeUcastMacLocal(_ row: OVSDBUUID) async throws(OVSDBError) {
+        _ = try await client.transact([Op.delete("Ucast_Macs_Local", where: Op.whereUUID(row))])
+    }
+
+    /// Sets `logicalSwitch`'s local `mac` (ovs-vtep: `unknown-dst`) to the
+    /// locator set of `tunnelIPs`.
+    public func setMcastMacLocal(_ mac: String, logicalSwitch: OVSDBUUID, tunnelIPs: [String]) async throws(OVSDBError) {
+        let db = await client.replica
+        let wanted = Set(tunnelIPs)
+        let rows = db.mcastMacsLocal.rows.filter { $0.value.mac == mac && $0.value.logicalSwitch == logicalSwitch }
+        if rows.count == 1, let row = rows.first?.value,
+           let set = db.locatorSets[row.locatorSet], Set(set.locators.compactMap { db.locators[$0]?.dstIP }) == wanted {
+            return
+        }
+        var operations: [JSONValue] = rows.keys.map { Op.delete("Mcast_Macs_Local", where: Op.whereUUID($0)) }
+        let locators = tunnelIPs.sorted().map { locatorReference($0, in: db, operations: &operations) }
+        operations.append(Op.insert(VTEPPhysicalLocatorSet.tableName, [("locators", Op.set(locators))], uuidName: "set"))
+        operations.append(Op.insert("Mcast_Macs_Local", [
+            ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator_set", OVSDBOperation.RowReference.named("set").json),
+        ]))
+        _ = try await client.transact(operations)
+    }
+
+    // MARK: Faults and statistics
+
+    /// Replaces a Physical_Switch's `switch_fault_status`.
+    public func setSwitchFaults(_ faults: Set<String>, switch uuid: OVSDBUUID) async throws(OVSDBError) {
+        guard await client.replica.physicalSwitches[uuid]?.switchFaultStatus != faults else { return }
+        _ = try await client.transact([Op.update(VTEPPhysicalSwitch.tableName, where: Op.whereUUID(uuid),
+                                                  [("switch_fault_status", faults.datumJSON)])])
+    }
+
+    /// Replaces a Physical_Port's `port_fault_status`.
+    public func setPortFaults(_ faults: Set<String>, port uuid: OVSDBUUID) async throws(OVSDBError) {
+        guard await client.replica.physicalPorts[uuid]?.portFaultStatus != faults else { return }
+        _ = try await client.transact([Op.update(VTEPPhysicalPort.tableName, where: Op.whereUUID(uuid),
+                                                  [("port_fault_status", faults.datumJSON)])])
+    }
+
+    /// Writes the counters of the binding (`port`, `vlan`), creating its
+    /// Logical_Binding_Stats row on first use.
+    public func setBindingStats(_ stats: VTEPLogicalBindingStats, port: OVSDBUUID, vlan: Int) async throws(OVSDBError) {
+        let db = await client.replica
+        let row: [(String, JSONValue)] = [
+            ("bytes_from_local", .integer(stats.bytesFromLocal)), ("packets_from_local", .integer(stats.packetsFromLocal)),
+            ("bytes_to_local", .integer(stats.bytesToLocal)), ("packets_to_local", .integer(stats.packetsToLocal)),
+        ]
+        if let statsID = db.physicalPorts[port]?.vlanStats[vlan], db.bindingStats[statsID] != nil {
+            guard db.bindingStats[statsID] != stats else { return }
+            _ = try await client.transact([Op.update(VTEPLogicalBindingStats.tableName, where: Op.whereUUID(statsID), row)])
+            return
+        }
+        _ = try await client.transact([
+            Op.insert(VTEPLogicalBindingStats.tableName, row, uuidName: "stats"),
+            Op.mutate(VTEPPhysicalPort.tableName, where: Op.whereUUID(port), [
+                ["vlan_stats", "delete", ["set", [.integer(vlan)]]],
+                ["vlan_stats", "insert", ["map", [[.integer(vlan), OVSDBOperation.RowReference.named("stats").json]]]],
+            ]),
+        ])
+    }
+
+    // MARK: Tunnels
+
+    /// Makes sure the switch has a Tunnel row from `localIP` to `remoteIP`
+    /// with `bfdStatus`.
+    public func setTunnel(switch switchID: OVSDBUUID, localIP: String, remoteIP: String, bfdStatus: [String: String]) async throws(OVSDBError) {
+        let db = await client.replica
+        guard let physicalSwitch = db.physicalSwitches[switchID] else { return }
+        for uuid in physicalSwitch.tunnels {
+            guard let tunnel = db.tunnels[uuid], db.locators[tunnel.local]?.dstIP == localIP,
+                  db.locators[tunnel.remote]?.dstIP == remoteIP else { continue }
+            guard tunnel.bfdStatus != bfdStatus else { return }
+            _ = try await client.transact([Op.update(VTEPTunnel.tableName, where: Op.whereUUID(uuid), [("bfd_status", bfdStatus.datumJSON)])])
+            return
+        }
+        var operations: [JSONValue] = []
+        let local = locatorReference(localIP, in: db, operations: &operations, name: "local")
+        let remote = locatorReference(remoteIP, in: db, operations: &operations, name: "remote")
+        operations.append(Op.insert(VTEPTunnel.tableName, [("local", local.json), ("remote", remote.json),
+                                                           ("bfd_status", bfdStatus.datumJSON)], uuidName: "tunnel"))
+        operations.append(Op.mutate(VTEPPhysicalSwitch.tableName, where: Op.whereUUID(switchID), [
+            ["tunnels", "insert", Op.set([.named("tunnel")])],
+        ]))
+        _ = try await client.transact(operations)
+    }
+
+    // MARK: Locators
+
+    /// The locator for `ip`: the existing row, or one inserted by an
+    /// operation appended to `operations`.
+    private func locatorReference(_ ip: String, in db: VTEPDatabase, operations: inout [JSONValue], name: String? = nil) -> OVSDBOperation.RowReference {
+        if let uuid = db.locator(dstIP: ip) { return .uuid(uuid) }
+        let uuidName = name ?? "locator_" + ip.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        operations.append(Op.insert(VTEPPhysicalLocator.tableName, [
+            ("encapsulation_type", .string(Self.encapsulation)), ("dst_ip", .string(ip)),
+        ], uuidName: uuidName))
+        return .named(uuidName)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import OVSDB
+@testable import VTEPModel
+import TestSupport
+
+/// A server that misbehaves: each case ends the connection with a clear
+/// error, the replica keeps nothing half-decoded, and the client goes on
+/// retrying (a second disconnect shows it reconnected).
+@Suite(.serialized) struct OVSDBBadInputTests {
+    static let fakeServer = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/fake-ovsdb-server.py").path
+
+    /// Runs a client against the fake server in `mode` and returns the
+    /// first two disconnect reasons.
+    func disconnects(_ mode: String, maxMessageBytes: Int = 1 << 20) async throws -> [OVSDBError] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-fake-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/db.sock"
+        let server = try ChildProcess("/usr/bin/python3", [Self.fakeServer, socket, mode])
+        defer { server.terminate() }
+        #expect(await eventually { FileManager.default.fileExists(atPath: socket) })
+
+        var options = OVSDBClient<VTEPDatabase>.Options()
+        options.inactivityProbe = .milliseconds(300)
+        options.probeUnixSockets = true
+        options.minBackoff = .milliseconds(50)
+        options.maxBackoff = .milliseconds(100)
+        options.maxMessageBytes = maxMessageBytes
+        let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: socket)], options: options)
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+        var errors: [OVSDBError] = []
+        for await event in client.events {
+            if case .disconnected(let error) = event { errors.append(error) }
+            if errors.count == 2 { break }
+        }
+        #expect(await client.replica.logicalSwitches.isEmpty)
+        #expect(await !client.isSynced)
+        return errors
+    }
+
+    @Test func aTruncatedReplyIsALostConnection() async throws {
+        for error in try await disconnects("truncated") {
+            guard case .connectionLost = error else { Issue.record("got \(error)"); continue }
+        }
+    }
+
+    @Test func invalidUTF8IsAProtocolViolation() async throws {
+        for error in try await disconnects("badutf8") {
+            guard case .protocolViolation(_, let reason) = error else { Issue.record("got \(error)"); continue }
+            #expect(reason.contains("UTF-8"))
+        }
+    }
+
+    @Test func anotherSchemaVersionIsRefusedByName() async throws {
+        for error in try await disconnects("schema") {
+            guard case .schemaMismatch(let database, let found, _) = error else { Issue.record("got \(error)"); continue }
+            #expect(database == "hardware_vtep" && found == "2.0.0")
+            #expect(error.description.contains("2.0.0"))
+        }
+    }
+
+    @Test func aRowOfUnexpectedTypesIsAProtocolViolation() async throws {
+        for error in try await disconnects("badrow") {
+            guard case .protocolViolation(_, let reason) = error else { Issue.record("got \(error)"); continue }
+            #expect(reason.contains("monitor reply"))
+        }
+    }
+
+    @Test func aStalledServerTimesOut() async throws {
+        for error in try await disconnects("stall") {
+            guard case .timedOut = error else { Issue.record("got \(error)"); continue }
+        }
+    }
+
+    @Test func anEndlessMessageIsCutAtTheLimit() async throws {
+        for error in try await disconnects("huge", maxMessageBytes: 256 * 1024) {
+            guard case .connectionLost(_, let reason) = error else { Issue.record("got \(error)"); continue }
+            #expect(reason.contains("limit"))
+        }
+    }
+
+    @Test func anOldServerIsMonitoredWithRFC7047Updates() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-fake-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/db.sock"
+        let server = try ChildProcess("/usr/bin/python3", [Self.fakeServer, socket, "old"])
+        defer { server.terminate() }
+        #expect(await eventually { FileManager.default.fileExists(atPath: socket) })
+        let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: socket)])
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+        // The monitor reply's two rows, then the update: ls0 modified, ls1 deleted.
+        #expect(await eventually {
+            let switches = await client.replica.logicalSwitches.rows.values
+            return switches.count == 1 && switches.first?.tunnelKey == 34
+        })
+        #expect(await client.isSynced)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import OVSDB
+@testable import VTEPModel
+@testable import VTEPOffload
+import TestSupport
+
+/// The write-back's rows, written to a real ovsdb-server and read back with vtep-ctl.
+@Suite(.serialized) struct VTEPWriterTests {
+    func startClient(_ rig: OVSDBServerRig, probe: Duration = .seconds(5)) -> (OVSDBClient<VTEPDatabase>, Task<Void, Never>) {
+        var options = OVSDBClient<VTEPDatabase>.Options()
+        options.inactivityProbe = probe
+        options.probeUnixSockets = true
+        options.maxBackoff = .milliseconds(400)
+        let client = OVSDBClient<VTEPDatabase>(remotes: [rig.remote], options: options)
+        let task = Task { await client.run() }
+        return (client, task)
+    }
+
+    @Test func ourWritesReadBackThroughVtepCtl() async throws {
+        let rig = try OVSDBServerRig()
+        try rig.vtepctl("add-ps", "br0")
+        try rig.vtepctl("set", "Physical_Switch", "br0", "tunnel_ips=10.2.2.1")
+        try rig.vtepctl("add-ls", "ls0")
+        try rig.vtepctl("add-mcast-remote", "ls0", "unknown-dst", "10.2.2.2")
+        let (client, task) = startClient(rig)
+        defer { task.cancel() }
+        await client.waitUntilSynced()
+        let writer = VTEPWriter(client: client)
+        let (lsID, _) = try #require(await client.replica.logicalSwitch(named: "ls0"))
+        let (switchID, _) = try #require(await client.replica.physicalSwitch(named: "br0"))
+
+        try await writer.ensurePhysicalPorts(["p0", "p1"], on: "br0")
+        #expect(await eventually { await client.replica.physicalPorts.count == 2 })
+        try await writer.ensurePhysicalPorts(["p0", "p1"], on: "br0")     // idempotent
+        #expect(try rig.vtepctl("list-ports", "br0") == "p0\np1")
+
+        try await writer.addUcastMacLocal("02:00:00:00:01:01", logicalSwitch: lsID, tunnelIP: "10.2.2.1")
+        try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: lsID, tunnelIPs: ["10.2.2.1"])
+        #expect(await eventually { await client.replica.mcastMacsLocal.count == 1 })
+        try await writer.addUcastMacLocal("02:00:00:00:01:01", logicalSwitch: lsID, tunnelIP: "10.2.2.1")  // idempotent
+        try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: lsID, tunnelIPs: ["10.2.2.1"])
+        #expect(try rig.vtepctl("list-local-macs", "ls0") == """
+            ucast-mac-local
+              02:00:00:00:01:01 -> vxlan_over_ipv4/10.2.2.1
+
+            mcast-mac-local
+              unknown-dst -> vxlan_over_ipv4/10.2.2.1
+            """)
+        // The remote side is untouched, and the locator for 10.2.2.1 exists once.
+        #expect(try rig.vtepctl("list-remote-macs", "ls0").contains("unknown-dst -> vxlan_over_ipv4/10.2.2.2"))
+        #expect(await client.replica.locators.rows.values.filter { $0.dstIP == "10.2.2.1" }.count == 1)
+
+        // The learned set as a whole: one transaction adds two, and then
+        // takes away the first MAC (aged out) while keeping the others.
+        let changed = try await writer.setUcastMacsLocal([lsID: ["02:00:00:00:01:01", "02:00:00:00:01:02", "02:00:00:00:01:03"]], tunnelIP: "10.2.2.1")
+        #expect(changed == 2)
+        #expect(await eventually { await client.replica.ucastMacsLocal.count == 3 })
+        #expect(try await writer.setUcastMacsLocal([lsID: ["02:00:00:00:01:02", "02:00:00:00:01:03"]], tunnelIP: "10.2.2.1") == 1)
+        #expect(await eventually { await client.replica.ucastMacsLocal.count == 2 })
+        #expect(try await writer.setUcastMacsLocal([lsID: ["02:00:00:00:01:02", "02:00:00:00:01:03"]], tunnelIP: "10.2.2.1") == 0)
+        #expect(try rig.vtepctl("list-local-macs", "ls0").contains("02:00:00:00:01:03 -> vxlan_over_ipv4/10.2.2.1"))
+        #expect(try !rig.vtepctl("list-local-macs", "ls0").contains("02:00:00:00:01:01"))
+
+        let p0 = try #require(await client.replica.physicalPorts.rows.first { $0.value.name == "p0" }?.key)
+        try await writer.setPortFaults(["invalid_vlan_map"], port: p0)
+        try await writer.setSwitchFaults(["unsupported_source_node_replication"], switch: switchID)
+        try await writer.setBindingStats(.init(packets: (3, 2), bytes: (300, 200)), port: p0, vlan: 0)
+        #expect(await eventually { await client.replica.bindingStats.count == 1 })
+        try await writer.setBindingStats(.init(packets: (4, 2), bytes: (400, 200)), port: p0, vlan: 0)
+        #expect(try rig.vtepctl("get", "Physical_Port", "p0", "port_fault_status") == "[invalid_vlan_map]")
+        #expect(try rig.vtepctl("get", "Physical_Switch", "br0", "switch_fault_status") == "[unsupported_source_node_replication]")
+        #expect(try rig.vtepctl("--columns=packets_from_local,bytes_from_local", "list", "Logical_Binding_Stats")
+            .replacingOccurrences(of: " ", with: "") == "packets_from_local:4\nbytes_from_local:400")
+        #expect(await eventually { await client.replica.bindingStats.rows.values.first?.packetsFromLocal == 4 })
+
+        try await writer.setTunnel(switch: switchID, localIP: "10.2.2.1", remoteIP: "10.2.2.2", bfdStatus: ["state": "up"])
+        #expect(try rig.vtepctl("--columns=bfd_status", "list", "Tunnel").replacingOccurrences(of: " ", with: "") == "bfd_status:{state=up}")
+    }
+}
