@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs inside the VM: the main job, the reference scenario of
-# shared/seed-scenario.md end to end. VM1 and VM2 are network namespaces
+# docs/reference-scenario.md end to end. VM1 and VM2 are network namespaces
 # behind veth ports p0 and p1; eth1 (10.2.2.1) is the underlay; the remote
 # VTEP 10.2.2.3 is a Linux bridge + vxlan device holding VM3
 # (00:11:22:33:44:55). The VTEP database is a real ovsdb-server set up with
