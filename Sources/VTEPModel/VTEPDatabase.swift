@@ -1,4 +1,5 @@
 import OVSDB
+
 /// The client's copy of the hardware_vtep database: every table, typed.
 /// Kept current by `OVSDBClient<VTEPDatabase>`; read by the compiler.
 public struct VTEPDatabase: OVSDBReplica, Equatable {
@@ -56,11 +57,14 @@ public struct VTEPDatabase: OVSDBReplica, Equatable {
             switch table {
             case VTEPGlobal.tableName: try global.apply(&reader, format: format, changes: &changes, VTEPChange.global)
             case VTEPManager.tableName: try managers.apply(&reader, format: format, changes: &changes, VTEPChange.manager)
-            case VTEPPhysicalSwitch.tableName: try physicalSwitches.apply(&reader, format: format, changes: &changes, VTEPChange.physicalSwitch)
+            case VTEPPhysicalSwitch.tableName:
+                try physicalSwitches.apply(&reader, format: format, changes: &changes, VTEPChange.physicalSwitch)
             case VTEPPhysicalPort.tableName: try physicalPorts.apply(&reader, format: format, changes: &changes, VTEPChange.physicalPort)
             case VTEPTunnel.tableName: try tunnels.apply(&reader, format: format, changes: &changes, VTEPChange.tunnel)
-            case VTEPLogicalBindingStats.tableName: try bindingStats.apply(&reader, format: format, changes: &changes, VTEPChange.bindingStats)
-            case VTEPLogicalSwitch.tableName: try logicalSwitches.apply(&reader, format: format, changes: &changes, VTEPChange.logicalSwitch)
+            case VTEPLogicalBindingStats.tableName:
+                try bindingStats.apply(&reader, format: format, changes: &changes, VTEPChange.bindingStats)
+            case VTEPLogicalSwitch.tableName:
+                try logicalSwitches.apply(&reader, format: format, changes: &changes, VTEPChange.logicalSwitch)
             case "Ucast_Macs_Local": try ucastMacsLocal.apply(&reader, format: format, changes: &changes, VTEPChange.ucastMacLocal)
             case "Ucast_Macs_Remote": try ucastMacsRemote.apply(&reader, format: format, changes: &changes, VTEPChange.ucastMacRemote)
             case "Mcast_Macs_Local": try mcastMacsLocal.apply(&reader, format: format, changes: &changes, VTEPChange.mcastMacLocal)
@@ -150,7 +154,7 @@ extension VTEPChange {
         case .physicalPort:
             true
         case .global, .manager, .tunnel, .bindingStats, .ucastMacLocal, .mcastMacLocal, .logicalRouter, .acl, .aclEntry,
-             .arpSourceLocal, .arpSourceRemote:
+            .arpSourceLocal, .arpSourceRemote:
             false
         }
     }

@@ -1,4 +1,5 @@
 import OVSDB
+
 // Typed rows of the hardware_vtep schema (vtep.ovsschema 1.x), one struct
 // per table, holding every column. Column types follow the schema: a
 // required atom is a plain value, min 0 / max 1 an Optional, max > 1 a Set,
@@ -49,8 +50,10 @@ public struct VTEPManager: OVSDBRow {
 
 public struct VTEPPhysicalSwitch: OVSDBRow {
     public static let tableName = "Physical_Switch"
-    public static let columnNames = ["ports", "name", "description", "management_ips", "tunnel_ips", "tunnels",
-                                     "other_config", "switch_fault_status"]
+    public static let columnNames = [
+        "ports", "name", "description", "management_ips", "tunnel_ips", "tunnels",
+        "other_config", "switch_fault_status",
+    ]
     public var ports = UUIDSet()
     public var name = ""
     public var description = ""
@@ -77,8 +80,10 @@ public struct VTEPPhysicalSwitch: OVSDBRow {
 
 public struct VTEPPhysicalPort: OVSDBRow {
     public static let tableName = "Physical_Port"
-    public static let columnNames = ["name", "description", "vlan_bindings", "acl_bindings", "vlan_stats", "other_config",
-                                     "port_fault_status"]
+    public static let columnNames = [
+        "name", "description", "vlan_bindings", "acl_bindings", "vlan_stats", "other_config",
+        "port_fault_status",
+    ]
     public var name = ""
     public var description = ""
     /// VLAN (0 = untagged) → Logical_Switch.
@@ -248,8 +253,10 @@ public struct VTEPPhysicalLocator: OVSDBRow {
 
 public struct VTEPLogicalRouter: OVSDBRow {
     public static let tableName = "Logical_Router"
-    public static let columnNames = ["name", "description", "switch_binding", "static_routes", "acl_binding", "other_config",
-                                     "LR_fault_status"]
+    public static let columnNames = [
+        "name", "description", "switch_binding", "static_routes", "acl_binding", "other_config",
+        "LR_fault_status",
+    ]
     public var name = ""
     public var description = ""
     public var switchBinding = [String: OVSDBUUID]()
@@ -293,10 +300,12 @@ public struct VTEPACL: OVSDBRow {
 /// the schema has them.
 public struct VTEPACLEntry: OVSDBRow {
     public static let tableName = "ACL_entry"
-    public static let columnNames = ["sequence", "source_mac", "dest_mac", "ethertype", "source_ip", "source_mask", "dest_ip",
-                                     "dest_mask", "protocol", "source_port_min", "source_port_max", "dest_port_min",
-                                     "dest_port_max", "tcp_flags", "tcp_flags_mask", "icmp_code", "icmp_type", "direction",
-                                     "action", "acle_fault_status"]
+    public static let columnNames = [
+        "sequence", "source_mac", "dest_mac", "ethertype", "source_ip", "source_mask", "dest_ip",
+        "dest_mask", "protocol", "source_port_min", "source_port_max", "dest_port_min",
+        "dest_port_max", "tcp_flags", "tcp_flags_mask", "icmp_code", "icmp_type", "direction",
+        "action", "acle_fault_status",
+    ]
     public var sequence = 0
     public var strings = [String: String]()
     public var integers = [String: Int]()
@@ -312,7 +321,7 @@ public struct VTEPACLEntry: OVSDBRow {
             try OVSDB.decodeColumn(&value, &reader, diff: diff)
             strings[name] = value
         case "protocol", "source_port_min", "source_port_max", "dest_port_min", "dest_port_max", "tcp_flags",
-             "tcp_flags_mask", "icmp_code", "icmp_type":
+            "tcp_flags_mask", "icmp_code", "icmp_type":
             var value = integers[name]
             try OVSDB.decodeColumn(&value, &reader, diff: diff)
             integers[name] = value

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Logging
-import VTEPOffload
 import OVSDB
 import VTEPModel
+import VTEPOffload
 
 /// A short-lived connection to the VTEP database for one-shot commands
 /// (`sync`, `status`): connect, wait for the first full replica, and

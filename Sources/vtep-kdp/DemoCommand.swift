@@ -1,6 +1,6 @@
 import ArgumentParser
-import OVSDatapathNL
 import OVSDatapathCore
+import OVSDatapathNL
 
 /// `vtep-kdp demo`: builds the reference layout's datapath — local port,
 /// physical ports, one VXLAN port — and prints it. A stepping stone to the

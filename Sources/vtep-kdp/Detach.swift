@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// `--detach`, the OVS way: the command returns once the daemon is up
 /// (or fails with its error), and the daemon runs on in a session of its

@@ -1,6 +1,6 @@
 import ArgumentParser
-import OVSDatapathNL
 import OVSDatapathCore
+import OVSDatapathNL
 
 /// `vtep-kdp execute DP FRAME ACTIONS`: inject one frame with actions.
 struct ExecuteCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import OVSDatapathNL
 import OVSDatapathCore
+import OVSDatapathNL
 
 /// `vtep-kdp dump-flows DP`: the datapath's flows in ovs-dpctl notation.
 struct DumpFlowsCommand: ParsableCommand {
@@ -41,8 +41,9 @@ struct AddFlowCommand: ParsableCommand {
         let connection = try DatapathConnection()
         let datapath = try connection.datapath(named: datapath)
         let parsed = try FlowParser.parseMatch(match)
-        let flow = Flow(key: parsed.key, mask: parsed.mask, actions: try FlowParser.parseActions(actions),
-                        ufid: FlowUFID(deriving: match))
+        let flow = Flow(
+            key: parsed.key, mask: parsed.mask, actions: try FlowParser.parseActions(actions),
+            ufid: FlowUFID(deriving: match))
         try connection.putFlow(flow, in: datapath, mode: modify ? .createOrModify : .create)
     }
 }

@@ -1,16 +1,17 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
-import OVSDatapathNL
-import VTEPOffload
-import OVSDatapathCore
 import OVSDB
-import VTEPModel
+import OVSDatapathCore
+import OVSDatapathNL
 import VTEPCompiler
+import VTEPModel
+import VTEPOffload
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `vtep-kdp [run] PS-NAME`: the VTEP daemon. Follows the VTEP database and
 /// the datapath's misses, keeps the kernel's flows matching them, and
@@ -37,7 +38,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "OVSDB remote of the VTEP database (unix:FILE, tcp:IP:PORT, ssl:IP:PORT); repeat for the members of a cluster.")
     var db: [String] = ["unix:/var/run/openvswitch/db.sock"]
     @Option(help: "Datapath name.") var datapath = "ovs-system"
-    @Option(name: .customLong("local-mac"), help: ArgumentHelp("A local MAC and the port it is behind, as MAC@PORT (repeatable).", valueName: "MAC@PORT"))
+    @Option(
+        name: .customLong("local-mac"),
+        help: ArgumentHelp("A local MAC and the port it is behind, as MAC@PORT (repeatable).", valueName: "MAC@PORT"))
     var localMACs: [LocalMAC] = []
     @Option(name: .customLong("vxlan-port"), help: "UDP port of the VXLAN port vtep-kdp adds when the datapath has none.")
     var vxlanPort: UInt16 = VXLANNaming.defaultPort
@@ -50,17 +53,23 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run in the background once started (OVS style); use with --log-file and --pidfile.") var detach = false
     @Flag(name: .customLong("allow-ovs-vswitchd"), help: "Run even though ovs-vswitchd is running.") var allowOVSVswitchd = false
     @Flag(name: .shortAndLong, help: "Log every pass and every upcall, not only those that change something.") var verbose = false
-    @Flag(name: .customLong("overlap-bulk-installs"), inversion: .prefixedNo, help: ArgumentHelp(
-        "Compile and install a bulk change (8,192 or more remote MACs) in overlapping parts on two threads (default), or one after the other.",
-        discussion: "Both were measured on the emulated test rig; see the README's benchmarks."))
+    @Flag(
+        name: .customLong("overlap-bulk-installs"), inversion: .prefixedNo,
+        help: ArgumentHelp(
+            "Compile and install a bulk change (8,192 or more remote MACs) in overlapping parts on two threads (default), or one after the other.",
+            discussion: "Both were measured on the emulated test rig; see the README's benchmarks."))
     var overlapBulkInstalls = true
-    @Option(name: .customLong("bulk-install-sockets"), help: ArgumentHelp(
-        "Netlink sockets that overlapped parts of a bulk change use at once (1 or 2).",
-        discussion: "With 2, the kernel checks and copies two parts' flows on two cores; only inserting them takes turns."))
+    @Option(
+        name: .customLong("bulk-install-sockets"),
+        help: ArgumentHelp(
+            "Netlink sockets that overlapped parts of a bulk change use at once (1 or 2).",
+            discussion: "With 2, the kernel checks and copies two parts' flows on two cores; only inserting them takes turns."))
     var bulkInstallSockets = 2
 
     func validate() throws {
-        guard (1...2).contains(bulkInstallSockets) else { throw ValidationError("--bulk-install-sockets takes 1 or 2, not \(bulkInstallSockets)") }
+        guard (1...2).contains(bulkInstallSockets) else {
+            throw ValidationError("--bulk-install-sockets takes 1 or 2, not \(bulkInstallSockets)")
+        }
     }
 
     func run() async throws {
@@ -87,12 +96,15 @@ struct RunCommand: AsyncParsableCommand {
             throw StartupChecks.explain(error, doing: "datapath \(self.datapath)")
         }
         let reconciler = try Reconciler(connection: connection, datapath: datapath, logger: logger)
-        logger.info("vtep-kdp: serving \(physicalSwitch) on datapath \(self.datapath) (\(reconciler.installed.count) flows already there); VTEP database \(db.joined(separator: ", "))")
+        logger.info(
+            "vtep-kdp: serving \(physicalSwitch) on datapath \(self.datapath) (\(reconciler.installed.count) flows already there); VTEP database \(db.joined(separator: ", "))"
+        )
         let client = OVSDBClient<VTEPDatabase>(remotes: remotes, logger: logger)
-        let daemon = VTEPDaemon(client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: localMACs,
-                                vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit),
-                                agingTime: .milliseconds(Int(macAgingTime * 1000)), overlapsBulkChanges: overlapBulkInstalls,
-                                bulkInstallSockets: bulkInstallSockets, logger: logger)
+        let daemon = VTEPDaemon(
+            client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: localMACs,
+            vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit),
+            agingTime: .milliseconds(Int(macAgingTime * 1000)), overlapsBulkChanges: overlapBulkInstalls,
+            bulkInstallSockets: bulkInstallSockets, logger: logger)
         try await daemon.recoverLearnedState()
 
         if let pidfile { try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8) }
@@ -134,7 +146,9 @@ struct RunCommand: AsyncParsableCommand {
             if Task.isCancelled { return }  // stopping: nothing to wait for
             if await client.isSynced { return }
             if let remote = await client.connectedRemote {
-                logger.info("vtep-kdp: connected to the VTEP database at \(remote); still reading its contents (the kernel's flows forward meanwhile)")
+                logger.info(
+                    "vtep-kdp: connected to the VTEP database at \(remote); still reading its contents (the kernel's flows forward meanwhile)"
+                )
             } else {
                 logger.warning("vtep-kdp: waiting for the VTEP database at \(db.joined(separator: ", ")) (is ovsdb-server running?)")
             }

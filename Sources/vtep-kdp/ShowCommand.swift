@@ -1,6 +1,6 @@
 import ArgumentParser
-import OVSDatapathNL
 import OVSDatapathCore
+import OVSDatapathNL
 
 /// `vtep-kdp show [DP...]`: the datapaths and their ports, as `ovs-dpctl show` prints them.
 struct ShowCommand: ParsableCommand {
@@ -16,7 +16,8 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let connection = try DatapathConnection()
-        let selected = datapaths.isEmpty
+        let selected =
+            datapaths.isEmpty
             ? try connection.datapaths().sorted { $0.name < $1.name }
             : try datapaths.map { name throws(NetlinkError) in try connection.datapath(named: name) }
         for datapath in selected {

@@ -1,10 +1,11 @@
+import Foundation
+import OVSDB
+import OVSDatapathCore
+import OVSDatapathNL
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import OVSDatapathNL
-import OVSDatapathCore
-import OVSDB
 
 /// The conditions vtep-kdp cannot run under, each with the one message
 /// that tells the operator what to do.
@@ -16,7 +17,8 @@ enum StartupChecks {
     /// The kernel must have the openvswitch module's generic netlink families.
     static func requireDatapathModule() throws {
         guard OVSFamilies.kernelHasDatapath else {
-            throw Failure(description: "the openvswitch kernel module is not loaded (modprobe openvswitch; it is in Debian's linux-image packages)")
+            throw Failure(
+                description: "the openvswitch kernel module is not loaded (modprobe openvswitch; it is in Debian's linux-image packages)")
         }
     }
 
@@ -32,18 +34,20 @@ enum StartupChecks {
     /// sharing a datapath with it would silently break forwarding.
     static func refuseOVSVswitchd(datapath: String) throws {
         guard let pid = runningProcess(named: "ovs-vswitchd") else { return }
-        throw Failure(description: """
-            ovs-vswitchd (pid \(pid)) is running and manages the kernel datapaths; its revalidators would delete \
-            the flows vtep-kdp installs in \(datapath). Stop it (or use a datapath it does not know, on a host \
-            without it), or pass --allow-ovs-vswitchd if you are sure it leaves \(datapath) alone.
-            """)
+        throw Failure(
+            description: """
+                ovs-vswitchd (pid \(pid)) is running and manages the kernel datapaths; its revalidators would delete \
+                the flows vtep-kdp installs in \(datapath). Stop it (or use a datapath it does not know, on a host \
+                without it), or pass --allow-ovs-vswitchd if you are sure it leaves \(datapath) alone.
+                """)
     }
 
     static func runningProcess(named name: String) -> Int32? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
         for entry in entries {
             guard let pid = Int32(entry), pid != getpid(),
-                  let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8) else { continue }
+                let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8)
+            else { continue }
             if comm.trimmingCharacters(in: .whitespacesAndNewlines) == name { return pid }
         }
         return nil

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
-import OVSDatapathNL
-import VTEPOffload
 import OVSDatapathCore
+import OVSDatapathNL
 import VTEPCompiler
+import VTEPOffload
 
 /// `vtep-kdp status PS-NAME`: what a vtep-kdp serving PS-NAME holds and
 /// would do, without changing anything. Its whole state is the VTEP
@@ -57,17 +57,22 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if learned.localMACs.isEmpty { print("  (none)") }
         let facts = learned.facts
-        print("misses remembered: \(facts.unknownDestinations.count) unknown destinations flooded, "
-              + "\(facts.unboundTagged.count) unbound VLAN/EtherTypes and \(facts.unknownVNIs.count) foreign VNIs dropped")
-        print("faults: switch \(state.switchFaults.sorted()), ports \(state.portFaults.mapValues { $0.sorted() }.sorted { $0.key < $1.key })")
+        print(
+            "misses remembered: \(facts.unknownDestinations.count) unknown destinations flooded, "
+                + "\(facts.unboundTagged.count) unbound VLAN/EtherTypes and \(facts.unknownVNIs.count) foreign VNIs dropped")
+        print(
+            "faults: switch \(state.switchFaults.sorted()), ports \(state.portFaults.mapValues { $0.sorted() }.sorted { $0.key < $1.key })")
         for problem in state.problems { print("problem: \(problem)") }
-        print("flows: \(state.flows.count) desired, \(installed.count) installed; a sync would add \(diff.additions.count), "
-              + "modify \(diff.modifications.count), delete \(diff.deletions.count)")
+        print(
+            "flows: \(state.flows.count) desired, \(installed.count) installed; a sync would add \(diff.additions.count), "
+                + "modify \(diff.modifications.count), delete \(diff.deletions.count)")
         guard flows else { return }
         let modified = Set(diff.modifications.compactMap(\.ufid))
         for compiled in state.flows.values.sorted(by: { $0.identity < $1.identity }) {
             let mark = installed[compiled.flow.ufid!] == nil ? "+" : modified.contains(compiled.flow.ufid!) ? "~" : "="
-            print("\(mark) [\(compiled.identity)] \(FlowFormatter.formatMatch(key: compiled.flow.key, mask: compiled.flow.mask)), actions:\(FlowFormatter.formatActions(compiled.flow.actions))")
+            print(
+                "\(mark) [\(compiled.identity)] \(FlowFormatter.formatMatch(key: compiled.flow.key, mask: compiled.flow.mask)), actions:\(FlowFormatter.formatActions(compiled.flow.actions))"
+            )
         }
         for ufid in diff.deletions { print("- ufid:\(ufid) actions:\(FlowFormatter.formatActions(installed[ufid]?.actions ?? []))") }
     }

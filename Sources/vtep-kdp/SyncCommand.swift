@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
-import OVSDatapathNL
-import VTEPOffload
 import OVSDatapathCore
+import OVSDatapathNL
 import VTEPCompiler
+import VTEPOffload
 
 /// `vtep-kdp sync PS-NAME`: one pass of the daemon's pipeline — read the
 /// VTEP database, compile, reconcile the kernel, write back what ovs-vtep
@@ -25,7 +25,9 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: "OVSDB remote of the VTEP database (unix:FILE, tcp:IP:PORT, ssl:IP:PORT).")
     var db = "unix:/var/run/openvswitch/db.sock"
     @Option(help: "Datapath name.") var datapath = "ovs-system"
-    @Option(name: .customLong("local-mac"), help: ArgumentHelp("A local MAC and the port it is behind, as MAC@PORT (repeatable).", valueName: "MAC@PORT"))
+    @Option(
+        name: .customLong("local-mac"),
+        help: ArgumentHelp("A local MAC and the port it is behind, as MAC@PORT (repeatable).", valueName: "MAC@PORT"))
     var localMACs: [LocalMAC] = []
     @Option(help: "Seconds to wait for the database.") var timeout = 10
 

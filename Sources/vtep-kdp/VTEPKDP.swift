@@ -13,7 +13,10 @@ struct VTEPKDP: AsyncParsableCommand {
             `vtep-kdp [options] PS-NAME` runs the daemon (the `run` command); the other \
             commands inspect and change the datapath by hand, in ovs-dpctl notation.
             """,
-        subcommands: [RunCommand.self, SyncCommand.self, StatusCommand.self, ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self, DeleteFlowsCommand.self,
-                      ExecuteCommand.self, DemoCommand.self],
+        subcommands: [
+            RunCommand.self, SyncCommand.self, StatusCommand.self, ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self,
+            DeleteFlowsCommand.self,
+            ExecuteCommand.self, DemoCommand.self,
+        ],
         defaultSubcommand: RunCommand.self)
 }

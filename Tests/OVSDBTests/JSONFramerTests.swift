@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OVSDB
 
 /// Framing undelimited JSON-RPC: messages split anywhere, strings holding
@@ -21,16 +22,17 @@ import Testing
         return messages
     }
 
-    static let stream = #"{"id":1,"result":{"a":"}{]["}}  {"method":"echo","params":["\"}"],"id":"echo"}"# + "\n" +
-        #"{"x":[1,[2,{"y":"\\"}]]}"#
+    static let stream =
+        #"{"id":1,"result":{"a":"}{]["}}  {"method":"echo","params":["\"}"],"id":"echo"}"# + "\n" + #"{"x":[1,[2,{"y":"\\"}]]}"#
 
     @Test(arguments: [1, 2, 3, 7, 64, 4096])
     func messagesAreFoundWhateverTheReadSize(step: Int) throws {
-        #expect(try frames(Self.stream, step: step) == [
-            #"{"id":1,"result":{"a":"}{]["}}"#,
-            #"{"method":"echo","params":["\"}"],"id":"echo"}"#,
-            #"{"x":[1,[2,{"y":"\\"}]]}"#,
-        ])
+        #expect(
+            try frames(Self.stream, step: step) == [
+                #"{"id":1,"result":{"a":"}{]["}}"#,
+                #"{"method":"echo","params":["\"}"],"id":"echo"}"#,
+                #"{"x":[1,[2,{"y":"\\"}]]}"#,
+            ])
     }
 
     /// The string scan jumps eight bytes at a time: an escaped quote or

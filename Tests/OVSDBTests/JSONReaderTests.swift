@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OVSDB
 
 @Suite struct JSONReaderTests {
@@ -23,8 +24,11 @@ import Testing
         try read(#"{"a":[1,2],"b":{"c":null},"d":"x"}"#) { (r) throws(JSONError) in
             try r.readObject { (r, name) throws(JSONError) in
                 seen.append(name)
-                if name == "a" { try r.readArray { (r) throws(JSONError) in seen.append(String(try r.readInteger())) } }
-                else { try r.skipValue() }
+                if name == "a" {
+                    try r.readArray { (r) throws(JSONError) in seen.append(String(try r.readInteger())) }
+                } else {
+                    try r.skipValue()
+                }
             }
         }
         #expect(seen == ["a", "1", "2", "b", "d"])
@@ -37,21 +41,23 @@ import Testing
     func objectMembersAreCountedWithoutMovingTheReader(text: String, members: Int) throws {
         let counted = try read(text) { (r) throws(JSONError) -> Int? in
             let count = r.countObjectMembers(ifLongerThan: 0)
-            try r.skipValue()   // still at the start: the whole object is there to skip
+            try r.skipValue()  // still at the start: the whole object is there to skip
             return count
         }
         #expect(counted == members)
     }
 
     @Test func smallObjectsAndOtherValuesAreNotCounted() throws {
-        #expect(try read(#"{"a":1,"b":2}"#) { (r) throws(JSONError) -> Int? in
-            defer { try? r.skipValue() }
-            return r.countObjectMembers(ifLongerThan: 13)
-        } == nil)
-        #expect(try read(#"[{"a":1},{"b":2}]"#) { (r) throws(JSONError) -> Int? in
-            defer { try? r.skipValue() }
-            return r.countObjectMembers(ifLongerThan: 0)
-        } == nil)
+        #expect(
+            try read(#"{"a":1,"b":2}"#) { (r) throws(JSONError) -> Int? in
+                defer { try? r.skipValue() }
+                return r.countObjectMembers(ifLongerThan: 13)
+            } == nil)
+        #expect(
+            try read(#"[{"a":1},{"b":2}]"#) { (r) throws(JSONError) -> Int? in
+                defer { try? r.skipValue() }
+                return r.countObjectMembers(ifLongerThan: 0)
+            } == nil)
     }
 
     @Test(arguments: [

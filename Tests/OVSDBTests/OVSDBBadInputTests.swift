@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
+
 @testable import OVSDB
 @testable import VTEPModel
-import TestSupport
 
 /// A server that misbehaves: each case ends the connection with a clear
 /// error, the replica keeps nothing half-decoded, and the client goes on
@@ -94,10 +95,11 @@ import TestSupport
         let task = Task { await client.run() }
         defer { task.cancel() }
         // The monitor reply's two rows, then the update: ls0 modified, ls1 deleted.
-        #expect(await eventually {
-            let switches = await client.replica.logicalSwitches.rows.values
-            return switches.count == 1 && switches.first?.tunnelKey == 34
-        })
+        #expect(
+            await eventually {
+                let switches = await client.replica.logicalSwitches.rows.values
+                return switches.count == 1 && switches.first?.tunnelKey == 34
+            })
         #expect(await client.isSynced)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
+
 @testable import OVSDB
 @testable import VTEPModel
-import TestSupport
 
 /// The client against a real ovsdb-server with the real vtep.ovsschema,
 /// driven by the documentation's own vtep-ctl commands.
@@ -27,10 +28,11 @@ import TestSupport
         try rig.vtepctl("set-replication-mode", "ls0", "source_node")
 
         // vtep-ctl returns on commit; the monitor update may still be on its way.
-        #expect(await eventually {
-            let db = await client.replica
-            return db.ucastMacsRemote.count == 1 && db.logicalSwitch(named: "ls0")?.1.replicationMode == "source_node"
-        })
+        #expect(
+            await eventually {
+                let db = await client.replica
+                return db.ucastMacsRemote.count == 1 && db.logicalSwitch(named: "ls0")?.1.replicationMode == "source_node"
+            })
         let db = await client.replica
         let (switchID, physicalSwitch) = try #require(db.physicalSwitch(named: "br0"))
         #expect(physicalSwitch.tunnelIPs == ["10.2.2.1"])
@@ -75,7 +77,8 @@ import TestSupport
             for case .logicalSwitch(let change) in changes {
                 switch change {
                 case .insert(_, let row): seen.append("insert \(row.name) \(row.tunnelKey.map(String.init) ?? "-")")
-                case .modify(_, let old, let new): seen.append("modify \(old.tunnelKey.map(String.init) ?? "-")→\(new.tunnelKey.map(String.init) ?? "-")")
+                case .modify(_, let old, let new):
+                    seen.append("modify \(old.tunnelKey.map(String.init) ?? "-")→\(new.tunnelKey.map(String.init) ?? "-")")
                 case .delete(_, let row): seen.append("delete \(row.name)")
                 }
             }
@@ -91,8 +94,10 @@ import TestSupport
     }
 
     /// Logical_Switch changes in the events, as text, until `count` are seen.
-    func logicalSwitchChanges(_ events: inout AsyncStream<OVSDBEvent<VTEPChange>>.Iterator, count: Int,
-                              within seconds: Double = 15) async -> [String] {
+    func logicalSwitchChanges(
+        _ events: inout AsyncStream<OVSDBEvent<VTEPChange>>.Iterator, count: Int,
+        within seconds: Double = 15
+    ) async -> [String] {
         var seen: [String] = []
         let deadline = ContinuousClock.now + .seconds(seconds)
         while seen.count < count, ContinuousClock.now < deadline, let event = await events.next() {
@@ -124,12 +129,17 @@ import TestSupport
         rig.stop()
         #expect(await eventually { await !client.isSynced })
         #expect(await eventually { await client.connectedRemote == nil })
-        try OVSDBServerRig.run("ovsdb-tool", ["transact", rig.databasePath, """
-            ["hardware_vtep",
-             {"op":"insert","table":"Logical_Switch","row":{"name":"ls2"}},
-             {"op":"update","table":"Logical_Switch","where":[["name","==","ls0"]],"row":{"tunnel_key":44}},
-             {"op":"delete","table":"Logical_Switch","where":[["name","==","ls1"]]}]
-            """])
+        try OVSDBServerRig.run(
+            "ovsdb-tool",
+            [
+                "transact", rig.databasePath,
+                """
+                ["hardware_vtep",
+                 {"op":"insert","table":"Logical_Switch","row":{"name":"ls2"}},
+                 {"op":"update","table":"Logical_Switch","where":[["name","==","ls0"]],"row":{"tunnel_key":44}},
+                 {"op":"delete","table":"Logical_Switch","where":[["name","==","ls1"]]}]
+                """,
+            ])
         try rig.start()
         #expect(await eventually { await client.isSynced })
         #expect(await client.connectedRemote == rig.remote)
@@ -167,13 +177,16 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: keys) }
         func openssl(_ arguments: String...) throws { try OVSDBServerRig.run("openssl", arguments) }
-        try openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(keys)/ca.key", "-out", "\(keys)/ca.pem",
-                    "-days", "1", "-subj", "/CN=vtep-kdp test CA")
+        try openssl(
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(keys)/ca.key", "-out", "\(keys)/ca.pem",
+            "-days", "1", "-subj", "/CN=vtep-kdp test CA")
         for name in ["server", "client"] {
-            try openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(keys)/\(name).key", "-out", "\(keys)/\(name).csr",
-                        "-subj", "/CN=\(name)")
-            try openssl("x509", "-req", "-in", "\(keys)/\(name).csr", "-CA", "\(keys)/ca.pem", "-CAkey", "\(keys)/ca.key",
-                        "-CAcreateserial", "-out", "\(keys)/\(name).pem", "-days", "1")
+            try openssl(
+                "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(keys)/\(name).key", "-out", "\(keys)/\(name).csr",
+                "-subj", "/CN=\(name)")
+            try openssl(
+                "x509", "-req", "-in", "\(keys)/\(name).csr", "-CA", "\(keys)/ca.pem", "-CAkey", "\(keys)/ca.key",
+                "-CAcreateserial", "-out", "\(keys)/\(name).pem", "-days", "1")
         }
         let port = 30000 + Int.random(in: 0..<20000)
         let rig = try OVSDBServerRig(extraArguments: [
@@ -190,8 +203,9 @@ import TestSupport
         #expect(await client.replica.logicalSwitch(named: "over-tls") != nil)
 
         // Without a client certificate the server refuses us.
-        try openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(keys)/other.key", "-out", "\(keys)/other.pem",
-                    "-days", "1", "-subj", "/CN=stranger")
+        try openssl(
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(keys)/other.key", "-out", "\(keys)/other.pem",
+            "-days", "1", "-subj", "/CN=stranger")
         let stranger = OVSDBClient<VTEPDatabase>(
             remotes: [.ssl(host: "127.0.0.1", port: port)],
             tls: OVSDBTLSFiles(privateKey: "\(keys)/other.key", certificate: "\(keys)/other.pem", caCertificate: "\(keys)/ca.pem"))
@@ -238,8 +252,10 @@ import TestSupport
             _ = try await client.transact([
                 OVSDBOperation.comment("fine"),
                 // A wait whose condition does not hold, with no time to wait: "timed out".
-                ["op": "wait", "table": "Logical_Switch", "where": [], "columns": ["name"], "until": "==",
-                 "rows": [["name": "not-ls0"]], "timeout": 0],
+                [
+                    "op": "wait", "table": "Logical_Switch", "where": [], "columns": ["name"], "until": "==",
+                    "rows": [["name": "not-ls0"]], "timeout": 0,
+                ],
                 OVSDBOperation.insert("Logical_Switch", [("name", "never")]),
             ])
             Issue.record("the wait must fail")

@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
+
 @testable import OVSDB
 @testable import VTEPModel
-import TestSupport
 
 /// A 3-member clustered hardware_vtep database (ovsdb-tool create-cluster /
 /// join-cluster): the client writes through the leader, and killing the
@@ -14,7 +15,8 @@ import TestSupport
         var servers: [ChildProcess?] = [nil, nil, nil]
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-cluster-\(UUID().uuidString.prefix(8))").path
+            directory =
+                FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-cluster-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let base = 20000 + Int.random(in: 0..<20000)
             raftPorts = [base, base + 1, base + 2]
@@ -37,16 +39,19 @@ import TestSupport
         var remotes: [OVSDBRemote] { (0...2).map { .unix(path: socket($0)) } }
 
         func start(_ member: Int) throws {
-            servers[member] = try ChildProcess(OVSDBServerRig.find("ovsdb-server").path, [
-                db(member), "--remote=punix:\(socket(member))", "--unixctl=\(control(member))",
-                "--log-file=\(directory)/ovsdb-server\(member).log", "-vconsole:off"])
+            servers[member] = try ChildProcess(
+                OVSDBServerRig.find("ovsdb-server").path,
+                [
+                    db(member), "--remote=punix:\(socket(member))", "--unixctl=\(control(member))",
+                    "--log-file=\(directory)/ovsdb-server\(member).log", "-vconsole:off",
+                ])
         }
 
         /// The member that says it is the leader, if any.
         func leader() -> Int? {
             (0...2).first { member in
                 guard servers[member] != nil,
-                      let status = try? OVSDBServerRig.run("ovs-appctl", ["-t", control(member), "cluster/status", "hardware_vtep"])
+                    let status = try? OVSDBServerRig.run("ovs-appctl", ["-t", control(member), "cluster/status", "hardware_vtep"])
                 else { return false }
                 return status.contains("Role: leader")
             }
@@ -110,9 +115,10 @@ import TestSupport
             try await insertLogicalSwitch(name, client)
         }
         #expect(killed != nil, "the leader was killed mid-stream")
-        #expect(await eventually(30) {
-            Set(await client.replica.logicalSwitches.rows.values.map(\.name)) == Set(names)
-        })
+        #expect(
+            await eventually(30) {
+                Set(await client.replica.logicalSwitches.rows.values.map(\.name)) == Set(names)
+            })
         // The new leader's own view agrees (vtep-ctl, like us, talks to leaders only).
         #expect(await eventually(30) { cluster.leader() != nil })
         let survivor = try #require(cluster.leader())

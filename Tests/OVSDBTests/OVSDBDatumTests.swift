@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OVSDB
 
 /// Datums as RFC 7047 writes them, and update2's diffs.
@@ -52,8 +53,9 @@ import Testing
         #expect(try decode(#""a""#, as: Set<String>.self) == ["a"])
         #expect(try decode(#"["set",[["uuid","\#(Self.a)"],["uuid","\#(Self.b)"]]]"#, as: Set<OVSDBUUID>.self).count == 2)
         #expect(try decode(#"["uuid","\#(Self.a)"]"#, as: Set<OVSDBUUID>.self).count == 1)
-        #expect(try decode(#"["map",[[0,["uuid","\#(Self.a)"]],[10,["uuid","\#(Self.b)"]]]]"#, as: [Int: OVSDBUUID].self)
-            == [0: OVSDBUUID(Self.a)!, 10: OVSDBUUID(Self.b)!])
+        #expect(
+            try decode(#"["map",[[0,["uuid","\#(Self.a)"]],[10,["uuid","\#(Self.b)"]]]]"#, as: [Int: OVSDBUUID].self)
+                == [0: OVSDBUUID(Self.a)!, 10: OVSDBUUID(Self.b)!])
     }
 
     @Test func unexpectedTypesAreErrors() {

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import Testing
+
 @testable import OVSDB
 
 /// The pipeline stage that cuts reads into messages: each read's whole
@@ -12,8 +13,10 @@ import Testing
     }
 
     /// Writes `stream` as reads of `step` bytes; returns what each read passed on.
-    static func reads(_ stream: String, step: Int, into channel: EmbeddedChannel,
-                      afterEachRead: () -> Void = {}) throws -> [[String]] {
+    static func reads(
+        _ stream: String, step: Int, into channel: EmbeddedChannel,
+        afterEachRead: () -> Void = {}
+    ) throws -> [[String]] {
         let bytes = Array(stream.utf8)
         var passedOn: [[String]] = []
         for start in stride(from: 0, to: bytes.count, by: step) {

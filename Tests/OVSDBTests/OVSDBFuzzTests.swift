@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
+
 @testable import OVSDB
 @testable import VTEPModel
-import TestSupport
 
 /// A bounded mutation fuzzer for the framer, the message envelope and the
 /// row decoder: valid OVSDB traffic is corrupted (bytes flipped, dropped,
@@ -55,8 +56,9 @@ import TestSupport
             offset += chunk
             while true {
                 let length: Int?
-                do { length = try pending.withUnsafeBytes { try framer.nextMessageLength(in: $0) } }
-                catch { return (messages, rejected + 1) }   // the connection would close here
+                do { length = try pending.withUnsafeBytes { try framer.nextMessageLength(in: $0) } } catch {
+                    return (messages, rejected + 1)
+                }  // the connection would close here
                 guard let length else { break }
                 let frame = Array(pending[..<length])
                 pending.removeFirst(length)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OVSDB
 
 /// The JSON-RPC envelope: ovsdb-server's own shapes (read by their first and
@@ -9,9 +10,11 @@ import Testing
 
     @Test func aNotificationReadsTheSameInEitherShape() throws {
         let params = #"["m","0000",{"Tunnel":{}}]"#
-        for text in [#"{"id":null,"method":"update3","params":\#(params)}"#,
-                     #"{"method":"update3","params":\#(params),"id":null}"#,
-                     #"{ "id" : null , "method" : "update3" , "params" : \#(params) }"#] {
+        for text in [
+            #"{"id":null,"method":"update3","params":\#(params)}"#,
+            #"{"method":"update3","params":\#(params),"id":null}"#,
+            #"{ "id" : null , "method" : "update3" , "params" : \#(params) }"#,
+        ] {
             let parsed = try message(text)
             #expect(parsed.kind == .notification)
             #expect(parsed.method == "update3")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OVSDatapathCore
 
 /// The attribute codec without a kernel: what goes on the wire, and what
@@ -23,12 +24,13 @@ import Testing
         writer.put(2, u16: 0x1234)
         writer.put(3, u32: 0xDEAD_BEEF)
         writer.put(4, u64: 0x0102_0304_0506_0708)
-        #expect(writer.bytes == [
-            5, 0, 1, 0, 0xAB, 0, 0, 0,                       // len 5, padded to 8
-            6, 0, 2, 0, 0x34, 0x12, 0, 0,                    // len 6, padded to 8
-            8, 0, 3, 0, 0xEF, 0xBE, 0xAD, 0xDE,
-            12, 0, 4, 0, 8, 7, 6, 5, 4, 3, 2, 1,
-        ])
+        #expect(
+            writer.bytes == [
+                5, 0, 1, 0, 0xAB, 0, 0, 0,  // len 5, padded to 8
+                6, 0, 2, 0, 0x34, 0x12, 0, 0,  // len 6, padded to 8
+                8, 0, 3, 0, 0xEF, 0xBE, 0xAD, 0xDE,
+                12, 0, 4, 0, 8, 7, 6, 5, 4, 3, 2, 1,
+            ])
     }
 
     @Test func bigEndianValuesAreNetworkOrder() throws {
@@ -94,9 +96,9 @@ import Testing
         var writer = NetlinkAttributeWriter()
         writer.appendFixed(GenericHeader(command: 1, version: 2))
         writer.appendFixed(Int32(6))
-        writer.put(200, bytes: [1, 2, 3])           // a type from some future kernel
-        writer.put(1, string: "ovs-system")           // OVS_DP_ATTR_NAME
-        writer.put(5, u32: 9)                          // OVS_DP_ATTR_USER_FEATURES
+        writer.put(200, bytes: [1, 2, 3])  // a type from some future kernel
+        writer.put(1, string: "ovs-system")  // OVS_DP_ATTR_NAME
+        writer.put(5, u32: 9)  // OVS_DP_ATTR_USER_FEATURES
         let message = NetlinkMessage(type: 30, flags: 0, sequence: 1, portID: 0, payload: writer.bytes[...])
         let datapath = try Datapath.decode(message)
         #expect(datapath.name == "ovs-system")
@@ -105,7 +107,7 @@ import Testing
     }
 
     @Test func lengthPastTheEndIsRejected() {
-        let bytes: [UInt8] = [12, 0, 1, 0, 1, 2, 3, 4]   // claims 12, has 8
+        let bytes: [UInt8] = [12, 0, 1, 0, 1, 2, 3, 4]  // claims 12, has 8
         var reader = NetlinkAttributeReader(bytes)
         #expect(throws: NetlinkDecodingError.self) { try reader.next() }
     }

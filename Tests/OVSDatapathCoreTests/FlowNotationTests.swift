@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OVSDatapathCore
 
 /// The ovs-dpctl notation without a kernel: parse → print round trips, the
@@ -48,19 +49,27 @@ import Testing
 
     /// As the kernel dumps an L2-only flow: ETHERTYPE only in the mask, at 0.
     @Test func aMaskOnlyEthertypeIsPrintedAtTheEnd() {
-        let key = [FlowKeyAttribute(type: OVSKey.recircID, bytes: [0, 0, 0, 0]),
-                   FlowKeyAttribute(type: OVSKey.ethernet, bytes: [2, 0, 0, 0, 1, 1] + [UInt8](repeating: 0, count: 6))]
-        let mask = [FlowKeyAttribute(type: OVSKey.recircID, bytes: [0xff, 0xff, 0xff, 0xff]),
-                    FlowKeyAttribute(type: OVSKey.ethernet, bytes: [UInt8](repeating: 0xff, count: 6) + [UInt8](repeating: 0, count: 6)),
-                    FlowKeyAttribute(type: OVSKey.ethertype, bytes: [0, 0])]
+        let key = [
+            FlowKeyAttribute(type: OVSKey.recircID, bytes: [0, 0, 0, 0]),
+            FlowKeyAttribute(type: OVSKey.ethernet, bytes: [2, 0, 0, 0, 1, 1] + [UInt8](repeating: 0, count: 6)),
+        ]
+        let mask = [
+            FlowKeyAttribute(type: OVSKey.recircID, bytes: [0xff, 0xff, 0xff, 0xff]),
+            FlowKeyAttribute(type: OVSKey.ethernet, bytes: [UInt8](repeating: 0xff, count: 6) + [UInt8](repeating: 0, count: 6)),
+            FlowKeyAttribute(type: OVSKey.ethertype, bytes: [0, 0]),
+        ]
         #expect(FlowFormatter.formatMatch(key: key, mask: mask) == "recirc_id(0),eth(src=02:00:00:00:01:01),eth_type(0/0x0000)")
     }
 
     @Test func wildcardedAttributesAreLeftOutButEthernetStays() {
-        let key = [FlowKeyAttribute(type: OVSKey.skbMark, bytes: [5, 0, 0, 0]),
-                   FlowKeyAttribute(type: OVSKey.ethernet, bytes: [UInt8](repeating: 1, count: 12))]
-        let mask = [FlowKeyAttribute(type: OVSKey.skbMark, bytes: [0, 0, 0, 0]),
-                    FlowKeyAttribute(type: OVSKey.ethernet, bytes: [UInt8](repeating: 0, count: 12))]
+        let key = [
+            FlowKeyAttribute(type: OVSKey.skbMark, bytes: [5, 0, 0, 0]),
+            FlowKeyAttribute(type: OVSKey.ethernet, bytes: [UInt8](repeating: 1, count: 12)),
+        ]
+        let mask = [
+            FlowKeyAttribute(type: OVSKey.skbMark, bytes: [0, 0, 0, 0]),
+            FlowKeyAttribute(type: OVSKey.ethernet, bytes: [UInt8](repeating: 0, count: 12)),
+        ]
         #expect(FlowFormatter.formatMatch(key: key, mask: mask) == "eth()")
     }
 
@@ -71,9 +80,10 @@ import Testing
         #expect(FlowFormatter.formatFixed3(1.5) == "1.500")
         // in_port wildcarded in its upper half, as the kernel dumps a flow without one.
         var out = ""
-        FlowFormatter.formatKeyAttribute(FlowKeyAttribute(type: OVSKey.inPort, bytes: [0, 0, 0, 0]),
-                                         mask: FlowKeyAttribute(type: OVSKey.inPort, bytes: [0, 0, 0xff, 0xff]),
-                                         verbose: false, into: &out)
+        FlowFormatter.formatKeyAttribute(
+            FlowKeyAttribute(type: OVSKey.inPort, bytes: [0, 0, 0, 0]),
+            mask: FlowKeyAttribute(type: OVSKey.inPort, bytes: [0, 0, 0xff, 0xff]),
+            verbose: false, into: &out)
         #expect(out == "in_port(0/0xffff0000)")
     }
 
@@ -82,7 +92,8 @@ import Testing
         var flow = Flow(key: parsed.key, mask: parsed.mask, actions: [.recirculate(id: 0x100_0021)])
         #expect(FlowFormatter.format(flow).hasSuffix(", packets:0, bytes:0, used:never, actions:recirc(0x1000021)"))
         flow.stats = FlowStats(packets: 3, bytes: 180, usedMilliseconds: 10_000, tcpFlags: 0x12)
-        #expect(FlowFormatter.format(flow, nowMilliseconds: 12_500)
+        #expect(
+            FlowFormatter.format(flow, nowMilliseconds: 12_500)
                 .hasSuffix(", packets:3, bytes:180, used:2.500s, flags:syn|ack, actions:recirc(0x1000021)"))
     }
 
@@ -108,7 +119,9 @@ import Testing
 /// Netlink encoding of keys and actions, and UFIDs.
 @Suite struct FlowCodecTests {
     @Test func keysSurviveEncodeAndDecode() throws {
-        let match = try FlowParser.parseMatch("recirc_id(0),tunnel(tun_id=0x21,dst=10.2.2.1/0.0.0.0,ttl=64/0),in_port(3),eth(dst=aa:00:00:00:00:01),eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800),ipv4(frag=no))")
+        let match = try FlowParser.parseMatch(
+            "recirc_id(0),tunnel(tun_id=0x21,dst=10.2.2.1/0.0.0.0,ttl=64/0),in_port(3),eth(dst=aa:00:00:00:00:01),eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800),ipv4(frag=no))"
+        )
         var writer = NetlinkAttributeWriter()
         match.key.encode(into: &writer)
         #expect(try [FlowKeyAttribute].decodeKey(NetlinkAttributeReader(writer.bytes)) == match.key)
@@ -116,7 +129,8 @@ import Testing
 
     @Test func actionsSurviveEncodeAndDecode() throws {
         let actions = try FlowParser.parseActions(
-            "pop_vlan,push_vlan(vid=10,pcp=0),set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,flags(df|key))),3,set(eth(dst=02:00:00:00:00:05)),hash(l4(9)),clone(1),sample(sample=25.0%,actions(2)),userspace(pid=7,userdata(ab)),recirc(0x1f)")
+            "pop_vlan,push_vlan(vid=10,pcp=0),set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,flags(df|key))),3,set(eth(dst=02:00:00:00:00:05)),hash(l4(9)),clone(1),sample(sample=25.0%,actions(2)),userspace(pid=7,userdata(ab)),recirc(0x1f)"
+        )
         var writer = NetlinkAttributeWriter()
         actions.encode(into: &writer)
         #expect(try [FlowAction].decode(NetlinkAttributeReader(writer.bytes)) == actions)

@@ -1,5 +1,6 @@
-import Testing
 import CNetlink
+import Testing
+
 @testable import OVSDatapathCore
 
 /// `Flow.matchesInPort` on dump replies built by hand: the test a dump
@@ -68,8 +69,8 @@ import CNetlink
         var writer = NetlinkAttributeWriter()
         writer.appendFixed(GenericHeader(command: 1, version: 1))
         writer.appendFixed(Int32(7))
-        writer.appendFixed(UInt16(40))   // an attribute that claims 40 bytes…
-        writer.appendFixed(UInt16(OVS_FLOW_ATTR_KEY.rawValue))   // …of which none follow
+        writer.appendFixed(UInt16(40))  // an attribute that claims 40 bytes…
+        writer.appendFixed(UInt16(OVS_FLOW_ATTR_KEY.rawValue))  // …of which none follow
         let message = NetlinkMessage(type: 30, flags: 0, sequence: 1, portID: 0, payload: writer.bytes[...])
         #expect(throws: NetlinkDecodingError.self) { try Flow.matchesInPort(message) }
     }

@@ -1,20 +1,26 @@
 import Testing
+
 @testable import OVSDatapathCore
 
 /// The shared-buffer batch encodes exactly what single requests encode.
 @Suite struct NetlinkBatchTests {
     @Test func batchedMessagesMatchSingleRequestsByteForByte() throws {
         var batch = NetlinkBatch()
-        batch.appendGeneric(family: 0x21, command: 1, version: 2, flags: NetlinkConstants.flagCreate, dpIfindex: 9,
-                            operation: "first") { $0.put(5, u32: 0xdead_beef); $0.put(6, bytes: [1, 2, 3]) }
+        batch.appendGeneric(
+            family: 0x21, command: 1, version: 2, flags: NetlinkConstants.flagCreate, dpIfindex: 9,
+            operation: "first"
+        ) {
+            $0.put(5, u32: 0xdead_beef); $0.put(6, bytes: [1, 2, 3])
+        }
         var single = NetlinkRequest.generic(family: 0x21, command: 3, version: 2, dpIfindex: 9, operation: "second", object: "")
         single.body.nest(7) { $0.put(1, u16: 4) }
         batch.append(single)
         batch.stamp(0, sequence: 10, portID: 77)
         batch.stamp(1, sequence: 11, portID: 77)
 
-        var expected = NetlinkRequest.generic(family: 0x21, command: 1, version: 2, flags: NetlinkConstants.flagCreate,
-                                              dpIfindex: 9, operation: "first", object: "")
+        var expected = NetlinkRequest.generic(
+            family: 0x21, command: 1, version: 2, flags: NetlinkConstants.flagCreate,
+            dpIfindex: 9, operation: "first", object: "")
         expected.body.put(5, u32: 0xdead_beef)
         expected.body.put(6, bytes: [1, 2, 3])
         #expect(batch.count == 2)

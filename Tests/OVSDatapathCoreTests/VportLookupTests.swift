@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OVSDatapathCore
 
 /// How a datapath's VXLAN port is found and its ports named, on vport

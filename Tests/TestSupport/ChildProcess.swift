@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,7 +37,9 @@ package final class ChildProcess: @unchecked Sendable {
         let errorFD = errPipe[0]
         let collected = Collected()
         let done = DispatchSemaphore(value: 0)
-        Thread { collected.data = readAll(errorFD); done.signal() }.start()
+        Thread {
+            collected.data = readAll(errorFD); done.signal()
+        }.start()
         let output = readAll(outPipe[0])
         done.wait()
         let errors = collected.data
@@ -54,9 +57,7 @@ package final class ChildProcess: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = read(fd, &buffer, buffer.count)
-            if count > 0 { data.append(contentsOf: buffer[0..<count]) }
-            else if count < 0 && errno == EINTR { continue }
-            else { break }
+            if count > 0 { data.append(contentsOf: buffer[0..<count]) } else if count < 0 && errno == EINTR { continue } else { break }
         }
         return data
     }
@@ -66,10 +67,16 @@ package final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
-        else { posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }
-        if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
-        else { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
+        if let stdout {
+            posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        if let stderr {
+            posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
         // Swift's worker threads block signals; a child would inherit that
         // mask and ignore SIGTERM. Give it a clean mask and default handlers.
         var attributes = posix_spawnattr_t()

@@ -28,9 +28,12 @@ package final class OVSDBServerRig: @unchecked Sendable {
     }
 
     package func start() throws {
-        server = try ChildProcess(Self.find("ovsdb-server").path, [
-            databasePath, "--remote=punix:\(socketPath)", "--unixctl=\(directory)/ctl",
-            "--log-file=\(directory)/ovsdb-server.log", "-vfile:info", "-vconsole:off"] + extraArguments)
+        server = try ChildProcess(
+            Self.find("ovsdb-server").path,
+            [
+                databasePath, "--remote=punix:\(socketPath)", "--unixctl=\(directory)/ctl",
+                "--log-file=\(directory)/ovsdb-server.log", "-vfile:info", "-vconsole:off",
+            ] + extraArguments)
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: socketPath) {
             guard Date() < deadline else { throw RigError("ovsdb-server did not create \(socketPath)") }

@@ -64,9 +64,13 @@ package struct SeedScenario {
         db.mcastMacsRemote.set(uuid(), row)
     }
 
-    package func compile(localMACs: [LocalMAC] = [], ports: [String: UInt32] = ["p0": 1, "p1": 2], facts: MissFacts = MissFacts()) -> DesiredDatapathState {
-        VTEPCompiler.compile(CompilerInput(database: db, switchName: "br0", portNumbers: ports, tunnelPort: 3, localMACs: localMACs,
-                                           missFacts: facts))
+    package func compile(localMACs: [LocalMAC] = [], ports: [String: UInt32] = ["p0": 1, "p1": 2], facts: MissFacts = MissFacts())
+        -> DesiredDatapathState
+    {
+        VTEPCompiler.compile(
+            CompilerInput(
+                database: db, switchName: "br0", portNumbers: ports, tunnelPort: 3, localMACs: localMACs,
+                missFacts: facts))
     }
 
     /// A logical switch with this VNI, bound on `port` at `vlan`.

@@ -6,11 +6,11 @@
 //   swift build -c release --product compile-bench && .build/release/compile-bench 1000 10000 100000
 // LEARNED_ROUNDS=3000 repeats the learned-MAC pass that often, to profile it alone.
 import Foundation
-import VTEPCompiler
-import VTEPOffload
-import VTEPModel
 import OVSDB
 import OVSDatapathCore
+import VTEPCompiler
+import VTEPModel
+import VTEPOffload
 
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let rounds = 3
@@ -87,28 +87,34 @@ for n in sizes {
     var staged: [Double] = []
     for _ in 0..<rounds {
         var compiler = IncrementalCompiler()
-        compiler.compile(CompilerInput(database: database(remoteMACs: 0), switchName: "br0", portNumbers: ["p0": 1], tunnelPort: 2),
-                         changedRemoteRows: nil)
-        var installed = Dictionary(uniqueKeysWithValues: compiler.state.flows.map { ($0, Flow(key: [], actions: $1.flow.actions, ufid: $0)) })
+        compiler.compile(
+            CompilerInput(database: database(remoteMACs: 0), switchName: "br0", portNumbers: ["p0": 1], tunnelPort: 2),
+            changedRemoteRows: nil)
+        var installed = Dictionary(
+            uniqueKeysWithValues: compiler.state.flows.map { ($0, Flow(key: [], actions: $1.flow.actions, ufid: $0)) })
         let rows = Array(db.ucastMacsRemote.rows.keys)
         var taken = 0
-        staged.append(seconds(clock.measure {
-            let growth = compiler.reserveCapacity(forRemoteRows: rows, of: input)
-            installed.reserveCapacity(installed.count + growth)
-            while rows.count - taken > 4096, let changed = compiler.compileRemoteRows(rows[taken..<taken + 4096], of: input) {
-                taken += 4096
-                let diff = FlowDiff(desired: compiler.state.flows, installed: installed, only: changed)
-                for flow in diff.additions { installed[flow.ufid!] = Flow(key: [], actions: flow.actions, ufid: flow.ufid) }
-            }
-            compiler.compile(input, changedRemoteRows: Set(rows[taken...]))
-        }))
+        staged.append(
+            seconds(
+                clock.measure {
+                    let growth = compiler.reserveCapacity(forRemoteRows: rows, of: input)
+                    installed.reserveCapacity(installed.count + growth)
+                    while rows.count - taken > 4096, let changed = compiler.compileRemoteRows(rows[taken..<taken + 4096], of: input) {
+                        taken += 4096
+                        let diff = FlowDiff(desired: compiler.state.flows, installed: installed, only: changed)
+                        for flow in diff.additions { installed[flow.ufid!] = Flow(key: [], actions: flow.actions, ufid: flow.ufid) }
+                    }
+                    compiler.compile(input, changedRemoteRows: Set(rows[taken...]))
+                }))
         precondition(compiler.state.flows.count == installed.count + rows.count - taken)
     }
     // A new source learned with `learnedMACs` learned before it: the pass
     // a first packet's miss starts (only the frame changes). Alternately
     // one MAC more and one less, on a compiler that has seen both.
     let learnedMACs = 1000
-    let learned = (0...learnedMACs).map { LocalMAC(mac: EthernetAddress(String(format: "06:00:00:00:%02x:%02x", $0 >> 8, $0 & 0xff))!, port: "p0", vlan: 0) }
+    let learned = (0...learnedMACs).map {
+        LocalMAC(mac: EthernetAddress(String(format: "06:00:00:00:%02x:%02x", $0 >> 8, $0 & 0xff))!, port: "p0", vlan: 0)
+    }
     var fewer = input, more = input
     fewer.localMACs = Array(learned.dropLast())
     more.localMACs = learned
@@ -121,6 +127,9 @@ for n in sizes {
         oneLearned.append(seconds(clock.measure { changed = learning.compile(round % 2 == 0 ? more : fewer, changedRemoteRows: []) }))
         precondition(!changed.isEmpty)
     }
-    print(String(format: "n=%d compile=%.3f diff_empty=%.3f diff_full=%.3f one_more_row=%.6f staged=%.3f one_more_learned_of_%d=%.6f", n, compile.min()!,
-                 diffEmpty.min()!, diffFull.min()!, oneRow.min()!, staged.min()!, learnedMACs, oneLearned.min()!))
+    print(
+        String(
+            format: "n=%d compile=%.3f diff_empty=%.3f diff_full=%.3f one_more_row=%.6f staged=%.3f one_more_learned_of_%d=%.6f", n,
+            compile.min()!,
+            diffEmpty.min()!, diffFull.min()!, oneRow.min()!, staged.min()!, learnedMACs, oneLearned.min()!))
 }

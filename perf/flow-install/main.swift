@@ -5,6 +5,7 @@
 // prints: swift installed=N errors=E seconds=S flows_per_second=R
 //         dump flows=N seconds=S flows_per_second=R
 import OVSDatapathNL
+
 #if canImport(Glibc)
 import Glibc
 import OVSDatapathCore
@@ -34,12 +35,15 @@ var next = 0
 while next < count {
     let end = min(next + 5000, count)
     let operations: [FlowOperation] = (next..<end).map { i in
-        let mac: [UInt8] = [0, 0, 0, 0, 0, 0, 0x0a, 0, UInt8(truncatingIfNeeded: i >> 24), UInt8(truncatingIfNeeded: i >> 16),
-                            UInt8(truncatingIfNeeded: i >> 8), UInt8(truncatingIfNeeded: i)]
-        let flow = Flow(key: [recirc, FlowKeyAttribute(type: OVSKey.ethernet, bytes: mac)],
-                        mask: [recircMask, ethernetMask],
-                        actions: [.output(port: 1)],
-                        ufid: FlowUFID(UInt128(0x7f10_0000) << 96 | UInt128(i)))
+        let mac: [UInt8] = [
+            0, 0, 0, 0, 0, 0, 0x0a, 0, UInt8(truncatingIfNeeded: i >> 24), UInt8(truncatingIfNeeded: i >> 16),
+            UInt8(truncatingIfNeeded: i >> 8), UInt8(truncatingIfNeeded: i),
+        ]
+        let flow = Flow(
+            key: [recirc, FlowKeyAttribute(type: OVSKey.ethernet, bytes: mac)],
+            mask: [recircMask, ethernetMask],
+            actions: [.output(port: 1)],
+            ufid: FlowUFID(UInt128(0x7f10_0000) << 96 | UInt128(i)))
         return .put(flow, .create)
     }
     for result in connection.execute(operations, in: datapath) {
@@ -51,7 +55,9 @@ while next < count {
     next = end
 }
 let installSeconds = seconds(since: start)
-print("swift installed=\(count - errors) errors=\(errors) seconds=\(formatted(installSeconds)) flows_per_second=\(Int(Double(count - errors) / installSeconds))")
+print(
+    "swift installed=\(count - errors) errors=\(errors) seconds=\(formatted(installSeconds)) flows_per_second=\(Int(Double(count - errors) / installSeconds))"
+)
 
 let dumpStart = MonotonicClock.nowNanoseconds()
 var dumped = 0

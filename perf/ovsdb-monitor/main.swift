@@ -134,12 +134,17 @@ case "client", "backlog":
         let uuids = await client.replica.ucastMacsRemote.rows.keys.prefix(updates).map(\.description)
         var payload: [UInt8] = []
         for (index, uuid) in uuids.enumerated() {
-            let request: JSONValue = ["id": .integer(index), "method": "transact", "params": [
-                "hardware_vtep",
-                ["op": "update", "table": "Ucast_Macs_Remote", "where": [["_uuid", "==", ["uuid", .string(uuid)]]],
-                 // A value no earlier run wrote, so every update is a real change.
-                 "row": ["ipaddr": .string("kdp-\(getpid())-\(index)")]],
-            ]]
+            let request: JSONValue = [
+                "id": .integer(index), "method": "transact",
+                "params": [
+                    "hardware_vtep",
+                    [
+                        "op": "update", "table": "Ucast_Macs_Remote", "where": [["_uuid", "==", ["uuid", .string(uuid)]]],
+                        // A value no earlier run wrote, so every update is a real change.
+                        "row": ["ipaddr": .string("kdp-\(getpid())-\(index)")],
+                    ],
+                ],
+            ]
             request.write(to: &payload)
         }
         var control: Int32 = -1
@@ -195,17 +200,19 @@ case "client", "backlog":
         while applied < uuids.count, let event = await events.next() {
             if case .changes(let changes) = event { applied += changes.count }
         }
-        print("client \(backlog ? "backlog" : "updates") n=\(applied) seconds=\(seconds(ContinuousClock.now - updateStart))"
-              + " cpu=\(String(format: "%.3f", cpuSeconds() - cpuStart))" + (held.isEmpty ? "" : " " + held))
+        print(
+            "client \(backlog ? "backlog" : "updates") n=\(applied) seconds=\(seconds(ContinuousClock.now - updateStart))"
+                + " cpu=\(String(format: "%.3f", cpuSeconds() - cpuStart))" + (held.isEmpty ? "" : " " + held))
         shutdown(writer, Int32(SHUT_RDWR))
     }
     task.cancel()
 
 case "arrival":
     let select: JSONValue = ["initial": false, "insert": true, "delete": true, "modify": true]
-    let tables = JSONValue.object(VTEPDatabase.monitoredTables.map {
-        ($0.table, [["columns": .array($0.columns.map { .string($0) }), "select": select]])
-    })
+    let tables = JSONValue.object(
+        VTEPDatabase.monitoredTables.map {
+            ($0.table, [["columns": .array($0.columns.map { .string($0) }), "select": select]])
+        })
     let request: JSONValue = ["id": 1, "method": "monitor_cond", "params": ["hardware_vtep", "arrival", tables]]
     var bytes: [UInt8] = []
     request.write(to: &bytes)
@@ -216,7 +223,7 @@ case "arrival":
     let reply = try readMessage(fd, &buffer, &framer)
     buffer.removeFirst(reply.length)
     print("ready")
-    fflush(nil)   // every output stream: Swift 6 will not touch the global stdout
+    fflush(nil)  // every output stream: Swift 6 will not touch the global stdout
     let update = try readMessage(fd, &buffer, &framer)
     print(String(format: "update_first_byte_at=%.6f update_arrived_at=%.6f bytes=%d", update.firstByteAt, wallClock(), update.length))
 

@@ -23,11 +23,14 @@ extension OVSDBClient {
     /// cluster (stale) or is not the leader; `_Server` says which. A
     /// standalone server, or one too old to have `_Server`, passes.
     private func checkClusterMembership(_ session: Session) async throws(OVSDBError) {
-        let params: JSONValue = ["_Server", [
-            "op": "select", "table": "Database",
-            "where": [["name", "==", .string(Replica.databaseName)]],
-            "columns": ["model", "connected", "leader"],
-        ]]
+        let params: JSONValue = [
+            "_Server",
+            [
+                "op": "select", "table": "Database",
+                "where": [["name", "==", .string(Replica.databaseName)]],
+                "columns": ["model", "connected", "leader"],
+            ],
+        ]
         let status: (clustered: Bool, connected: Bool, leader: Bool)?
         do {
             status = try await call("transact", params, in: session) { (_, message) throws(OVSDBError) in
@@ -59,7 +62,7 @@ extension OVSDBClient {
                 }
             }
         } catch .serverError {
-            return   // no _Server database: not a cluster member
+            return  // no _Server database: not a cluster member
         }
         guard let status, status.clustered else { return }
         if !status.connected || (options.leaderOnly && !status.leader) {
@@ -84,8 +87,9 @@ extension OVSDBClient {
         }
         let required = Replica.requiredSchemaVersion
         guard let version = OVSDBSchemaVersion(found), version.satisfies(required) else {
-            throw .schemaMismatch(database: Replica.databaseName, found: found.isEmpty ? "(none)" : found,
-                                  expected: "\(required.major).x ≥ \(required)")
+            throw .schemaMismatch(
+                database: Replica.databaseName, found: found.isEmpty ? "(none)" : found,
+                expected: "\(required.major).x ≥ \(required)")
         }
     }
 
@@ -132,7 +136,9 @@ extension OVSDBClient {
     /// reply holds only what changed since; otherwise a fresh copy replaces
     /// the replica and only the difference is reported.
     private func applyMonitorReply(_ message: OVSDBMessage, since: Bool, in session: Session) throws(OVSDBError) {
-        guard let result = message.result else { throw .protocolViolation(remote: session.remote.description, reason: "monitor reply without result") }
+        guard let result = message.result else {
+            throw .protocolViolation(remote: session.remote.description, reason: "monitor reply without result")
+        }
         let format: OVSDBUpdateFormat = session.monitorMethod == .plain ? .update : .update2
         var changes: [Replica.Change] = []
         do throws(JSONError) {

@@ -155,8 +155,7 @@ extension OVSDBClient {
     func receive(_ frame: ByteBuffer, in session: Session) {
         session.probeSent = false
         let message: OVSDBMessage
-        do { message = try OVSDBMessage(buffer: frame) }
-        catch {
+        do { message = try OVSDBMessage(buffer: frame) } catch {
             abort(session, .protocolViolation(remote: session.remote.description, reason: "\(error)"))
             return
         }
@@ -165,20 +164,24 @@ extension OVSDBClient {
             if case .number(let id) = message.id, let call = session.pending.removeValue(forKey: id) {
                 call.onReply(message)
             }
-            // Anything else answers our echo probe.
+        // Anything else answers our echo probe.
         case .request:
             if message.method == "echo" {
                 send(["id": message.id.json, "result": echoParams(message), "error": nil], in: session)
             } else {
-                send(["id": message.id.json, "result": nil, "error": ["error": "unknown method", "details": .string(message.method ?? "")]],
-                     in: session)
+                send(
+                    [
+                        "id": message.id.json, "result": nil,
+                        "error": ["error": "unknown method", "details": .string(message.method ?? "")],
+                    ],
+                    in: session)
             }
         case .notification:
             switch message.method {
             case "update", "update2", "update3":
                 applyNotification(message, in: session)
             default:
-                break   // locked / stolen: no locks are taken
+                break  // locked / stolen: no locks are taken
             }
         }
     }

@@ -72,8 +72,10 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
     var lastTransactionID: String?
     var remoteIndex = 0
 
-    public init(remotes: [OVSDBRemote], tls: OVSDBTLSFiles? = nil, options: Options = Options(),
-                logger: Logger = Logger(label: "vtep-kdp.ovsdb")) {
+    public init(
+        remotes: [OVSDBRemote], tls: OVSDBTLSFiles? = nil, options: Options = Options(),
+        logger: Logger = Logger(label: "vtep-kdp.ovsdb")
+    ) {
         precondition(!remotes.isEmpty, "an OVSDB client needs at least one remote")
         self.remotes = remotes
         eventLoop = MultiThreadedEventLoopGroup.singleton.next()

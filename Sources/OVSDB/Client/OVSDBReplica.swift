@@ -33,7 +33,7 @@ extension OVSDBReplica {
         let format: OVSDBUpdateFormat = message.method == "update" ? .update : .update2
         return try message.read(params) { (reader) throws(JSONError) -> String? in
             guard try reader.beginArray() else { throw reader.error("empty update params") }
-            try reader.skipValue()   // the monitor id
+            try reader.skipValue()  // the monitor id
             guard try reader.nextElement() else { throw reader.error("update without table updates") }
             var transactionID: String?
             if message.method == "update3" {

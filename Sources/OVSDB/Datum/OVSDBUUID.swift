@@ -15,7 +15,8 @@ public struct OVSDBUUID: Hashable, Comparable, Sendable, CustomStringConvertible
     public func _rawHashValue(seed: Int) -> Int {
         // Fold, then SplitMix64's finaliser, so every bit reaches the low
         // bits a table indexes by (FlowUFID hashes the same way).
-        var x = UInt64(truncatingIfNeeded: value) ^ (UInt64(truncatingIfNeeded: value >> 64) &* 0x9e37_79b9_7f4a_7c15)
+        var x =
+            UInt64(truncatingIfNeeded: value) ^ (UInt64(truncatingIfNeeded: value >> 64) &* 0x9e37_79b9_7f4a_7c15)
             ^ UInt64(bitPattern: Int64(seed))
         x = (x ^ (x >> 30)) &* 0xbf58_476d_1ce4_e5b9
         x = (x ^ (x >> 27)) &* 0x94d0_49bb_1331_11eb
@@ -41,7 +42,8 @@ public struct OVSDBUUID: Hashable, Comparable, Sendable, CustomStringConvertible
             UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))) | 0x3030_3030_0000_0000
         }
         guard let a = hex(eight(0)), let b = hex(four(9)), let c = hex(four(14)), let d = hex(four(19)),
-              let e = hex(eight(24)), let f = hex(four(32)) else { return nil }
+            let e = hex(eight(24)), let f = hex(four(32))
+        else { return nil }
         let high = a << 32 | (b >> 16) << 16 | c >> 16
         let low = (d >> 16) << 48 | e << 16 | f >> 16
         return OVSDBUUID(UInt128(high) << 64 | UInt128(low))

@@ -29,7 +29,8 @@ public struct JSONFramer: Sendable {
         public var description: String {
             switch self {
             case .tooLarge(let limit): "a message is larger than the \(limit)-byte limit"
-            case .unexpectedByte(let byte, let offset): "byte 0x\(String(byte, radix: 16)) at offset \(offset) cannot start a JSON-RPC message"
+            case .unexpectedByte(let byte, let offset):
+                "byte 0x\(String(byte, radix: 16)) at offset \(offset) cannot start a JSON-RPC message"
             case .unbalanced(let offset): "unbalanced brackets at offset \(offset)"
             }
         }

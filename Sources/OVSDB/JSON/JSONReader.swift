@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A pull parser over the bytes of one JSON text: the caller walks the
 /// structure it expects and reads typed values straight from the bytes, so
 /// decoding 100,000 rows builds the rows and nothing else — no tree of
@@ -6,9 +10,9 @@
 /// Strings must be valid UTF-8 (checked as they are read); numbers follow
 /// RFC 8259. Every failure is a `JSONError` with the byte offset.
 public struct JSONReader {
-    private let base: UnsafeRawBufferPointer
-    public private(set) var offset: Int
-    private let end: Int
+    let base: UnsafeRawBufferPointer
+    public internal(set) var offset: Int
+    let end: Int
 
     /// Reads `bytes`, which must stay alive and unchanged while the reader
     /// is in use (take it inside `withUnsafeBytes`).
@@ -52,14 +56,18 @@ public struct JSONReader {
     /// `readObject` with each member name as its raw bytes (escapes left
     /// in, valid only during `body`): for names in a fixed format, such as
     /// the row UUIDs of a table update, which are parsed without a String.
-    public mutating func readObjectRawNames(_ body: (inout JSONReader, UnsafeRawBufferPointer) throws(JSONError) -> Void) throws(JSONError) {
-        try walkObject({ (reader) throws(JSONError) in try reader.readRawString() },
-                       describe: { String(decoding: $0, as: UTF8.self) }, body)
+    public mutating func readObjectRawNames(_ body: (inout JSONReader, UnsafeRawBufferPointer) throws(JSONError) -> Void) throws(JSONError)
+    {
+        try walkObject(
+            { (reader) throws(JSONError) in try reader.readRawString() },
+            describe: { String(decoding: $0, as: UTF8.self) }, body)
     }
 
     @inline(__always)
-    private mutating func walkObject<Name>(_ readName: (inout JSONReader) throws(JSONError) -> Name, describe: (Name) -> String,
-                                           _ body: (inout JSONReader, Name) throws(JSONError) -> Void) throws(JSONError) {
+    mutating func walkObject<Name>(
+        _ readName: (inout JSONReader) throws(JSONError) -> Name, describe: (Name) -> String,
+        _ body: (inout JSONReader, Name) throws(JSONError) -> Void
+    ) throws(JSONError) {
         try expect(UInt8(ascii: "{"))
         if try consumeIf(UInt8(ascii: "}")) { return }
         while true {
@@ -198,218 +206,9 @@ public struct JSONReader {
         if offset != end { throw error("unexpected data after the value") }
     }
 
-    // MARK: Scalars
-
-    public mutating func readNull() throws(JSONError) {
-        try literal("null")
-    }
-
-    /// Consumes `null` if it is next.
-    public mutating func readNullIfPresent() throws(JSONError) -> Bool {
-        if try peekKind() == .null { try readNull(); return true }
-        return false
-    }
-
-    public mutating func readBool() throws(JSONError) -> Bool {
-        skipSpace()
-        if offset < end && base[offset] == UInt8(ascii: "t") { try literal("true"); return true }
-        try literal("false")
-        return false
-    }
-
-    public mutating func readInteger() throws(JSONError) -> Int {
-        let start = offset
-        let text = try readNumberText()
-        var value = 0
-        var index = text.lowerBound
-        let negative = base[index] == UInt8(ascii: "-")
-        if negative { index += 1 }
-        while index < text.upperBound {
-            let digit = base[index]
-            guard digit >= UInt8(ascii: "0") && digit <= UInt8(ascii: "9") else {
-                offset = start
-                throw error("expected an integer")
-            }
-            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times10.addingReportingOverflow(Int(digit - UInt8(ascii: "0")))
-            if o1 || o2 { offset = start; throw error("integer out of range") }
-            value = sum
-            index += 1
-        }
-        return negative ? -value : value
-    }
-
-    public mutating func readDouble() throws(JSONError) -> Double {
-        let text = try readNumberText()
-        let string = String(decoding: UnsafeRawBufferPointer(rebasing: base[text]), as: UTF8.self)
-        guard let value = Double(string) else { throw error("bad number \(string)") }
-        return value
-    }
-
-    /// A string, unescaped. Plain ASCII/UTF-8 strings without escapes — all
-    /// that OVSDB sends in practice — are taken in one validating copy.
-    public mutating func readString() throws(JSONError) -> String {
-        skipSpace()
-        guard offset < end, base[offset] == UInt8(ascii: "\"") else { throw error("expected a string") }
-        let start = offset + 1
-        var index = start
-        var ascii = true
-        while index < end {
-            let byte = base[index]
-            if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeRawBufferPointer(rebasing: base[start..<index]).bindMemory(to: UInt8.self)
-                // ASCII needs no validation, and decoding it is a copy.
-                let string = ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
-                guard let string else {
-                    offset = start
-                    throw error("string is not valid UTF-8")
-                }
-                offset = index + 1
-                return string
-            }
-            if byte >= 0x80 { ascii = false }
-            if byte == UInt8(ascii: "\\") { return try readEscapedString(from: start) }
-            if byte < 0x20 { offset = index; throw error("control character in a string") }
-            index += 1
-        }
-        offset = start
-        throw error("unterminated string")
-    }
-
-    /// Compares the next string with `literal` without building it.
-    public mutating func readStringIfEqual(_ literal: StaticString) throws(JSONError) -> Bool {
-        skipSpace()
-        let count = literal.utf8CodeUnitCount
-        guard offset + count + 2 <= end, base[offset] == UInt8(ascii: "\""),
-              base[offset + count + 1] == UInt8(ascii: "\"") else { return false }
-        let equal = literal.withUTF8Buffer { text in
-            memcmp(text.baseAddress!, base.baseAddress! + offset + 1, count) == 0
-        }
-        if equal { offset += count + 2 }
-        return equal
-    }
-
-    private mutating func readEscapedString(from start: Int) throws(JSONError) -> String {
-        var bytes: [UInt8] = []
-        var index = start
-        while index < end {
-            let byte = base[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                offset = index + 1
-                guard let string = String(validating: bytes, as: UTF8.self) else {
-                    offset = start
-                    throw error("string is not valid UTF-8")
-                }
-                return string
-            case UInt8(ascii: "\\"):
-                index += 1
-                guard index < end else { break }
-                switch base[index] {
-                case UInt8(ascii: "\""): bytes.append(0x22)
-                case UInt8(ascii: "\\"): bytes.append(0x5c)
-                case UInt8(ascii: "/"): bytes.append(0x2f)
-                case UInt8(ascii: "b"): bytes.append(0x08)
-                case UInt8(ascii: "f"): bytes.append(0x0c)
-                case UInt8(ascii: "n"): bytes.append(0x0a)
-                case UInt8(ascii: "r"): bytes.append(0x0d)
-                case UInt8(ascii: "t"): bytes.append(0x09)
-                case UInt8(ascii: "u"):
-                    offset = index + 1
-                    var scalar = try readHex4()
-                    if (0xD800..<0xDC00).contains(scalar) {
-                        guard offset + 6 <= end, base[offset] == UInt8(ascii: "\\"), base[offset + 1] == UInt8(ascii: "u") else {
-                            throw error("unpaired surrogate")
-                        }
-                        offset += 2
-                        let low = try readHex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00..<0xE000).contains(scalar) {
-                        throw error("unpaired surrogate")
-                    }
-                    guard let unicode = Unicode.Scalar(scalar) else { throw error("bad \\u escape") }
-                    bytes.append(contentsOf: Array(String(Character(unicode)).utf8))
-                    index = offset
-                    continue
-                default:
-                    offset = index
-                    throw error("bad escape")
-                }
-                index += 1
-            default:
-                if byte < 0x20 { offset = index; throw error("control character in a string") }
-                bytes.append(byte)
-                index += 1
-            }
-        }
-        offset = start
-        throw error("unterminated string")
-    }
-
-    private mutating func readHex4() throws(JSONError) -> UInt32 {
-        guard offset + 4 <= end else { throw error("short \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = base[offset]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw error("bad hex digit in \\u escape")
-            }
-            value = value << 4 | UInt32(digit)
-            offset += 1
-        }
-        return value
-    }
-
-    /// The raw bytes of the next string, unvalidated and with escapes left
-    /// in — for callers that parse fixed formats (UUIDs) themselves.
-    public mutating func readRawString() throws(JSONError) -> UnsafeRawBufferPointer {
-        skipSpace()
-        guard offset < end, base[offset] == UInt8(ascii: "\"") else { throw error("expected a string") }
-        let start = offset + 1
-        var index = start
-        while true {
-            index = JSONStringScan.nextQuoteOrBackslash(in: base, from: index, end: end)
-            guard index < end else { break }
-            if base[index] == UInt8(ascii: "\"") {
-                offset = index + 1
-                return UnsafeRawBufferPointer(rebasing: base[start..<index])
-            }
-            index += 2
-        }
-        offset = start
-        throw error("unterminated string")
-    }
-
-    /// Skips a string without building it. Plain ASCII is checked in the
-    /// scan; a string with escapes or other UTF-8 is read in full, so it is
-    /// checked exactly as `readString` checks it.
-    private mutating func skipString() throws(JSONError) {
-        skipSpace()
-        guard offset < end, base[offset] == UInt8(ascii: "\"") else { throw error("expected a string") }
-        var index = offset + 1
-        while index < end {
-            switch base[index] {
-            case UInt8(ascii: "\""):
-                offset = index + 1
-                return
-            case UInt8(ascii: "\\"), 0x80...0xff:
-                _ = try readString()
-                return
-            case 0..<0x20: offset = index; throw error("control character in a string")
-            default: index += 1
-            }
-        }
-        throw error("unterminated string")
-    }
-
     // MARK: Internals
 
-    private mutating func readNumberText() throws(JSONError) -> Range<Int> {
+    mutating func readNumberText() throws(JSONError) -> Range<Int> {
         skipSpace()
         let start = offset
         var index = offset
@@ -435,18 +234,20 @@ public struct JSONReader {
         return start..<index
     }
 
-    private mutating func literal(_ text: StaticString) throws(JSONError) {
+    mutating func literal(_ text: StaticString) throws(JSONError) {
         skipSpace()
         let count = text.utf8CodeUnitCount
-        let matches = offset + count <= end && text.withUTF8Buffer { literal in
-            memcmp(literal.baseAddress!, base.baseAddress! + offset, count) == 0
-        }
+        let matches =
+            offset + count <= end
+            && text.withUTF8Buffer { literal in
+                memcmp(literal.baseAddress!, base.baseAddress! + offset, count) == 0
+            }
         guard matches else { throw error("expected \(text)") }
         offset += count
     }
 
     @inline(__always)
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while offset < end {
             switch base[offset] {
             case 0x20, 0x0a, 0x0d, 0x09: offset += 1
@@ -456,7 +257,7 @@ public struct JSONReader {
     }
 
     @inline(__always)
-    private mutating func expect(_ byte: UInt8) throws(JSONError) {
+    mutating func expect(_ byte: UInt8) throws(JSONError) {
         skipSpace()
         guard offset < end, base[offset] == byte else {
             throw error(offset < end ? "expected '\(Character(Unicode.Scalar(byte)))'" : "unexpected end of input")
@@ -465,7 +266,7 @@ public struct JSONReader {
     }
 
     @inline(__always)
-    private mutating func consumeIf(_ byte: UInt8) throws(JSONError) -> Bool {
+    mutating func consumeIf(_ byte: UInt8) throws(JSONError) -> Bool {
         skipSpace()
         guard offset < end else { throw error("unexpected end of input") }
         if base[offset] == byte { offset += 1; return true }
@@ -476,25 +277,3 @@ public struct JSONReader {
         JSONError(offset: offset, reason: reason)
     }
 }
-
-extension Array where Element == UInt8 {
-    /// Runs `body` with a reader over `range` of these bytes (all of them by default).
-    public func withJSONReader<T>(range: Range<Int>? = nil, _ body: (inout JSONReader) throws(JSONError) -> T) throws(JSONError) -> T {
-        let result: Result<T, JSONError> = withUnsafeBytes { raw in
-            var reader = JSONReader(raw, range: range)
-            do throws(JSONError) { return .success(try body(&reader)) } catch { return .failure(error) }
-        }
-        return try result.get()
-    }
-}
-
-public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var offset: Int
-    public var reason: String
-    public init(offset: Int, reason: String) { self.offset = offset; self.reason = reason }
-    public var description: String { "\(reason) at byte \(offset)" }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -2,7 +2,8 @@
 /// the clearest way to write them; replies are never decoded into one (see
 /// `JSONReader`).
 public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral
+{
     case null
     case bool(Bool)
     case integer(Int)
@@ -76,7 +77,9 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
             case 0x09: out.append(contentsOf: [0x5c, UInt8(ascii: "t")])
             case ..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5c, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xf)]])
+                out.append(contentsOf: [
+                    0x5c, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xf)],
+                ])
             default: out.append(byte)
             }
         }

@@ -90,7 +90,8 @@ public struct OVSDBMessage: Sendable {
             let prefix = Array(#"{"id":"#.utf8), middle = Array(#","result":"#.utf8), suffix = Array(#","error":null}"#.utf8)
             let end = endIgnoringTrailingSpace(raw)
             guard end > prefix.count + middle.count + suffix.count,
-                  raw.starts(with: prefix), raw[(end - suffix.count)..<end].elementsEqual(suffix) else { return nil }
+                raw.starts(with: prefix), raw[(end - suffix.count)..<end].elementsEqual(suffix)
+            else { return nil }
             var index = prefix.count
             var id = 0
             while index < end, raw[index] >= 0x30, raw[index] <= 0x39, index - prefix.count < 18 {
@@ -115,11 +116,13 @@ public struct OVSDBMessage: Sendable {
             let prefix = Array(#"{"id":null,"method":""#.utf8), middle = Array(#"","params":"#.utf8)
             let end = endIgnoringTrailingSpace(raw)
             guard end > prefix.count + middle.count + 3, raw.starts(with: prefix), raw[end - 1] == UInt8(ascii: "}"),
-                  raw[end - 2] == UInt8(ascii: "]") else { return nil }
+                raw[end - 2] == UInt8(ascii: "]")
+            else { return nil }
             var index = prefix.count
             // Method names are short plain ASCII words; anything else takes the general path.
             while index < end, index - prefix.count < 32, raw[index] != UInt8(ascii: "\""), raw[index] != UInt8(ascii: "\\"),
-                  raw[index] >= 0x20, raw[index] < 0x80 { index += 1 }
+                raw[index] >= 0x20, raw[index] < 0x80
+            { index += 1 }
             guard index > prefix.count, raw[index...].starts(with: middle) else { return nil }
             let method = String(decoding: raw[prefix.count..<index], as: UTF8.self)
             let start = index + middle.count

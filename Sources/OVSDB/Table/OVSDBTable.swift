@@ -17,10 +17,13 @@ public struct OVSDBTable<Row: OVSDBRow>: Sendable, Equatable {
     /// Applies this table's part of a table-updates object:
     /// `{"<uuid>": <row-update>, …}`, appending `wrap` of each row change to `changes`.
     /// - Throws: `JSONError` at the first malformed row update.
-    public mutating func apply<Change>(_ reader: inout JSONReader, format: OVSDBUpdateFormat, changes: inout [Change],
-                                _ wrap: (RowChange<Row>) -> Change) throws(JSONError) {
-        try apply(&reader, format: format, changes: &changes, decodingInParallelFrom: Self.parallelDecodeRows,
-                  parts: parallelDecodeParts, wrap)
+    public mutating func apply<Change>(
+        _ reader: inout JSONReader, format: OVSDBUpdateFormat, changes: inout [Change],
+        _ wrap: (RowChange<Row>) -> Change
+    ) throws(JSONError) {
+        try apply(
+            &reader, format: format, changes: &changes, decodingInParallelFrom: Self.parallelDecodeRows,
+            parts: parallelDecodeParts, wrap)
     }
 
     /// From this many rows in one update (a bulk commit, an initial
@@ -29,9 +32,11 @@ public struct OVSDBTable<Row: OVSDBRow>: Sendable, Equatable {
 
     /// `apply`, decoding in `parts` runs from `parallelRows` rows on, and
     /// counting rows ahead only in objects longer than `lookAheadBytes`.
-    mutating func apply<Change>(_ reader: inout JSONReader, format: OVSDBUpdateFormat, changes: inout [Change],
-                                decodingInParallelFrom parallelRows: Int, parts: Int, lookAheadBytes: Int = 256 * 1024,
-                                _ wrap: (RowChange<Row>) -> Change) throws(JSONError) {
+    mutating func apply<Change>(
+        _ reader: inout JSONReader, format: OVSDBUpdateFormat, changes: inout [Change],
+        decodingInParallelFrom parallelRows: Int, parts: Int, lookAheadBytes: Int = 256 * 1024,
+        _ wrap: (RowChange<Row>) -> Change
+    ) throws(JSONError) {
         // A bulk insert (more rows than the table holds): room for them all
         // at once. Only then, so deleting every row never grows the table.
         let members = reader.countObjectMembers(ifLongerThan: lookAheadBytes)
@@ -56,8 +61,10 @@ public struct OVSDBTable<Row: OVSDBRow>: Sendable, Equatable {
     /// update depends only on its own bytes and the row it replaces — and
     /// stored here in the update's order, so the table, the changes and the
     /// first error are the ones decoding row by row would give.
-    private mutating func applyInParallel<Change>(_ reader: inout JSONReader, parts: Int, format: OVSDBUpdateFormat,
-                                                  changes: inout [Change], _ wrap: (RowChange<Row>) -> Change) throws(JSONError) {
+    private mutating func applyInParallel<Change>(
+        _ reader: inout JSONReader, parts: Int, format: OVSDBUpdateFormat,
+        changes: inout [Change], _ wrap: (RowChange<Row>) -> Change
+    ) throws(JSONError) {
         var spans: [(uuid: OVSDBUUID, value: Range<Int>)] = []
         var scanError: JSONError?
         do {
@@ -114,7 +121,9 @@ public struct OVSDBTable<Row: OVSDBRow>: Sendable, Equatable {
 
     /// The row as `<row-update>` leaves it (nil: deleted), from the row it
     /// replaces.
-    private static func decodeRowUpdate(_ uuid: OVSDBUUID, old: Row?, _ reader: inout JSONReader, format: OVSDBUpdateFormat) throws(JSONError) -> Row? {
+    private static func decodeRowUpdate(_ uuid: OVSDBUUID, old: Row?, _ reader: inout JSONReader, format: OVSDBUpdateFormat)
+        throws(JSONError) -> Row?
+    {
         var new: Row?
         switch format {
         case .update2:

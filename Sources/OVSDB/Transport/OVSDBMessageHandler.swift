@@ -16,8 +16,10 @@ final class OVSDBMessageHandler: ChannelInboundHandler, Sendable {
     private let readComplete: @Sendable () -> Void
     private let fail: @Sendable (any Error) -> Void
 
-    init(deliver: @escaping @Sendable ([ByteBuffer]) -> Void, readComplete: @escaping @Sendable () -> Void,
-         fail: @escaping @Sendable (any Error) -> Void) {
+    init(
+        deliver: @escaping @Sendable ([ByteBuffer]) -> Void, readComplete: @escaping @Sendable () -> Void,
+        fail: @escaping @Sendable (any Error) -> Void
+    ) {
         self.deliver = deliver
         self.readComplete = readComplete
         self.fail = fail

@@ -22,11 +22,13 @@ enum OVSDBTransport {
     /// and an error that ends it to `fail`, all on that loop. `activity` is
     /// stamped on every read. Errors are `OVSDBError.connectFailed` with the
     /// system's reason.
-    static func connect(to remote: OVSDBRemote, on eventLoop: any EventLoop, tls: OVSDBTLSFiles?, maxMessageBytes: Int,
-                        activity: ReceiveActivity, timeout: TimeAmount = .seconds(5),
-                        deliver: @escaping @Sendable ([ByteBuffer]) -> Void,
-                        readComplete: @escaping @Sendable () -> Void,
-                        fail: @escaping @Sendable (any Error) -> Void) async throws(OVSDBError) -> any Channel {
+    static func connect(
+        to remote: OVSDBRemote, on eventLoop: any EventLoop, tls: OVSDBTLSFiles?, maxMessageBytes: Int,
+        activity: ReceiveActivity, timeout: TimeAmount = .seconds(5),
+        deliver: @escaping @Sendable ([ByteBuffer]) -> Void,
+        readComplete: @escaping @Sendable () -> Void,
+        fail: @escaping @Sendable (any Error) -> Void
+    ) async throws(OVSDBError) -> any Channel {
         let bootstrap = ClientBootstrap(group: eventLoop).connectTimeout(timeout)
         var sslContext: NIOSSLContext?
         if case .ssl = remote {
@@ -54,7 +56,8 @@ enum OVSDBTransport {
                 try channel.pipeline.syncOperations.addHandler(ReceiveActivityHandler(activity))
                 try channel.pipeline.syncOperations.addHandler(
                     OVSDBFrameDecoder(maxMessageBytes: maxMessageBytes))
-                try channel.pipeline.syncOperations.addHandler(OVSDBMessageHandler(deliver: deliver, readComplete: readComplete, fail: fail))
+                try channel.pipeline.syncOperations.addHandler(
+                    OVSDBMessageHandler(deliver: deliver, readComplete: readComplete, fail: fail))
             }
         }
         do {

@@ -11,8 +11,10 @@ public struct Datapath: Sendable, Equatable {
     public var userFeatures: DatapathFeatures
     public var masksCacheSize: UInt32?
 
-    public init(ifindex: Int32, name: String, stats: DatapathStats = .init(), megaflowStats: MegaflowStats? = nil,
-                userFeatures: DatapathFeatures = [], masksCacheSize: UInt32? = nil) {
+    public init(
+        ifindex: Int32, name: String, stats: DatapathStats = .init(), megaflowStats: MegaflowStats? = nil,
+        userFeatures: DatapathFeatures = [], masksCacheSize: UInt32? = nil
+    ) {
         self.ifindex = ifindex
         self.name = name
         self.stats = stats
@@ -85,7 +87,9 @@ public struct DatapathFeatures: OptionSet, Sendable, Hashable, CustomStringConve
         if contains(.vportPIDs) { names.append("vport-pids") }
         if contains(.tcRecircSharing) { names.append("tc-recirc-sharing") }
         if contains(.dispatchUpcallPerCPU) { names.append("per-cpu-dispatch") }
-        let unknown = rawValue & ~(DatapathFeatures.unaligned.rawValue | DatapathFeatures.vportPIDs.rawValue
+        let unknown =
+            rawValue
+            & ~(DatapathFeatures.unaligned.rawValue | DatapathFeatures.vportPIDs.rawValue
             | DatapathFeatures.tcRecircSharing.rawValue | DatapathFeatures.dispatchUpcallPerCPU.rawValue)
         if unknown != 0 { names.append("0x" + String(unknown, radix: 16)) }
         return names.isEmpty ? "none" : names.joined(separator: ",")

@@ -9,8 +9,10 @@ public struct Flow: Hashable, Sendable {
     public var ufid: FlowUFID?
     public var stats: FlowStats
 
-    public init(key: [FlowKeyAttribute], mask: [FlowKeyAttribute]? = nil, actions: [FlowAction],
-                ufid: FlowUFID? = nil, stats: FlowStats = FlowStats()) {
+    public init(
+        key: [FlowKeyAttribute], mask: [FlowKeyAttribute]? = nil, actions: [FlowAction],
+        ufid: FlowUFID? = nil, stats: FlowStats = FlowStats()
+    ) {
         self.key = key
         self.mask = mask
         self.actions = actions

@@ -124,15 +124,18 @@ extension FlowAction {
             }
             let half = inner.payload.count / 2
             let bytes = Array(inner.payload)
-            return .setMasked(key: FlowKeyAttribute(type: inner.type, bytes: Array(bytes[..<half])),
-                              mask: FlowKeyAttribute(type: inner.type, bytes: Array(bytes[half...])))
+            return .setMasked(
+                key: FlowKeyAttribute(type: inner.type, bytes: Array(bytes[..<half])),
+                mask: FlowKeyAttribute(type: inner.type, bytes: Array(bytes[half...])))
         case pushVLANType:
             guard attribute.payload.count == 4 else {
                 throw NetlinkDecodingError(attributeType: pushVLANType, reason: "push_vlan of \(attribute.payload.count) bytes")
             }
             let (tpid, tci) = attribute.payload.withUnsafeBytes {
-                (UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 0, as: UInt16.self)),
-                 UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
+                (
+                    UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 0, as: UInt16.self)),
+                    UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+                )
             }
             return .pushVLAN(tpid: tpid, tci: tci)
         case popVLANType:
@@ -152,7 +155,10 @@ extension FlowAction {
         case sampleType:
             let table = try attribute.nested.table()
             let probability = try table.required(UInt16(OVS_SAMPLE_ATTR_PROBABILITY.rawValue), in: "sample action").u32()
-            let actions = try table[UInt16(OVS_SAMPLE_ATTR_ACTIONS.rawValue)].map { (a) throws(NetlinkDecodingError) in try [FlowAction].decode(a.nested) } ?? []
+            let actions =
+                try table[UInt16(OVS_SAMPLE_ATTR_ACTIONS.rawValue)].map { (a) throws(NetlinkDecodingError) in
+                    try [FlowAction].decode(a.nested)
+                } ?? []
             return .sample(probability: probability, actions: actions)
         default:
             return .unknown(type: attribute.type, payload: Array(attribute.payload))

@@ -102,7 +102,9 @@ extension Array where Element == FlowKeyAttribute {
 
     /// Decodes a run of key (or tunnel) attributes; ENCAP and TUNNEL recurse
     /// at the top level, nothing nests inside a tunnel.
-    public static func decodeKey(_ reader: NetlinkAttributeReader, nestedTypes: (UInt16) -> Bool = OVSKey.isNested) throws(NetlinkDecodingError) -> [FlowKeyAttribute] {
+    public static func decodeKey(_ reader: NetlinkAttributeReader, nestedTypes: (UInt16) -> Bool = OVSKey.isNested)
+        throws(NetlinkDecodingError) -> [FlowKeyAttribute]
+    {
         var reader = reader
         var result: [FlowKeyAttribute] = []
         while let attribute = try reader.next() {

@@ -31,7 +31,8 @@ public struct FlowUFID: Hashable, Sendable, CustomStringConvertible {
     /// indexes by. (OVSDBUUID does the same; the OVSDB side shares no code
     /// with the datapath side.)
     private static func mix(_ value: UInt128, seed: Int) -> Int {
-        var x = UInt64(truncatingIfNeeded: value) ^ (UInt64(truncatingIfNeeded: value >> 64) &* 0x9e37_79b9_7f4a_7c15)
+        var x =
+            UInt64(truncatingIfNeeded: value) ^ (UInt64(truncatingIfNeeded: value >> 64) &* 0x9e37_79b9_7f4a_7c15)
             ^ UInt64(bitPattern: Int64(seed))
         x = (x ^ (x >> 30)) &* 0xbf58_476d_1ce4_e5b9
         x = (x ^ (x >> 27)) &* 0x94d0_49bb_1331_11eb
@@ -49,15 +50,19 @@ public struct FlowUFID: Hashable, Sendable, CustomStringConvertible {
     /// Appends the UFID attribute without building intermediate arrays
     /// (this runs once per flow in every batch).
     package func put(_ type: UInt16, into writer: inout NetlinkAttributeWriter) {
-        let words = (UInt32(truncatingIfNeeded: value >> 96), UInt32(truncatingIfNeeded: value >> 64),
-                     UInt32(truncatingIfNeeded: value >> 32), UInt32(truncatingIfNeeded: value))
+        let words = (
+            UInt32(truncatingIfNeeded: value >> 96), UInt32(truncatingIfNeeded: value >> 64),
+            UInt32(truncatingIfNeeded: value >> 32), UInt32(truncatingIfNeeded: value)
+        )
         withUnsafeBytes(of: words) { writer.put(type, bytes: $0.assumingMemoryBound(to: UInt8.self)) }
     }
 
     /// OVS writes a UFID as four u32 words, most significant first.
     package var words32: [UInt32] {
-        [UInt32(truncatingIfNeeded: value >> 96), UInt32(truncatingIfNeeded: value >> 64),
-         UInt32(truncatingIfNeeded: value >> 32), UInt32(truncatingIfNeeded: value)]
+        [
+            UInt32(truncatingIfNeeded: value >> 96), UInt32(truncatingIfNeeded: value >> 64),
+            UInt32(truncatingIfNeeded: value >> 32), UInt32(truncatingIfNeeded: value),
+        ]
     }
 
     public init?(bytes: some Collection<UInt8>) {
@@ -78,6 +83,7 @@ public struct FlowUFID: Hashable, Sendable, CustomStringConvertible {
             let s = String(v, radix: 16)
             return String(repeating: "0", count: max(0, digits - s.count)) + s
         }
-        return "ufid:\(hex(w[0], 8))-\(hex(w[1] >> 16, 4))-\(hex(w[1] & 0xffff, 4))-\(hex(w[2] >> 16, 4))-\(hex(w[2] & 0xffff, 4))\(hex(w[3], 8))"
+        return
+            "ufid:\(hex(w[0], 8))-\(hex(w[1] >> 16, 4))-\(hex(w[1] & 0xffff, 4))-\(hex(w[2] >> 16, 4))-\(hex(w[2] & 0xffff, 4))\(hex(w[3], 8))"
     }
 }

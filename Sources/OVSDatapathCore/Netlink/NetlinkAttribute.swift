@@ -93,7 +93,8 @@ public struct NetlinkAttributeReader: Sendable {
         let payload = rest[(start + NetlinkLayout.attributeHeaderLength)..<(start + Int(length))]
         let advance = min(NetlinkLayout.align(Int(length)), rest.count)
         rest = rest[(start + advance)...]
-        return NetlinkAttribute(type: type, flags: rawType & (NetlinkAttribute.nestedFlag | NetlinkAttribute.netByteOrderFlag), payload: payload)
+        return NetlinkAttribute(
+            type: type, flags: rawType & (NetlinkAttribute.nestedFlag | NetlinkAttribute.netByteOrderFlag), payload: payload)
     }
 
     /// Calls `body` for every attribute, in order.

@@ -55,8 +55,10 @@ public struct NetlinkBatch: Sendable {
         starts.append(start)
         operations.append(operation)
         writer.resetOverflow()
-        writer.appendFixed(MessageHeader(length: 0, type: type, flags: flags | NetlinkConstants.flagRequest,
-                                         sequence: 0, portID: 0))
+        writer.appendFixed(
+            MessageHeader(
+                length: 0, type: type, flags: flags | NetlinkConstants.flagRequest,
+                sequence: 0, portID: 0))
         return start
     }
 

@@ -54,7 +54,8 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
         case .resyncNeeded:
             return "\(subject): netlink receive queue overflowed (ENOBUFS); state must be re-read"
         case .familyUnavailable(let family):
-            return "\(subject): the kernel has no generic netlink family '\(family)' (is the openvswitch module loaded? try 'modprobe openvswitch')"
+            return
+                "\(subject): the kernel has no generic netlink family '\(family)' (is the openvswitch module loaded? try 'modprobe openvswitch')"
         case .invalidArgument(let why):
             return "\(subject): \(why)"
         case .malformedReply(let error):

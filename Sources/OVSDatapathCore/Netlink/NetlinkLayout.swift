@@ -39,6 +39,6 @@ public enum NetlinkConstants {
     /// In an error message: extended-ack TLVs follow (NETLINK_EXT_ACK).
     public static let flagAckTLVs: UInt16 = 0x200
 
-    public static let extAckMessage: UInt16 = 1   // NLMSGERR_ATTR_MSG
-    public static let extAckOffset: UInt16 = 2    // NLMSGERR_ATTR_OFFS
+    public static let extAckMessage: UInt16 = 1  // NLMSGERR_ATTR_MSG
+    public static let extAckOffset: UInt16 = 2  // NLMSGERR_ATTR_OFFS
 }

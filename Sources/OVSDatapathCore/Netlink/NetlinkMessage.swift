@@ -19,9 +19,10 @@ public struct NetlinkMessage: Sendable {
                 throw NetlinkDecodingError(attributeType: nil, reason: "message length \(length) with \(rest.count) bytes left")
             }
             let start = rest.startIndex
-            messages.append(NetlinkMessage(
-                type: header.type, flags: header.flags, sequence: header.sequence, portID: header.portID,
-                payload: rest[(start + NetlinkLayout.messageHeaderLength)..<(start + length)]))
+            messages.append(
+                NetlinkMessage(
+                    type: header.type, flags: header.flags, sequence: header.sequence, portID: header.portID,
+                    payload: rest[(start + NetlinkLayout.messageHeaderLength)..<(start + length)]))
             rest = rest[min(start + NetlinkLayout.align(length), rest.endIndex)...]
         }
         return messages
@@ -59,7 +60,8 @@ public struct NetlinkMessage: Sendable {
         var extAckText: String?
         if flags & NetlinkConstants.flagAckTLVs != 0 {
             // With NETLINK_CAP_ACK the original request is not echoed, only its header.
-            let echoed = flags & NetlinkConstants.flagCapped != 0 || error == 0
+            let echoed =
+                flags & NetlinkConstants.flagCapped != 0 || error == 0
                 ? NetlinkLayout.messageHeaderLength : Int(original.length)
             let tlvStart = 4 + NetlinkLayout.align(echoed)
             if payload.count > tlvStart {

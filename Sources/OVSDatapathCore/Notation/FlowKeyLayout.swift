@@ -2,16 +2,16 @@
 /// prints them. The printer and the parser both read this one table, so what
 /// one writes the other reads.
 package enum FlowFieldKind {
-    case ethernetAddress   // xx:xx:xx:xx:xx:xx
-    case ipv4Address       // a.b.c.d
-    case ipv6Address       // inet_ntop
-    case decimal8          // %u
-    case hex8              // %#x
-    case decimal16         // big-endian, %u
-    case hex16             // big-endian, %#x
-    case ipv6Label         // big-endian u32, %#x, 20 significant bits
-    case fragment          // no / first / later
-    case hex64             // big-endian, 0x%x
+    case ethernetAddress  // xx:xx:xx:xx:xx:xx
+    case ipv4Address  // a.b.c.d
+    case ipv6Address  // inet_ntop
+    case decimal8  // %u
+    case hex8  // %#x
+    case decimal16  // big-endian, %u
+    case hex16  // big-endian, %#x
+    case ipv6Label  // big-endian u32, %#x, 20 significant bits
+    case fragment  // no / first / later
+    case hex64  // big-endian, 0x%x
 }
 
 package struct FlowField {

@@ -52,7 +52,9 @@ public enum FlowParser {
 
     // MARK: Key attributes
 
-    package static func parseKeyAttribute(type: UInt16, name: String, content: String) throws(FlowNotationError) -> (FlowKeyAttribute, FlowKeyAttribute?) {
+    package static func parseKeyAttribute(type: UInt16, name: String, content: String) throws(FlowNotationError) -> (
+        FlowKeyAttribute, FlowKeyAttribute?
+    ) {
         switch type {
         case OVSKey.encap:
             let inner = try parseMatch(content)
@@ -62,24 +64,34 @@ public enum FlowParser {
             return (key, mask)
         case OVSKey.priority, OVSKey.skbMark, OVSKey.dpHash, OVSKey.recircID, OVSKey.inPort, OVSKey.ctMark:
             let (value, mask) = try valueAndMask(content, bits: 32)
-            return (FlowKeyAttribute(type: type, bytes: hostBytes(UInt32(value))),
-                    FlowKeyAttribute(type: type, bytes: hostBytes(UInt32(mask))))
+            return (
+                FlowKeyAttribute(type: type, bytes: hostBytes(UInt32(value))),
+                FlowKeyAttribute(type: type, bytes: hostBytes(UInt32(mask)))
+            )
         case OVSKey.ctZone:
             let (value, mask) = try valueAndMask(content, bits: 16)
-            return (FlowKeyAttribute(type: type, bytes: hostBytes(UInt16(value))),
-                    FlowKeyAttribute(type: type, bytes: hostBytes(UInt16(mask))))
+            return (
+                FlowKeyAttribute(type: type, bytes: hostBytes(UInt16(value))),
+                FlowKeyAttribute(type: type, bytes: hostBytes(UInt16(mask)))
+            )
         case OVSKey.ethertype:
             let (value, mask) = try valueAndMask(content, bits: 16)
-            return (FlowKeyAttribute(type: type, bytes: beBytes(UInt64(value), 2)),
-                    FlowKeyAttribute(type: type, bytes: beBytes(UInt64(mask), 2)))
+            return (
+                FlowKeyAttribute(type: type, bytes: beBytes(UInt64(value), 2)),
+                FlowKeyAttribute(type: type, bytes: beBytes(UInt64(mask), 2))
+            )
         case OVSKey.vlan:
             let (tci, mask) = try parseVLAN(content)
-            return (FlowKeyAttribute(type: type, bytes: beBytes(UInt64(tci), 2)),
-                    FlowKeyAttribute(type: type, bytes: beBytes(UInt64(mask), 2)))
+            return (
+                FlowKeyAttribute(type: type, bytes: beBytes(UInt64(tci), 2)),
+                FlowKeyAttribute(type: type, bytes: beBytes(UInt64(mask), 2))
+            )
         case OVSKey.tcpFlags:
             let (value, mask) = try parseFlags(content, names: FlowKeyLayout.tcpFlagNames, max: 0x0FFF)
-            return (FlowKeyAttribute(type: type, bytes: beBytes(UInt64(value), 2)),
-                    FlowKeyAttribute(type: type, bytes: beBytes(UInt64(mask), 2)))
+            return (
+                FlowKeyAttribute(type: type, bytes: beBytes(UInt64(value), 2)),
+                FlowKeyAttribute(type: type, bytes: beBytes(UInt64(mask), 2))
+            )
         case OVSKey.ctState:
             let (value, mask) = try parseFlags(content, names: FlowKeyLayout.ctStateNames, max: UInt32.max)
             return (FlowKeyAttribute(type: type, bytes: hostBytes(value)), FlowKeyAttribute(type: type, bytes: hostBytes(mask)))
@@ -98,7 +110,9 @@ public enum FlowParser {
         }
     }
 
-    package static func parseFields(_ content: String, fields: [FlowField], key: inout [UInt8], mask: inout [UInt8], context: String) throws(FlowNotationError) {
+    package static func parseFields(_ content: String, fields: [FlowField], key: inout [UInt8], mask: inout [UInt8], context: String)
+        throws(FlowNotationError)
+    {
         for item in try splitTopLevel(content) {
             guard let equals = item.firstIndex(of: "=") else { throw FlowNotationError("'\(item)' in \(context)(…) is not name=value") }
             let fieldName = String(item[..<equals])
@@ -177,14 +191,16 @@ public enum FlowParser {
         var flagMask: UInt32 = 0
         for item in try splitTopLevel(content) {
             if item.hasPrefix("flags(") {
-                (flagValue, flagMask) = try parseFlags(String(item.dropFirst(6).dropLast()),
-                                                       names: FlowKeyLayout.tunnelFlagNames,
-                                                       max: FlowKeyLayout.tunnelFlagMask)
+                (flagValue, flagMask) = try parseFlags(
+                    String(item.dropFirst(6).dropLast()),
+                    names: FlowKeyLayout.tunnelFlagNames,
+                    max: FlowKeyLayout.tunnelFlagMask)
                 continue
             }
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let type = FlowKeyLayout.tunnelFields.first(where: { $0.value.name == parts[0] })?.key,
-                  let field = FlowKeyLayout.tunnelFields[type] else {
+                let field = FlowKeyLayout.tunnelFields[type]
+            else {
                 throw FlowNotationError("tunnel(…) has no field '\(item)'")
             }
             let (value, fieldMask) = try parseFieldValue(parts[1], field: field)
@@ -243,8 +259,11 @@ public enum FlowParser {
             var tpid = FlowAction.vlanTPID
             var rest: [String] = []
             for item in try splitTopLevel(content) {
-                if item.hasPrefix("tpid=") { tpid = UInt16(truncatingIfNeeded: try number(String(item.dropFirst(5)))) }
-                else { rest.append(item) }
+                if item.hasPrefix("tpid=") {
+                    tpid = UInt16(truncatingIfNeeded: try number(String(item.dropFirst(5))))
+                } else {
+                    rest.append(item)
+                }
             }
             let (tci, _) = try parseVLAN(rest.joined(separator: ","))
             return .pushVLAN(tpid: tpid, tci: tci)
@@ -264,7 +283,8 @@ public enum FlowParser {
         case "sample":
             let items = try splitTopLevel(content)
             guard items.count == 2, items[0].hasPrefix("sample="), items[0].hasSuffix("%"), items[1].hasPrefix("actions("),
-                  let percent = Double(items[0].dropFirst(7).dropLast()) else {
+                let percent = Double(items[0].dropFirst(7).dropLast())
+            else {
                 throw FlowNotationError("bad sample action '\(text)'")
             }
             let probability = UInt32((percent / 100 * Double(UInt32.max)).rounded())
@@ -283,10 +303,15 @@ public enum FlowParser {
             var userdata: [UInt8]?
             var egress: UInt32?
             for item in try splitTopLevel(content) {
-                if item.hasPrefix("pid=") { pid = UInt32(truncatingIfNeeded: try number(String(item.dropFirst(4)))) }
-                else if item.hasPrefix("userdata(") { userdata = try hexBytes(String(item.dropFirst(9).dropLast())) }
-                else if item.hasPrefix("tunnel_out_port=") { egress = UInt32(truncatingIfNeeded: try number(String(item.dropFirst(16)))) }
-                else { throw FlowNotationError("unknown userspace option '\(item)'") }
+                if item.hasPrefix("pid=") {
+                    pid = UInt32(truncatingIfNeeded: try number(String(item.dropFirst(4))))
+                } else if item.hasPrefix("userdata(") {
+                    userdata = try hexBytes(String(item.dropFirst(9).dropLast()))
+                } else if item.hasPrefix("tunnel_out_port=") {
+                    egress = UInt32(truncatingIfNeeded: try number(String(item.dropFirst(16))))
+                } else {
+                    throw FlowNotationError("unknown userspace option '\(item)'")
+                }
             }
             guard let pid else { throw FlowNotationError("userspace(…) needs pid=") }
             return .userspace(pid: pid, userdata: userdata, egressTunnelPort: egress)
@@ -321,8 +346,7 @@ public enum FlowParser {
         }
         guard depth == 0 else { throw FlowNotationError("unbalanced '(' in '\(text)'") }
         let last = current.trimmingWhitespace()
-        if !last.isEmpty { items.append(last) }
-        else if !items.isEmpty { throw FlowNotationError("trailing ',' in '\(text)'") }
+        if !last.isEmpty { items.append(last) } else if !items.isEmpty { throw FlowNotationError("trailing ',' in '\(text)'") }
         return items
     }
 
@@ -386,7 +410,8 @@ extension String {
     package func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         return String(scalars[start...end])
     }
 }

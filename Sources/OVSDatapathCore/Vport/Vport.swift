@@ -13,8 +13,10 @@ public struct Vport: Sendable, Equatable {
     /// The netdev's ifindex, on kernels that report it.
     public var ifindex: Int32?
 
-    public init(datapathIfindex: Int32, portNumber: UInt32, type: VportType, name: String,
-                upcallPIDs: [UInt32] = [], stats: VportStats? = nil, tunnelDestinationPort: UInt16? = nil, ifindex: Int32? = nil) {
+    public init(
+        datapathIfindex: Int32, portNumber: UInt32, type: VportType, name: String,
+        upcallPIDs: [UInt32] = [], stats: VportStats? = nil, tunnelDestinationPort: UInt16? = nil, ifindex: Int32? = nil
+    ) {
         self.datapathIfindex = datapathIfindex
         self.portNumber = portNumber
         self.type = type

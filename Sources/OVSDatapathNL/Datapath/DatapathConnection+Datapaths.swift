@@ -21,8 +21,9 @@ extension DatapathConnection {
 
     private func sendCreate(name: String, upcalls: UpcallDestination) throws(NetlinkError) -> Datapath {
         let operation = "create datapath"
-        var request = self.request(families.datapath, cmd(OVS_DP_CMD_NEW), dpIfindex: 0,
-                                   flags: NetlinkConstants.flagEcho, operation: operation, object: name)
+        var request = self.request(
+            families.datapath, cmd(OVS_DP_CMD_NEW), dpIfindex: 0,
+            flags: NetlinkConstants.flagEcho, operation: operation, object: name)
         request.body.put(attr(OVS_DP_ATTR_NAME), string: name)
         var features: DatapathFeatures = [.unaligned]
         switch upcalls {
@@ -75,8 +76,9 @@ extension DatapathConnection {
     @discardableResult
     public func setUpcalls(of datapath: Datapath, to upcalls: UpcallDestination) throws(NetlinkError) -> Datapath {
         let operation = "set datapath upcalls"
-        var request = self.request(families.datapath, cmd(OVS_DP_CMD_SET), dpIfindex: datapath.ifindex,
-                                   flags: NetlinkConstants.flagEcho, operation: operation, object: datapath.name)
+        var request = self.request(
+            families.datapath, cmd(OVS_DP_CMD_SET), dpIfindex: datapath.ifindex,
+            flags: NetlinkConstants.flagEcho, operation: operation, object: datapath.name)
         request.body.put(attr(OVS_DP_ATTR_NAME), string: datapath.name)
         var features = datapath.userFeatures.subtracting([.dispatchUpcallPerCPU, .vportPIDs])
         switch upcalls {
@@ -95,8 +97,10 @@ extension DatapathConnection {
             throw NetlinkError(operation: operation, object: name, cause: .invalidArgument("a datapath name cannot be empty"))
         }
         if name.utf8.count > Datapath.maxNameLength {
-            throw NetlinkError(operation: operation, object: name, cause: .invalidArgument(
-                "datapath name is \(name.utf8.count) bytes long; the kernel allows at most \(Datapath.maxNameLength) (IFNAMSIZ-1)"))
+            throw NetlinkError(
+                operation: operation, object: name,
+                cause: .invalidArgument(
+                    "datapath name is \(name.utf8.count) bytes long; the kernel allows at most \(Datapath.maxNameLength) (IFNAMSIZ-1)"))
         }
     }
 }

@@ -16,31 +16,40 @@ public final class DatapathConnection {
         socket = try NetlinkSocket(protocol: NETLINK_GENERIC)
     }
 
-    func request(_ family: GenericNetlinkFamily, _ command: UInt8, dpIfindex: Int32, flags: UInt16 = 0,
-                 operation: String, object: @autoclosure @escaping @Sendable () -> String) -> NetlinkRequest {
+    func request(
+        _ family: GenericNetlinkFamily, _ command: UInt8, dpIfindex: Int32, flags: UInt16 = 0,
+        operation: String, object: @autoclosure @escaping @Sendable () -> String
+    ) -> NetlinkRequest {
         Self.request(family, command, dpIfindex: dpIfindex, flags: flags, operation: operation, object: object())
     }
 
     /// The same without a connection, for encoding off the owning thread.
-    static func request(_ family: GenericNetlinkFamily, _ command: UInt8, dpIfindex: Int32, flags: UInt16 = 0,
-                        operation: String, object: @autoclosure @escaping @Sendable () -> String) -> NetlinkRequest {
-        .generic(family: family.id, command: command, version: family.version, flags: flags,
-                 dpIfindex: dpIfindex, operation: operation, object: object())
+    static func request(
+        _ family: GenericNetlinkFamily, _ command: UInt8, dpIfindex: Int32, flags: UInt16 = 0,
+        operation: String, object: @autoclosure @escaping @Sendable () -> String
+    ) -> NetlinkRequest {
+        .generic(
+            family: family.id, command: command, version: family.version, flags: flags,
+            dpIfindex: dpIfindex, operation: operation, object: object())
     }
 
     /// Runs one decoder over a reply, turning a parse failure into an error
     /// that names the operation.
-    func decode<T>(_ message: NetlinkMessage, operation: String, object: String,
-                   _ body: (NetlinkMessage) throws(NetlinkDecodingError) -> T) throws(NetlinkError) -> T {
-        do { return try body(message) }
-        catch { throw NetlinkError(operation: operation, object: object, cause: .malformedReply(error)) }
+    func decode<T>(
+        _ message: NetlinkMessage, operation: String, object: String,
+        _ body: (NetlinkMessage) throws(NetlinkDecodingError) -> T
+    ) throws(NetlinkError) -> T {
+        do { return try body(message) } catch { throw NetlinkError(operation: operation, object: object, cause: .malformedReply(error)) }
     }
 
-    func single<T>(_ replies: [NetlinkMessage], operation: String, object: String,
-                   _ body: (NetlinkMessage) throws(NetlinkDecodingError) -> T) throws(NetlinkError) -> T {
+    func single<T>(
+        _ replies: [NetlinkMessage], operation: String, object: String,
+        _ body: (NetlinkMessage) throws(NetlinkDecodingError) -> T
+    ) throws(NetlinkError) -> T {
         guard let reply = replies.first else {
-            throw NetlinkError(operation: operation, object: object,
-                               cause: .malformedReply(NetlinkDecodingError(attributeType: nil, reason: "no reply")))
+            throw NetlinkError(
+                operation: operation, object: object,
+                cause: .malformedReply(NetlinkDecodingError(attributeType: nil, reason: "no reply")))
         }
         return try decode(reply, operation: operation, object: object, body)
     }

@@ -16,8 +16,9 @@ extension DatapathConnection {
 
     /// Removes every flow of the datapath (DEL with neither key nor UFID).
     public func flushFlows(in datapath: Datapath) throws(NetlinkError) {
-        let request = self.request(families.flow, cmd(OVS_FLOW_CMD_DEL), dpIfindex: datapath.ifindex,
-                                   operation: "flush flows", object: datapath.name)
+        let request = self.request(
+            families.flow, cmd(OVS_FLOW_CMD_DEL), dpIfindex: datapath.ifindex,
+            operation: "flush flows", object: datapath.name)
         try socket.transact(request)
     }
 
@@ -27,15 +28,17 @@ extension DatapathConnection {
     }
 
     /// Every flow of the datapath, streamed to `body` part by part.
-    public func dumpFlows(in datapath: Datapath, omit: FlowOmissions = [], _ body: (Flow) throws(NetlinkError) -> Void) throws(NetlinkError) {
+    public func dumpFlows(in datapath: Datapath, omit: FlowOmissions = [], _ body: (Flow) throws(NetlinkError) -> Void) throws(NetlinkError)
+    {
         try socket.dump(flowDumpRequest(datapath, omit: omit)) { (message) throws(NetlinkError) in
             try body(try decode(message, operation: "dump flows", object: datapath.name, Flow.decode))
         }
     }
 
     private func flowDumpRequest(_ datapath: Datapath, omit: FlowOmissions = []) -> NetlinkRequest {
-        var request = Self.request(families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
-                                   operation: "dump flows", object: datapath.name)
+        var request = Self.request(
+            families.flow, cmd(OVS_FLOW_CMD_GET), dpIfindex: datapath.ifindex,
+            operation: "dump flows", object: datapath.name)
         if !omit.isEmpty { request.body.put(attr(OVS_FLOW_ATTR_UFID_FLAGS), u32: omit.rawValue) }
         return request
     }
@@ -74,7 +77,8 @@ extension DatapathConnection {
         var results = executeOnce(operations, in: datapath)
         let retry = operations.indices.filter { index in
             guard case .put(let flow, .createOrModify) = operations[index], flow.ufid != nil,
-                  case .failure(let error) = results[index], error.errno == ENOENT else { return false }
+                case .failure(let error) = results[index], error.errno == ENOENT
+            else { return false }
             return true
         }
         if !retry.isEmpty {
@@ -124,8 +128,10 @@ extension DatapathConnection {
         var batch = NetlinkBatch(reservingBytes: operations.count * 128, messages: operations.count)
         for operation in operations {
             let head = head(of: operation)
-            batch.appendGeneric(family: families.flow.id, command: head.command, version: families.flow.version,
-                                flags: head.flags, dpIfindex: datapath.ifindex, operation: head.operation) {
+            batch.appendGeneric(
+                family: families.flow.id, command: head.command, version: families.flow.version,
+                flags: head.flags, dpIfindex: datapath.ifindex, operation: head.operation
+            ) {
                 writeAttributes(of: operation, into: &$0)
             }
         }
@@ -141,11 +147,15 @@ extension DatapathConnection {
             case .success(let messages):
                 guard case .get = operation else { return .success(nil) }
                 guard let message = messages.first else {
-                    return .failure(NetlinkError(operation: "get flow", object: "", cause: .malformedReply(
-                        NetlinkDecodingError(attributeType: nil, reason: "no reply"))))
+                    return .failure(
+                        NetlinkError(
+                            operation: "get flow", object: "",
+                            cause: .malformedReply(
+                                NetlinkDecodingError(attributeType: nil, reason: "no reply"))))
                 }
-                do throws(NetlinkDecodingError) { return .success(try Flow.decode(message)) }
-                catch { return .failure(NetlinkError(operation: "get flow", object: "", cause: .malformedReply(error))) }
+                do throws(NetlinkDecodingError) { return .success(try Flow.decode(message)) } catch {
+                    return .failure(NetlinkError(operation: "get flow", object: "", cause: .malformedReply(error)))
+                }
             }
         }
     }
@@ -156,8 +166,9 @@ extension DatapathConnection {
     /// the same code as a batch.
     func flowRequest(_ operation: FlowOperation, datapath: Datapath) -> NetlinkRequest {
         let head = Self.head(of: operation)
-        var request = Self.request(families.flow, head.command, dpIfindex: datapath.ifindex, flags: head.flags,
-                                   operation: head.operation, object: Self.describe(operation))
+        var request = Self.request(
+            families.flow, head.command, dpIfindex: datapath.ifindex, flags: head.flags,
+            operation: head.operation, object: Self.describe(operation))
         Self.writeAttributes(of: operation, into: &request.body)
         return request
     }

@@ -33,10 +33,12 @@ public struct GenericNetlinkFamily: Sendable, Equatable {
         }
         if rc < 0 {
             let text = String(cString: nl_geterror(rc))
-            throw NetlinkError(operation: "resolve generic netlink family", object: name,
-                               cause: .kernel(errno: EIO, message: "libnl: \(text)"))
+            throw NetlinkError(
+                operation: "resolve generic netlink family", object: name,
+                cause: .kernel(errno: EIO, message: "libnl: \(text)"))
         }
-        return GenericNetlinkFamily(name: name, id: UInt16(familyID), version: version,
-                                    multicastGroup: groupID >= 0 ? UInt32(groupID) : nil)
+        return GenericNetlinkFamily(
+            name: name, id: UInt16(familyID), version: version,
+            multicastGroup: groupID >= 0 ? UInt32(groupID) : nil)
     }
 }

@@ -1,4 +1,5 @@
 import CNetlink
+
 #if canImport(Glibc)
 import Glibc
 import OVSDatapathCore
@@ -61,7 +62,8 @@ public final class NetlinkSocket {
     public func join(group: UInt32) throws(NetlinkError) {
         var group = group
         guard mnl_socket_setsockopt(handle, NETLINK_ADD_MEMBERSHIP, &group, socklen_t(MemoryLayout<UInt32>.size)) == 0 else {
-            throw NetlinkError(operation: "join multicast group", object: "\(group)", cause: .system(call: "setsockopt", errno: cnetlink_errno()))
+            throw NetlinkError(
+                operation: "join multicast group", object: "\(group)", cause: .system(call: "setsockopt", errno: cnetlink_errno()))
         }
     }
 
@@ -177,8 +179,11 @@ public final class NetlinkSocket {
                 flush(upTo: index)
                 chunkStart = index + 1
                 chunkBytes = 0
-                results[index] = .failure(NetlinkError(operation: batch.operations[index], object: "", cause: .invalidArgument(
-                    "an attribute is larger than netlink's 64 KiB limit")))
+                results[index] = .failure(
+                    NetlinkError(
+                        operation: batch.operations[index], object: "",
+                        cause: .invalidArgument(
+                            "an attribute is larger than netlink's 64 KiB limit")))
                 continue
             }
             if chunkBytes > 0 && chunkBytes + length > maxBatchBytes {
@@ -198,16 +203,19 @@ public final class NetlinkSocket {
     ) throws(NetlinkError) {
         while true {
             let messages: [NetlinkMessage]
-            do { messages = try receiveDatagram(operation: batch.operations[chunk.lowerBound], object: "", blocking: false) }
-            catch where error.cause == .timedOut { return }   // EAGAIN: the queue is empty
+            do { messages = try receiveDatagram(operation: batch.operations[chunk.lowerBound], object: "", blocking: false) } catch
+                where error.cause == .timedOut
+            { return }  // EAGAIN: the queue is empty
             for message in messages {
                 let index = Int(message.sequence &- baseSequence)
                 guard chunk.contains(index) else { continue }
                 if message.type == NetlinkConstants.error {
                     let (errno, _, text) = try decodeError(message, operation: batch.operations[index], object: "")
                     if errno != 0 {
-                        results[index] = .failure(NetlinkError(operation: batch.operations[index], object: "",
-                                                               cause: .kernel(errno: errno, message: text)))
+                        results[index] = .failure(
+                            NetlinkError(
+                                operation: batch.operations[index], object: "",
+                                cause: .kernel(errno: errno, message: text)))
                     }
                 } else if case .success(var replies) = results[index] {
                     replies.append(message)
@@ -223,8 +231,10 @@ public final class NetlinkSocket {
     /// be sent; say so instead of letting the kernel misparse it.
     static func checkSize(_ request: NetlinkRequest) throws(NetlinkError) {
         if request.body.overflowed || request.encodedLength > Int(UInt32.max) {
-            throw NetlinkError(operation: request.operation, object: request.object, cause: .invalidArgument(
-                "an attribute is larger than netlink's 64 KiB limit"))
+            throw NetlinkError(
+                operation: request.operation, object: request.object,
+                cause: .invalidArgument(
+                    "an attribute is larger than netlink's 64 KiB limit"))
         }
     }
 
@@ -275,8 +285,9 @@ public final class NetlinkSocket {
                 throw NetlinkError(operation: operation, object: object(), cause: .resyncNeeded)
             }
             let datagram = Array(receiveBuffer[0..<received])
-            do { return try NetlinkMessage.split(datagram[...]) }
-            catch { throw NetlinkError(operation: operation, object: object(), cause: .malformedReply(error)) }
+            do { return try NetlinkMessage.split(datagram[...]) } catch {
+                throw NetlinkError(operation: operation, object: object(), cause: .malformedReply(error))
+            }
         }
     }
 
@@ -284,8 +295,11 @@ public final class NetlinkSocket {
         try decodeError(message, operation: request.operation, object: request.object)
     }
 
-    private func decodeError(_ message: NetlinkMessage, operation: String, object: @autoclosure () -> String) throws(NetlinkError) -> (Int32, UInt32, String?) {
-        do { return try message.errorPayload() }
-        catch { throw NetlinkError(operation: operation, object: object(), cause: .malformedReply(error)) }
+    private func decodeError(_ message: NetlinkMessage, operation: String, object: @autoclosure () -> String) throws(NetlinkError) -> (
+        Int32, UInt32, String?
+    ) {
+        do { return try message.errorPayload() } catch {
+            throw NetlinkError(operation: operation, object: object(), cause: .malformedReply(error))
+        }
     }
 }

@@ -1,4 +1,5 @@
 import CNetlink
+
 #if canImport(Glibc)
 import Glibc
 import OVSDatapathCore
@@ -65,11 +66,13 @@ public final class UpcallListener: @unchecked Sendable {
         guard thread == nil else { return }
         let unmanaged = Unmanaged.passRetained(self)
         var handle = pthread_t()
-        let rc = pthread_create(&handle, nil, { argument in
-            let listener = Unmanaged<UpcallListener>.fromOpaque(argument!).takeRetainedValue()
-            listener.run()
-            return nil
-        }, unmanaged.toOpaque())
+        let rc = pthread_create(
+            &handle, nil,
+            { argument in
+                let listener = Unmanaged<UpcallListener>.fromOpaque(argument!).takeRetainedValue()
+                listener.run()
+                return nil
+            }, unmanaged.toOpaque())
         if rc == 0 { thread = handle } else { unmanaged.release() }
     }
 

@@ -16,9 +16,11 @@ extension DatapathConnection {
     /// (the default), a kernel that cannot make the device falls back to the
     /// legacy vport type; asking for `.legacyVport` uses only that.
     @discardableResult
-    public func addVXLANPort(to datapath: Datapath, destinationPort: UInt16 = VXLANNaming.defaultPort,
-                             preferred: VXLANPortMethod = .rtnetlinkDevice,
-                             portNumber: UInt32? = nil) throws(NetlinkError) -> (vport: Vport, method: VXLANPortMethod) {
+    public func addVXLANPort(
+        to datapath: Datapath, destinationPort: UInt16 = VXLANNaming.defaultPort,
+        preferred: VXLANPortMethod = .rtnetlinkDevice,
+        portNumber: UInt32? = nil
+    ) throws(NetlinkError) -> (vport: Vport, method: VXLANPortMethod) {
         let name = VXLANNaming.name(forPort: destinationPort)
         if preferred == .rtnetlinkDevice {
             do {
@@ -29,8 +31,9 @@ extension DatapathConnection {
                 // The vxlan rtnetlink kind is missing: use the genl vport type.
             }
         }
-        let vport = try addVport(to: datapath, name: name, spec: .legacyVXLAN(destinationPort: destinationPort),
-                                 portNumber: portNumber)
+        let vport = try addVport(
+            to: datapath, name: name, spec: .legacyVXLAN(destinationPort: destinationPort),
+            portNumber: portNumber)
         return (vport, .legacyVport)
     }
 

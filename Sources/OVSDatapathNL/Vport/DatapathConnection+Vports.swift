@@ -7,16 +7,21 @@ extension DatapathConnection {
     /// number ≥ 1; a taken number fails with EBUSY. `upcallPIDs` defaults to
     /// `[0]` (no per-vport upcalls, as per-CPU dispatch wants).
     @discardableResult
-    public func addVport(to datapath: Datapath, name: String, spec: VportSpec, portNumber: UInt32? = nil,
-                         upcallPIDs: [UInt32] = [0]) throws(NetlinkError) -> Vport {
+    public func addVport(
+        to datapath: Datapath, name: String, spec: VportSpec, portNumber: UInt32? = nil,
+        upcallPIDs: [UInt32] = [0]
+    ) throws(NetlinkError) -> Vport {
         let operation = "add vport"
         let object = "\(name)' on datapath '\(datapath.name)"
         if name.isEmpty || name.utf8.count > Datapath.maxNameLength {
-            throw NetlinkError(operation: operation, object: object, cause: .invalidArgument(
-                "a vport name must be 1 to \(Datapath.maxNameLength) bytes long"))
+            throw NetlinkError(
+                operation: operation, object: object,
+                cause: .invalidArgument(
+                    "a vport name must be 1 to \(Datapath.maxNameLength) bytes long"))
         }
-        var request = self.request(families.vport, cmd(OVS_VPORT_CMD_NEW), dpIfindex: datapath.ifindex,
-                                   flags: NetlinkConstants.flagEcho, operation: operation, object: object)
+        var request = self.request(
+            families.vport, cmd(OVS_VPORT_CMD_NEW), dpIfindex: datapath.ifindex,
+            flags: NetlinkConstants.flagEcho, operation: operation, object: object)
         request.body.put(attr(OVS_VPORT_ATTR_NAME), string: name)
         request.body.put(attr(OVS_VPORT_ATTR_TYPE), u32: spec.type.rawValue)
         if let portNumber { request.body.put(attr(OVS_VPORT_ATTR_PORT_NO), u32: portNumber) }
@@ -32,8 +37,9 @@ extension DatapathConnection {
     /// The port called `name` on `datapath`.
     public func vport(named name: String, on datapath: Datapath) throws(NetlinkError) -> Vport {
         let operation = "get vport"
-        var request = self.request(families.vport, cmd(OVS_VPORT_CMD_GET), dpIfindex: datapath.ifindex,
-                                   operation: operation, object: name)
+        var request = self.request(
+            families.vport, cmd(OVS_VPORT_CMD_GET), dpIfindex: datapath.ifindex,
+            operation: operation, object: name)
         request.body.put(attr(OVS_VPORT_ATTR_NAME), string: name)
         return try single(try socket.transact(request), operation: operation, object: name, Vport.decode)
     }
@@ -42,8 +48,9 @@ extension DatapathConnection {
     public func vport(number portNumber: UInt32, on datapath: Datapath) throws(NetlinkError) -> Vport {
         let operation = "get vport"
         let object = "port \(portNumber) of \(datapath.name)"
-        var request = self.request(families.vport, cmd(OVS_VPORT_CMD_GET), dpIfindex: datapath.ifindex,
-                                   operation: operation, object: object)
+        var request = self.request(
+            families.vport, cmd(OVS_VPORT_CMD_GET), dpIfindex: datapath.ifindex,
+            operation: operation, object: object)
         request.body.put(attr(OVS_VPORT_ATTR_PORT_NO), u32: portNumber)
         return try single(try socket.transact(request), operation: operation, object: object, Vport.decode)
     }
@@ -51,8 +58,9 @@ extension DatapathConnection {
     /// Every port of `datapath`, local port included, by port number.
     public func vports(of datapath: Datapath) throws(NetlinkError) -> [Vport] {
         let operation = "dump vports"
-        let request = self.request(families.vport, cmd(OVS_VPORT_CMD_GET), dpIfindex: datapath.ifindex,
-                                   operation: operation, object: datapath.name)
+        let request = self.request(
+            families.vport, cmd(OVS_VPORT_CMD_GET), dpIfindex: datapath.ifindex,
+            operation: operation, object: datapath.name)
         var result: [Vport] = []
         try socket.dump(request) { (message) throws(NetlinkError) in
             result.append(try decode(message, operation: operation, object: datapath.name, Vport.decode))
@@ -64,8 +72,9 @@ extension DatapathConnection {
     /// legacy tunnel port's device goes with it).
     public func deleteVport(_ vport: Vport) throws(NetlinkError) {
         let operation = "delete vport"
-        var request = self.request(families.vport, cmd(OVS_VPORT_CMD_DEL), dpIfindex: vport.datapathIfindex,
-                                   operation: operation, object: vport.name)
+        var request = self.request(
+            families.vport, cmd(OVS_VPORT_CMD_DEL), dpIfindex: vport.datapathIfindex,
+            operation: operation, object: vport.name)
         request.body.put(attr(OVS_VPORT_ATTR_PORT_NO), u32: vport.portNumber)
         try socket.transact(request)
     }
@@ -74,8 +83,9 @@ extension DatapathConnection {
     @discardableResult
     public func setUpcallPIDs(of vport: Vport, to pids: [UInt32]) throws(NetlinkError) -> Vport {
         let operation = "set vport upcall pids"
-        var request = self.request(families.vport, cmd(OVS_VPORT_CMD_SET), dpIfindex: vport.datapathIfindex,
-                                   flags: NetlinkConstants.flagEcho, operation: operation, object: vport.name)
+        var request = self.request(
+            families.vport, cmd(OVS_VPORT_CMD_SET), dpIfindex: vport.datapathIfindex,
+            flags: NetlinkConstants.flagEcho, operation: operation, object: vport.name)
         request.body.put(attr(OVS_VPORT_ATTR_PORT_NO), u32: vport.portNumber)
         request.body.put(attr(OVS_VPORT_ATTR_UPCALL_PID), u32Array: pids.isEmpty ? [0] : pids)
         return try single(try socket.transact(request), operation: operation, object: vport.name, Vport.decode)

@@ -17,12 +17,13 @@ public struct VXLANDevice: Sendable, Equatable {
     public static func ensure(port: UInt16 = VXLANNaming.defaultPort) throws(NetlinkError) -> VXLANDevice {
         let name = VXLANNaming.name(forPort: port)
         let socket = try NetlinkSocket(protocol: NETLINK_ROUTE)
-        var request = NetlinkRequest(type: UInt16(RTM_NEWLINK),
-                                     flags: NetlinkConstants.flagCreate | NetlinkConstants.flagExclusive,
-                                     operation: "create vxlan device", object: name)
+        var request = NetlinkRequest(
+            type: UInt16(RTM_NEWLINK),
+            flags: NetlinkConstants.flagCreate | NetlinkConstants.flagExclusive,
+            operation: "create vxlan device", object: name)
         var info = ifinfomsg()
         info.ifi_family = UInt8(AF_UNSPEC)
-        info.ifi_flags = 1      // IFF_UP
+        info.ifi_flags = 1  // IFF_UP
         info.ifi_change = 1
         request.body.appendFixed(info)
         request.body.put(UInt16(IFLA_IFNAME), string: name)
@@ -44,8 +45,11 @@ public struct VXLANDevice: Sendable, Equatable {
         }
         let existing = try inspect(name: name, socket: socket)
         guard existing.kind == "vxlan", existing.collectMetadata, existing.port == port else {
-            throw NetlinkError(operation: "create vxlan device", object: name, cause: .invalidArgument(
-                "a device of that name exists but is not a collect-metadata vxlan device on port \(port) (kind \(existing.kind ?? "none"), external \(existing.collectMetadata), port \(existing.port.map(String.init) ?? "none")); remove it first"))
+            throw NetlinkError(
+                operation: "create vxlan device", object: name,
+                cause: .invalidArgument(
+                    "a device of that name exists but is not a collect-metadata vxlan device on port \(port) (kind \(existing.kind ?? "none"), external \(existing.collectMetadata), port \(existing.port.map(String.init) ?? "none")); remove it first"
+                ))
         }
         return VXLANDevice(name: name, destinationPort: port, ifindex: existing.ifindex)
     }
@@ -73,8 +77,9 @@ public struct VXLANDevice: Sendable, Equatable {
         request.body.put(UInt16(IFLA_IFNAME), string: name)
         let replies = try socket.transact(request)
         guard let reply = replies.first, reply.payload.count >= MemoryLayout<ifinfomsg>.size else {
-            throw NetlinkError(operation: operation, object: name,
-                               cause: .malformedReply(NetlinkDecodingError(attributeType: nil, reason: "no link reply")))
+            throw NetlinkError(
+                operation: operation, object: name,
+                cause: .malformedReply(NetlinkDecodingError(attributeType: nil, reason: "no link reply")))
         }
         do {
             let header = reply.payload.withUnsafeBytes { $0.loadUnaligned(as: ifinfomsg.self) }

@@ -1,6 +1,6 @@
-import VTEPModel
 import OVSDB
 import OVSDatapathCore
+import VTEPModel
 
 /// Everything the compiler reads: the VTEP database, which switch we are,
 /// and how the datapath is laid out. No I/O happens behind any of it.
@@ -18,8 +18,10 @@ public struct CompilerInput: Sendable {
     /// EtherTypes, unbound VLANs, foreign VNIs).
     public var missFacts: MissFacts
 
-    public init(database: VTEPDatabase, switchName: String, portNumbers: [String: UInt32], tunnelPort: UInt32,
-                localMACs: [LocalMAC] = [], missFacts: MissFacts = MissFacts()) {
+    public init(
+        database: VTEPDatabase, switchName: String, portNumbers: [String: UInt32], tunnelPort: UInt32,
+        localMACs: [LocalMAC] = [], missFacts: MissFacts = MissFacts()
+    ) {
         self.database = database
         self.switchName = switchName
         self.portNumbers = portNumbers

@@ -1,6 +1,6 @@
-import VTEPModel
 import OVSDB
 import OVSDatapathCore
+import VTEPModel
 
 /// The compiler with a memory, so a pass costs what changed rather than
 /// what exists. The desired state has two parts:
@@ -109,8 +109,9 @@ public struct IncrementalCompiler: Sendable {
     /// switch bound or unbound…): then only a whole `compile` is right.
     public mutating func compileRemoteRows(_ rows: some Sequence<OVSDBUUID>, of input: CompilerInput) -> Set<FlowUFID>? {
         guard hasCompiled, let context,
-              let newContext = VTEPCompiler.remoteMACContext(input, bindings: VTEPCompiler.bindings(of: input)),
-              context.stillHolds(in: newContext) else { return nil }
+            let newContext = VTEPCompiler.remoteMACContext(input, bindings: VTEPCompiler.bindings(of: input)),
+            context.stillHolds(in: newContext)
+        else { return nil }
         self.context = newContext
         let table = input.database.ucastMacsRemote
         var changed = Set<FlowUFID>()
@@ -129,8 +130,10 @@ public struct IncrementalCompiler: Sendable {
     /// Makes row `id` compile to `row`'s flow. Returns the new flow, if it
     /// changed, and whether the row is the only one behind its UFID.
     @discardableResult
-    private mutating func recompileRow(_ id: OVSDBUUID, _ row: VTEPUcastMac<VTEPRemote>?,
-                                       _ changed: inout Set<FlowUFID>) -> (ufid: FlowUFID, flow: CompiledFlow, isSole: Bool)? {
+    private mutating func recompileRow(
+        _ id: OVSDBUUID, _ row: VTEPUcastMac<VTEPRemote>?,
+        _ changed: inout Set<FlowUFID>
+    ) -> (ufid: FlowUFID, flow: CompiledFlow, isSole: Bool)? {
         var new: RemoteMACFlow?
         if let context, let row { new = VTEPCompiler.compileRemoteMAC(row, in: context, templates: &templates) }
         // One look-up for the old value and the new.

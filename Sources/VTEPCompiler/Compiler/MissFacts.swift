@@ -19,8 +19,10 @@ public struct MissFacts: Hashable, Sendable {
     /// VNIs arriving over VXLAN that no logical switch here carries: dropped.
     public var unknownVNIs: Set<UInt32> = []
 
-    public init(taggedEtherTypes: [LocalMAC: Set<UInt16>] = [:], unknownDestinations: Set<UnknownDestination> = [],
-                unboundTagged: Set<UnboundTagged> = [], unknownVNIs: Set<UInt32> = []) {
+    public init(
+        taggedEtherTypes: [LocalMAC: Set<UInt16>] = [:], unknownDestinations: Set<UnknownDestination> = [],
+        unboundTagged: Set<UnboundTagged> = [], unknownVNIs: Set<UInt32> = []
+    ) {
         self.taggedEtherTypes = taggedEtherTypes
         self.unknownDestinations = unknownDestinations
         self.unboundTagged = unboundTagged

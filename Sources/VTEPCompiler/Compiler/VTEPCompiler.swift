@@ -1,6 +1,6 @@
-import VTEPModel
 import OVSDB
 import OVSDatapathCore
+import VTEPModel
 
 /// VTEP state → desired datapath state: a pure function, the heart of
 /// vtep-kdp. It follows the two-stage pipeline of docs/design.md:
@@ -50,9 +50,11 @@ public enum VTEPCompiler {
             state.problems.append("Physical_Switch \(input.switchName) is not in the database")
             return state
         }
-        guard physicalSwitch.tunnelIPs.count == 1, let localIP = physicalSwitch.tunnelIPs.first, let localIPBytes = ipv4Bytes(localIP) else {
+        guard physicalSwitch.tunnelIPs.count == 1, let localIP = physicalSwitch.tunnelIPs.first, let localIPBytes = ipv4Bytes(localIP)
+        else {
             state.switchFaults.insert("unspecified_fault")
-            state.problems.append("Physical_Switch \(input.switchName) needs exactly one IPv4 tunnel_ips entry, has \(physicalSwitch.tunnelIPs.sorted())")
+            state.problems.append(
+                "Physical_Switch \(input.switchName) needs exactly one IPv4 tunnel_ips entry, has \(physicalSwitch.tunnelIPs.sorted())")
             return state
         }
 
@@ -72,9 +74,11 @@ public enum VTEPCompiler {
             // them. A MAC that a remote row lists as well keeps its local flows.
             for local in locals.sorted(by: { $0.mac < $1.mac }) {
                 guard let binding = binding(of: local) else { continue }
-                let flows = memo.flows(LocalMACFlows.Key(local: local, binding: binding, recirculation: recirculation, localIP: localIPBytes,
-                                                         tunnelPort: input.tunnelPort,
-                                                         etherTypes: binding.vlan == 0 ? [] : facts.taggedEtherTypes[local] ?? []))
+                let flows = memo.flows(
+                    LocalMACFlows.Key(
+                        local: local, binding: binding, recirculation: recirculation, localIP: localIPBytes,
+                        tunnelPort: input.tunnelPort,
+                        etherTypes: binding.vlan == 0 ? [] : facts.taggedEtherTypes[local] ?? []))
                 for compiled in flows.flows { state.flows[compiled.ufid] = compiled }
                 if !flows.liveEtherTypes.isEmpty { state.liveFacts.taggedEtherTypes[local, default: []].formUnion(flows.liveEtherTypes) }
                 if isRemote(flows.forwardUFID) {
@@ -116,8 +120,10 @@ public enum VTEPCompiler {
             let unknownHere = facts.unknownDestinations.filter { $0.vni == vni }
             // Made only when needed: with thousands learned it is no small table.
             let localHere = unknownHere.isEmpty ? [] : Set(locals.map(\.mac))
-            for unknown in unknownHere where !localHere.contains(unknown.mac)
-                && !isRemote(FlowUFID(deriving: FlowIdentity.forward(vni: vni, destination: unknown.mac))) {
+            for unknown in unknownHere
+            where !localHere.contains(unknown.mac)
+                && !isRemote(FlowUFID(deriving: FlowIdentity.forward(vni: vni, destination: unknown.mac)))
+            {
                 guard !unknown.mac.isMulticast else { continue }
                 if let portName = unknown.port {
                     guard let port = input.portNumbers[portName], let actions = floodFrom[port] else { continue }
@@ -125,14 +131,18 @@ public enum VTEPCompiler {
                     var match = FlowBuilder(recirculation: recirculation)
                     match.inPort(port)
                     match.ethernet(destination: unknown.mac)
-                    state.add(FlowIdentity.unknownFlood(vni: vni, port: port, destination: unknown.mac), match.flow(actions), to: floodsTo[port] ?? [])
+                    state.add(
+                        FlowIdentity.unknownFlood(vni: vni, port: port, destination: unknown.mac), match.flow(actions),
+                        to: floodsTo[port] ?? [])
                 } else {
                     state.liveFacts.unknownDestinations.insert(unknown)
                     var match = FlowBuilder(recirculation: 0)
                     match.tunnelID(vni, localIP: localIPBytes)
                     match.inPort(input.tunnelPort)
                     match.ethernet(destination: unknown.mac)
-                    state.add(FlowIdentity.tunnelDeliver(vni: vni, tunnelPort: input.tunnelPort, destination: unknown.mac), match.flow(floodFromTunnel), to: members)
+                    state.add(
+                        FlowIdentity.tunnelDeliver(vni: vni, tunnelPort: input.tunnelPort, destination: unknown.mac),
+                        match.flow(floodFromTunnel), to: members)
                 }
             }
         }
@@ -146,8 +156,10 @@ public enum VTEPCompiler {
     /// columns instead of silently ignored (ovs-vtep ignores it all):
     /// ACLs bound to a port, logical routers over our switches, and
     /// unknown-dst locators of another encapsulation.
-    static func reportUnsupported(_ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ bindings: [Binding],
-                                  _ state: inout DesiredDatapathState) {
+    static func reportUnsupported(
+        _ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ bindings: [Binding],
+        _ state: inout DesiredDatapathState
+    ) {
         let db = input.database
         for portID in physicalSwitch.ports.sorted() {
             guard let port = db.physicalPorts[portID], !port.aclBindings.isEmpty else { continue }
@@ -160,7 +172,9 @@ public enum VTEPCompiler {
         }
         for row in db.mcastMacsRemote.rows.values where ours.contains(row.logicalSwitch) && row.mac == "unknown-dst" {
             for locatorID in db.locatorSets[row.locatorSet]?.locators ?? [] {
-                guard let locator = db.locators[locatorID], locator.encapsulationType != "vxlan_over_ipv4" || ipv4Bytes(locator.dstIP) == nil else { continue }
+                guard let locator = db.locators[locatorID],
+                    locator.encapsulationType != "vxlan_over_ipv4" || ipv4Bytes(locator.dstIP) == nil
+                else { continue }
                 state.switchFaults.insert("unspecified_fault")
                 state.problems.append("unknown-dst locator \(locator.encapsulationType)/\(locator.dstIP) is not vxlan_over_ipv4; skipped")
             }
@@ -172,19 +186,23 @@ public enum VTEPCompiler {
     /// untagged binding (known in advance), and what misses revealed —
     /// tagged frames on an unbound VLAN, VXLAN with a VNI nobody carries.
     /// An empty action list is the kernel's drop.
-    static func addDrops(_ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ bindings: [Binding], _ localIP: [UInt8],
-                         _ state: inout DesiredDatapathState) {
+    static func addDrops(
+        _ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ bindings: [Binding], _ localIP: [UInt8],
+        _ state: inout DesiredDatapathState
+    ) {
         let db = input.database
         let bound = Set(bindings.map(PortVLAN.init))
         for portID in physicalSwitch.ports.sorted() {
             guard let name = db.physicalPorts[portID]?.name, let port = input.portNumbers[name],
-                  !bound.contains(PortVLAN(port: name, vlan: 0)) else { continue }
+                !bound.contains(PortVLAN(port: name, vlan: 0))
+            else { continue }
             var match = FlowBuilder(recirculation: 0)
             match.inPort(port)
             match.ethernet()
             state.add(FlowIdentity.unboundUntagged(port: port), match.flow([]))
         }
-        for unbound in input.missFacts.unboundTagged where unbound.vlan != 0 && !bound.contains(PortVLAN(port: unbound.port, vlan: unbound.vlan)) {
+        for unbound in input.missFacts.unboundTagged
+        where unbound.vlan != 0 && !bound.contains(PortVLAN(port: unbound.port, vlan: unbound.vlan)) {
             guard let port = input.portNumbers[unbound.port] else { continue }
             var match = FlowBuilder(recirculation: 0)
             match.inPort(port)
@@ -204,15 +222,19 @@ public enum VTEPCompiler {
         }
     }
 
-
     /// The actions that put an untagged frame out of `binding`.
     static func deliver(to binding: Binding) -> [FlowAction] {
         guard binding.vlan != 0 else { return [.output(port: binding.portNumber)] }
-        return [.pushVLAN(tpid: FlowAction.vlanTPID, tci: FlowAction.vlanTagPresent | binding.vlan), .output(port: binding.portNumber), .popVLAN]
+        return [
+            .pushVLAN(tpid: FlowAction.vlanTPID, tci: FlowAction.vlanTagPresent | binding.vlan), .output(port: binding.portNumber),
+            .popVLAN,
+        ]
     }
 
     /// Our switch's bindings that can be instantiated; the others become port faults.
-    static func resolveBindings(_ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ state: inout DesiredDatapathState) -> [Binding] {
+    static func resolveBindings(_ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ state: inout DesiredDatapathState)
+        -> [Binding]
+    {
         let db = input.database
         var bindings: [Binding] = []
         var switchByVNI: [UInt32: OVSDBUUID] = [:]
@@ -221,7 +243,9 @@ public enum VTEPCompiler {
             for (vlan, switchID) in port.vlanBindings.sorted(by: { $0.key < $1.key }) {
                 guard let logicalSwitch = db.logicalSwitches[switchID] else { continue }
                 guard let portNumber = input.portNumbers[port.name] else {
-                    state.fault(port: port.name, "unspecified_fault", "\(port.name): bound to \(logicalSwitch.name) but there is no such network device")
+                    state.fault(
+                        port: port.name, "unspecified_fault",
+                        "\(port.name): bound to \(logicalSwitch.name) but there is no such network device")
                     continue
                 }
                 guard (0...4095).contains(vlan) else {
@@ -229,24 +253,32 @@ public enum VTEPCompiler {
                     continue
                 }
                 guard let key = logicalSwitch.tunnelKey, key >= 0, UInt32(exactly: key).map({ $0 <= RecirculationID.maxVNI }) == true else {
-                    state.fault(port: port.name, "invalid_vlan_map",
-                                "\(port.name) vlan \(vlan): logical switch \(logicalSwitch.name) has \(logicalSwitch.tunnelKey.map { "VNI \($0), outside VXLAN's 24 bits" } ?? "no tunnel_key")")
+                    state.fault(
+                        port: port.name, "invalid_vlan_map",
+                        "\(port.name) vlan \(vlan): logical switch \(logicalSwitch.name) has \(logicalSwitch.tunnelKey.map { "VNI \($0), outside VXLAN's 24 bits" } ?? "no tunnel_key")"
+                    )
                     continue
                 }
                 let vni = UInt32(key)
                 if let other = switchByVNI[vni], other != switchID {
-                    state.fault(port: port.name, "invalid_vlan_map",
-                                "\(port.name) vlan \(vlan): VNI \(vni) of \(logicalSwitch.name) is already used by \(db.logicalSwitches[other]?.name ?? "another logical switch")")
+                    state.fault(
+                        port: port.name, "invalid_vlan_map",
+                        "\(port.name) vlan \(vlan): VNI \(vni) of \(logicalSwitch.name) is already used by \(db.logicalSwitches[other]?.name ?? "another logical switch")"
+                    )
                     continue
                 }
                 if let other = bindings.first(where: { $0.port == port.name && $0.logicalSwitch == switchID }) {
-                    state.fault(port: port.name, "invalid_vlan_map",
-                                "\(port.name) vlan \(vlan): \(logicalSwitch.name) is already bound on this port (vlan \(other.vlan)); one VLAN per logical switch and port")
+                    state.fault(
+                        port: port.name, "invalid_vlan_map",
+                        "\(port.name) vlan \(vlan): \(logicalSwitch.name) is already bound on this port (vlan \(other.vlan)); one VLAN per logical switch and port"
+                    )
                     continue
                 }
                 switchByVNI[vni] = switchID
-                bindings.append(Binding(port: port.name, portNumber: portNumber, vlan: UInt16(vlan), logicalSwitch: switchID,
-                                        logicalSwitchName: logicalSwitch.name, vni: vni))
+                bindings.append(
+                    Binding(
+                        port: port.name, portNumber: portNumber, vlan: UInt16(vlan), logicalSwitch: switchID,
+                        logicalSwitchName: logicalSwitch.name, vni: vni))
             }
         }
         return bindings

@@ -74,4 +74,3 @@ extension CompiledFlow {
     /// The UFID it is installed under (always set by the compiler).
     public var ufid: FlowUFID { flow.ufid! }
 }
-

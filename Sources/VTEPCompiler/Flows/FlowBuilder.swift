@@ -19,22 +19,29 @@ struct FlowBuilder {
     /// kernel still wants a non-zero IPv4 destination and a TTL in the key
     /// (EINVAL otherwise): the local tunnel IP and 64, both masked out.
     mutating func tunnelID(_ vni: UInt32, localIP: [UInt8]) {
-        key.append(FlowKeyAttribute(type: OVSKey.tunnel, nested: [
-            FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(UInt64(vni))),
-            FlowKeyAttribute(type: OVSTunnelKey.ipv4Destination, bytes: localIP),
-            FlowKeyAttribute(type: OVSTunnelKey.ttl, bytes: [64]),
-        ]))
-        mask.append(FlowKeyAttribute(type: OVSKey.tunnel, nested: [
-            FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(.max)),
-        ]))
+        key.append(
+            FlowKeyAttribute(
+                type: OVSKey.tunnel,
+                nested: [
+                    FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(UInt64(vni))),
+                    FlowKeyAttribute(type: OVSTunnelKey.ipv4Destination, bytes: localIP),
+                    FlowKeyAttribute(type: OVSTunnelKey.ttl, bytes: [64]),
+                ]))
+        mask.append(
+            FlowKeyAttribute(
+                type: OVSKey.tunnel,
+                nested: [
+                    FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(.max))
+                ]))
     }
 
     /// eth(src=…) and/or eth(dst=…[/mask]).
     mutating func ethernet(source: EthernetAddress? = nil, destination: EthernetAddress? = nil, destinationMask: [UInt8]? = nil) {
         let zero = [UInt8](repeating: 0, count: 6), full = [UInt8](repeating: 0xff, count: 6)
-        append(OVSKey.ethernet,
-               (source?.bytes ?? zero) + (destination?.bytes ?? zero),
-               (source == nil ? zero : full) + (destination == nil ? zero : (destinationMask ?? full)))
+        append(
+            OVSKey.ethernet,
+            (source?.bytes ?? zero) + (destination?.bytes ?? zero),
+            (source == nil ? zero : full) + (destination == nil ? zero : (destinationMask ?? full)))
     }
 
     /// `eth_type(0x8100),vlan(vid=V),encap(eth_type(E))`: the VLAN id exact
@@ -92,13 +99,16 @@ struct FlowBuilder {
 
     /// `set(tunnel(tun_id=VNI,src=LOCAL,dst=REMOTE,ttl=64,flags(df|key)))`.
     static func setTunnel(vni: UInt32, source: [UInt8], destination: [UInt8]) -> FlowAction {
-        .set(FlowKeyAttribute(type: OVSKey.tunnel, nested: [
-            FlowKeyAttribute(type: OVSTunnelKey.id, bytes: be64(UInt64(vni))),
-            FlowKeyAttribute(type: OVSTunnelKey.ipv4Source, bytes: source),
-            FlowKeyAttribute(type: OVSTunnelKey.ipv4Destination, bytes: destination),
-            FlowKeyAttribute(type: OVSTunnelKey.ttl, bytes: [64]),
-            FlowKeyAttribute(type: OVSTunnelKey.dontFragment, bytes: []),
-        ]))
+        .set(
+            FlowKeyAttribute(
+                type: OVSKey.tunnel,
+                nested: [
+                    FlowKeyAttribute(type: OVSTunnelKey.id, bytes: be64(UInt64(vni))),
+                    FlowKeyAttribute(type: OVSTunnelKey.ipv4Source, bytes: source),
+                    FlowKeyAttribute(type: OVSTunnelKey.ipv4Destination, bytes: destination),
+                    FlowKeyAttribute(type: OVSTunnelKey.ttl, bytes: [64]),
+                    FlowKeyAttribute(type: OVSTunnelKey.dontFragment, bytes: []),
+                ]))
     }
 }
 

@@ -37,7 +37,9 @@ public enum FlowIdentity {
     /// Stage 1 drop of untagged frames on a port without an untagged binding: `recirc_id(0),in_port(P),eth()`.
     public static func unboundUntagged(port: UInt32) -> String { "s1 in_port=\(port) untagged" }
     /// Stage 1 drop of one inner EtherType on an unbound VLAN: `recirc_id(0),in_port(P),vlan(vid=V),encap(eth_type(E))`.
-    public static func unboundTagged(port: UInt32, vlan: UInt16, etherType: UInt16) -> String { "s1 in_port=\(port) vlan=\(vlan) type=\(etherType)" }
+    public static func unboundTagged(port: UInt32, vlan: UInt16, etherType: UInt16) -> String {
+        "s1 in_port=\(port) vlan=\(vlan) type=\(etherType)"
+    }
     /// Stage 2 flood of an unknown unicast destination from one port: `recirc_id(R(vni)),in_port(P),eth(dst=X)`.
     public static func unknownFlood(vni: UInt32, port: UInt32, destination: EthernetAddress) -> String {
         "s2 vni=\(vni) in_port=\(port) dst=\(destination)"

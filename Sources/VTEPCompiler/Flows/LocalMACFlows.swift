@@ -38,7 +38,9 @@ struct LocalMACFlows: Sendable {
             var match = FlowBuilder(recirculation: 0)
             match.inPort(binding.portNumber)
             match.ethernet(source: local.mac)
-            add(FlowIdentity.ingress(port: binding.portNumber, source: local.mac), match.flow([.recirculate(id: key.recirculation)]), from: binding)
+            add(
+                FlowIdentity.ingress(port: binding.portNumber, source: local.mac), match.flow([.recirculate(id: key.recirculation)]),
+                from: binding)
         } else {
             for etherType in key.etherTypes.sorted() {
                 var match = FlowBuilder(recirculation: 0)
@@ -46,7 +48,8 @@ struct LocalMACFlows: Sendable {
                 match.ethernet(source: local.mac)
                 guard match.tagged(vlan: binding.vlan, innerEtherType: etherType) else { continue }
                 liveEtherTypes.insert(etherType)
-                add(FlowIdentity.taggedIngress(port: binding.portNumber, vlan: binding.vlan, etherType: etherType, source: local.mac),
+                add(
+                    FlowIdentity.taggedIngress(port: binding.portNumber, vlan: binding.vlan, etherType: etherType, source: local.mac),
                     match.flow([.popVLAN, .recirculate(id: key.recirculation)]), from: binding)
             }
         }
@@ -58,7 +61,9 @@ struct LocalMACFlows: Sendable {
         fromTunnel.tunnelID(binding.vni, localIP: key.localIP)
         fromTunnel.inPort(key.tunnelPort)
         fromTunnel.ethernet(destination: local.mac)
-        add(FlowIdentity.tunnelDeliver(vni: binding.vni, tunnelPort: key.tunnelPort, destination: local.mac), fromTunnel.flow(delivery), to: binding)
+        add(
+            FlowIdentity.tunnelDeliver(vni: binding.vni, tunnelPort: key.tunnelPort, destination: local.mac), fromTunnel.flow(delivery),
+            to: binding)
     }
 
     private mutating func add(_ identity: String, _ flow: Flow, from: Binding? = nil, to: Binding? = nil) {

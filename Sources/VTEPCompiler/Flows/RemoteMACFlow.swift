@@ -1,6 +1,6 @@
-import VTEPModel
 import OVSDB
 import OVSDatapathCore
+import VTEPModel
 
 /// Everything a Ucast_Macs_Remote row's flow depends on besides the row
 /// itself. While it still holds, a pass recompiles only the rows that
@@ -59,7 +59,8 @@ struct RemoteMACTemplates {
     mutating func actions(vni: UInt32, remote: [UInt8], in context: RemoteMACContext) -> [FlowAction] {
         let key = ActionsKey(vni: vni, remote: remote)
         if let last = lastActions, last.key == key { return last.actions }
-        let made = actions[key]
+        let made =
+            actions[key]
             ?? [FlowBuilder.setTunnel(vni: vni, source: context.localIP, destination: remote), FlowAction.output(port: context.tunnelPort)]
         actions[key] = made
         lastActions = (key, made)
@@ -94,7 +95,8 @@ extension VTEPCompiler {
     static func remoteMACContext(_ input: CompilerInput, bindings: [Binding]) -> RemoteMACContext? {
         let db = input.database
         guard let (_, physicalSwitch) = db.physicalSwitch(named: input.switchName), physicalSwitch.tunnelIPs.count == 1,
-              let localIP = physicalSwitch.tunnelIPs.first.flatMap(ipv4Bytes) else { return nil }
+            let localIP = physicalSwitch.tunnelIPs.first.flatMap(ipv4Bytes)
+        else { return nil }
         var switches: [OVSDBUUID: RemoteMACContext.LogicalSwitch] = [:]
         for binding in bindings {
             guard let recirculation = RecirculationID.logicalSwitch(vni: binding.vni)?.rawValue else { continue }
@@ -110,15 +112,18 @@ extension VTEPCompiler {
     /// One remote MAC out of the tunnel to its locator: `recirc_id(R(vni)),
     /// eth(dst=M)` → set the tunnel, output to the VXLAN port. Nil for a row
     /// of a logical switch we do not carry.
-    static func compileRemoteMAC(_ row: VTEPUcastMac<VTEPRemote>, in context: RemoteMACContext,
-                                 templates: inout RemoteMACTemplates) -> RemoteMACFlow? {
+    static func compileRemoteMAC(
+        _ row: VTEPUcastMac<VTEPRemote>, in context: RemoteMACContext,
+        templates: inout RemoteMACTemplates
+    ) -> RemoteMACFlow? {
         guard let logicalSwitch = context.switches[row.logicalSwitch] else { return nil }
         guard let mac = EthernetAddress(row.mac), !mac.isMulticast else {
             return RemoteMACFlow(problem: "\(logicalSwitch.name): remote MAC \"\(row.mac)\" is not a unicast MAC; skipped")
         }
         guard let remote = context.locators[row.locator] ?? nil else {
-            return RemoteMACFlow(problem: "\(logicalSwitch.name): remote MAC \(mac) has no usable vxlan_over_ipv4 locator; skipped",
-                                 isFault: true)
+            return RemoteMACFlow(
+                problem: "\(logicalSwitch.name): remote MAC \(mac) has no usable vxlan_over_ipv4 locator; skipped",
+                isFault: true)
         }
         // What FlowBuilder(recirculation:).ethernet(destination:) makes, from shared parts.
         let key = [templates.recirculation(logicalSwitch.recirculation), RemoteMACTemplates.ethernetKey(destination: mac)]

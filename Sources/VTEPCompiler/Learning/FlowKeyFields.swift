@@ -20,7 +20,9 @@ struct FlowKeyFields {
         if let bytes = key[type: OVSKey.recircID]?.bytes, bytes.count == 4 { recirculationID = Self.u32(bytes) }
         if let bytes = key[type: OVSKey.inPort]?.bytes, bytes.count == 4 {
             let portMask = mask?[type: OVSKey.inPort]?.bytes
-            if portMask == nil || mask == nil || (portMask!.count == 4 && Self.u32(portMask!) & 0xffff == 0xffff) { inPort = Self.u32(bytes) }
+            if portMask == nil || mask == nil || (portMask!.count == 4 && Self.u32(portMask!) & 0xffff == 0xffff) {
+                inPort = Self.u32(bytes)
+            }
         }
         if let bytes = key[type: OVSKey.ethernet]?.bytes, bytes.count == 12 {
             source = EthernetAddress(Array(bytes[0..<6]))

@@ -14,7 +14,8 @@ extension LearnedState {
             if fields.recirculationID != 0 {
                 // recirc_id(R),in_port(P),eth(dst=X): an unknown destination's flood.
                 guard let vni = RecirculationID(rawValue: fields.recirculationID).vni, let port = portNames[inPort],
-                      fields.destinationMatched, let mac = fields.destination, !mac.isMulticast else { continue }
+                    fields.destinationMatched, let mac = fields.destination, !mac.isMulticast
+                else { continue }
                 apply(.unknownDestination(UnknownDestination(vni: vni, port: port, mac: mac)))
             } else if inPort == tunnelPort {
                 guard let id = fields.tunnelID, id <= UInt64(RecirculationID.maxVNI) else { continue }
@@ -38,8 +39,10 @@ extension LearnedState {
 
     /// A tunnel delivery to a MAC recovered as local is not an unknown destination.
     package mutating func forgetClaimedUnknowns() {
-        keepOnly(MissFacts(unknownDestinations: facts.unknownDestinations.filter { localMAC($0.mac, vni: $0.vni) == nil },
-                           unboundTagged: facts.unboundTagged, unknownVNIs: facts.unknownVNIs))
+        keepOnly(
+            MissFacts(
+                unknownDestinations: facts.unknownDestinations.filter { localMAC($0.mac, vni: $0.vni) == nil },
+                unboundTagged: facts.unboundTagged, unknownVNIs: facts.unknownVNIs))
     }
 
     /// The VNI a stage-1 flow recirculates into.

@@ -18,7 +18,8 @@ public enum MissDecision: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .learn(let local, let vni, let type):
-            "learn \(local.mac) on \(local.port)\(local.vlan == 0 ? "" : " vlan \(local.vlan)") (VNI \(vni))" + (type.map { " type 0x\(String($0, radix: 16))" } ?? "")
+            "learn \(local.mac) on \(local.port)\(local.vlan == 0 ? "" : " vlan \(local.vlan)") (VNI \(vni))"
+                + (type.map { " type 0x\(String($0, radix: 16))" } ?? "")
         case .unknownDestination(let unknown): "flood unknown \(unknown)"
         case .unboundTagged(let unbound): "drop unbound \(unbound)"
         case .unknownVNI(let vni): "drop VNI \(vni): no logical switch here"

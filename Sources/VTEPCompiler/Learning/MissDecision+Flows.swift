@@ -21,7 +21,8 @@ extension MissDecision {
             }
             return portNumber(name).map { [FlowIdentity.unknownFlood(vni: unknown.vni, port: $0, destination: unknown.mac)] } ?? []
         case .unboundTagged(let unbound):
-            return portNumber(unbound.port).map { [FlowIdentity.unboundTagged(port: $0, vlan: unbound.vlan, etherType: unbound.etherType)] } ?? []
+            return portNumber(unbound.port).map { [FlowIdentity.unboundTagged(port: $0, vlan: unbound.vlan, etherType: unbound.etherType)] }
+                ?? []
         case .unknownVNI(let vni):
             return [FlowIdentity.unknownVNI(vni, tunnelPort: tunnelPort)]
         case .ignore:

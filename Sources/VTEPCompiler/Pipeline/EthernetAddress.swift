@@ -12,7 +12,8 @@ public struct EthernetAddress: Hashable, Comparable, Sendable, CustomStringConve
             for index in 0..<6 {
                 let at = index * 3
                 guard index == 5 || utf8[at + 2] == UInt8(ascii: ":"),
-                      let high = Self.nibble(utf8[at]), let low = Self.nibble(utf8[at + 1]) else { return nil }
+                    let high = Self.nibble(utf8[at]), let low = Self.nibble(utf8[at + 1])
+                else { return nil }
                 bytes[index] = high << 4 | low
             }
             return bytes

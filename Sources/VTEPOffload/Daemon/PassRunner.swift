@@ -40,8 +40,10 @@ final class PassRunner {
 
     /// Compiles and reconciles; returns what the pass did, nil when it
     /// could not run (logged; the next change tries again).
-    func run(localMACs: [LocalMAC], missFacts: MissFacts, exhaustedVNIs: Set<UInt32>,
-             isolation: isolated (any Actor)? = #isolation) async -> SyncPass.Outcome? {
+    func run(
+        localMACs: [LocalMAC], missFacts: MissFacts, exhaustedVNIs: Set<UInt32>,
+        isolation: isolated (any Actor)? = #isolation
+    ) async -> SyncPass.Outcome? {
         let started = ContinuousClock.now
         let rows = changedRemoteRows
         changedRemoteRows = []

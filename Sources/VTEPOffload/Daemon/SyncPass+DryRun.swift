@@ -40,6 +40,7 @@ extension SyncPass {
                 database: database, switchName: switchName, portNumbers: vports.portNumbersByName, tunnelPort: tunnel.portNumber,
                 localMACs: localMACs, missFacts: missFacts))
         return DryRun(
-            state: state, installed: reconciler.installed, diff: FlowDiff(desired: state.flows, installed: reconciler.installed), tunnel: tunnel)
+            state: state, installed: reconciler.installed, diff: FlowDiff(desired: state.flows, installed: reconciler.installed),
+            tunnel: tunnel)
     }
 }

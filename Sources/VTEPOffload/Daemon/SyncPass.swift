@@ -1,8 +1,8 @@
+import OVSDB
 import OVSDatapathCore
 import OVSDatapathNL
 import VTEPCompiler
 import VTEPModel
-import OVSDB
 
 /// One pass of vtep-kdp's pipeline: the replica as it is now → the
 /// switch's ports into the datapath → compiler → reconciler → kernel, then the write-back ovs-vtep does (the switch's
@@ -29,8 +29,10 @@ public struct SyncPass {
     /// once, each on a netlink socket of its own (see `StagedReconcile`).
     public let bulkInstallSockets: Int
 
-    public init(client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, vxlanPort: UInt16 = VXLANNaming.defaultPort,
-                overlapsBulkChanges: Bool = true, bulkInstallSockets: Int = 2) {
+    public init(
+        client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, vxlanPort: UInt16 = VXLANNaming.defaultPort,
+        overlapsBulkChanges: Bool = true, bulkInstallSockets: Int = 2
+    ) {
         self.client = client
         self.reconciler = reconciler
         self.switchName = switchName
@@ -74,8 +76,9 @@ public struct SyncPass {
 
         /// What the upcall handler reads misses against.
         public var missContext: MissContext {
-            MissContext(bindings: findings.bindings, tunnelPort: tunnelPort,
-                        portNames: Dictionary(portNumbers.map { ($1, $0) }, uniquingKeysWith: { first, _ in first }))
+            MissContext(
+                bindings: findings.bindings, tunnelPort: tunnelPort,
+                portNames: Dictionary(portNumbers.map { ($1, $0) }, uniquingKeysWith: { first, _ in first }))
         }
     }
 
@@ -93,8 +96,10 @@ public struct SyncPass {
 
     /// Both halves, `program` then `writeBack`. Runs on the caller's
     /// actor: the reconciler (and its socket) has one owner.
-    public func run(localMACs: [LocalMAC], missFacts: MissFacts = MissFacts(), exhaustedVNIs: Set<UInt32> = [],
-                    isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
+    public func run(
+        localMACs: [LocalMAC], missFacts: MissFacts = MissFacts(), exhaustedVNIs: Set<UInt32> = [],
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws -> Outcome {
         var outcome = try await program(localMACs: localMACs, missFacts: missFacts)
         outcome.exhaustedVNIs = exhaustedVNIs
         try await PassWriteBack(client: client, switchName: switchName).write(outcome)
@@ -104,8 +109,10 @@ public struct SyncPass {
     /// The kernel half: the switch's ports into the datapath, compile,
     /// reconcile — everything, from nothing. Frames waiting on a miss can
     /// be sent on as soon as it returns, before the database hears of them.
-    public func program(localMACs: [LocalMAC], missFacts: MissFacts = MissFacts(),
-                        isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
+    public func program(
+        localMACs: [LocalMAC], missFacts: MissFacts = MissFacts(),
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws -> Outcome {
         var compiler = IncrementalCompiler()
         return try await program(localMACs: localMACs, missFacts: missFacts, compiler: &compiler, changedRemoteRows: nil)
     }
@@ -114,16 +121,19 @@ public struct SyncPass {
     /// Ucast_Macs_Remote rows in `changedRemoteRows` (nil: all) are
     /// recompiled, and only the flows that changed are compared with the
     /// kernel's.
-    public func program(localMACs: [LocalMAC], missFacts: MissFacts, compiler: inout IncrementalCompiler,
-                        changedRemoteRows: Set<OVSDBUUID>?, isolation: isolated (any Actor)? = #isolation) async throws -> Outcome {
+    public func program(
+        localMACs: [LocalMAC], missFacts: MissFacts, compiler: inout IncrementalCompiler,
+        changedRemoteRows: Set<OVSDBUUID>?, isolation: isolated (any Actor)? = #isolation
+    ) async throws -> Outcome {
         let database = await client.replica
         guard let (_, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
         let portNames = physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }.sorted()
         let (ports, tunnel) = try reconciler.ensurePorts(portNames, vxlanPort: vxlanPort)
         let clock = ContinuousClock()
         let compileStarted = clock.now
-        let input = CompilerInput(database: database, switchName: switchName, portNumbers: ports, tunnelPort: tunnel,
-                                  localMACs: localMACs, missFacts: missFacts)
+        let input = CompilerInput(
+            database: database, switchName: switchName, portNumbers: ports, tunnelPort: tunnel,
+            localMACs: localMACs, missFacts: missFacts)
         // A compiler with no past cannot know which installed flows it no
         // longer wants: its first reconcile compares everything.
         let fresh = !compiler.hasCompiled
@@ -145,7 +155,8 @@ public struct SyncPass {
             stageLanes = stages.lanes
             var taken = 0
             while order.count - taken > Self.stageSize,
-                  let changed = compiler.compileRemoteRows(order[taken..<taken + Self.stageSize], of: input) {
+                let changed = compiler.compileRemoteRows(order[taken..<taken + Self.stageSize], of: input)
+            {
                 taken += Self.stageSize
                 stages.submit(compiler.state.flows, changed: changed)
                 stageCount += 1
@@ -160,9 +171,11 @@ public struct SyncPass {
         // A stage's failure is retried by that last reconcile, which
         // reports it again if it still fails.
         if let stagedReport { report.addCounts(of: stagedReport) }
-        return Outcome(findings: compiler.state.findings, flowCount: compiler.state.flows.count, report: report, portNumbers: ports, tunnelPort: tunnel,
-                       compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount, stageLanes: stageLanes,
-                       stagedKernelTime: staged?.kernelBusy ?? .zero, stagedWaitTime: staged?.waited ?? .zero, localMACs: localMACs)
+        return Outcome(
+            findings: compiler.state.findings, flowCount: compiler.state.flows.count, report: report, portNumbers: ports,
+            tunnelPort: tunnel,
+            compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount, stageLanes: stageLanes,
+            stagedKernelTime: staged?.kernelBusy ?? .zero, stagedWaitTime: staged?.waited ?? .zero, localMACs: localMACs)
     }
 
     /// From this many changed remote MACs on, a pass makes room for them

@@ -80,7 +80,8 @@ public actor VTEPDaemon {
     public func recoverLearnedState() throws(NetlinkError) {
         try reconciler.recover(into: &learned)
         if learned.macCount > 0 || !learned.facts.isEmpty {
-            logger.info("learning: kept \(learned.macCount) local MACs and \(learned.facts.count) other learned facts from the kernel's flows")
+            logger.info(
+                "learning: kept \(learned.macCount) local MACs and \(learned.facts.count) other learned facts from the kernel's flows")
         }
     }
 

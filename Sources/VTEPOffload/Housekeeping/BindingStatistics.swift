@@ -1,6 +1,6 @@
+import OVSDatapathCore
 import OVSDatapathNL
 import VTEPCompiler
-import OVSDatapathCore
 
 /// Logical_Binding_Stats' four counters for one binding.
 public struct BindingCounters: Hashable, Sendable {

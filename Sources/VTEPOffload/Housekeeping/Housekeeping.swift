@@ -35,7 +35,10 @@ final class Housekeeping {
     /// Starts reading the statistics of `wanted` (the frame's flows) in a
     /// table of `tableSize` flows, on a task of its own; `finished` gets
     /// the result on the caller's side. Does nothing while a read is under way.
-    func startRead(_ wanted: [FlowUFID], tableSize: Int, finished: @escaping @Sendable (Result<FrameStatisticsReader.Reading, NetlinkError>) async -> Void) {
+    func startRead(
+        _ wanted: [FlowUFID], tableSize: Int,
+        finished: @escaping @Sendable (Result<FrameStatisticsReader.Reading, NetlinkError>) async -> Void
+    ) {
         guard !readUnderWay else { return }
         if reader == nil {
             do throws(NetlinkError) {
@@ -57,8 +60,10 @@ final class Housekeeping {
     ///   - flows: the desired flows, to tell which binding a flow counts for.
     ///   - learned: forgets what was idle too long.
     ///   - tunnelPort, portNumbers: to name a learned fact's flows.
-    func fold(_ result: Result<FrameStatisticsReader.Reading, NetlinkError>, flows: [FlowUFID: CompiledFlow],
-              learned: inout LearnedState, tunnelPort: UInt32, portNumbers: [String: UInt32]) -> Int {
+    func fold(
+        _ result: Result<FrameStatisticsReader.Reading, NetlinkError>, flows: [FlowUFID: CompiledFlow],
+        learned: inout LearnedState, tunnelPort: UInt32, portNumbers: [String: UInt32]
+    ) -> Int {
         readUnderWay = false
         let reading: FrameStatisticsReader.Reading
         switch result {
@@ -78,10 +83,13 @@ final class Housekeeping {
         }
         var forgotten = 0
         for (local, vni) in learned.entries {
-            guard let idle = idleness.idleMilliseconds(learned.learnDecisions(of: local, vni: vni).flatMap(ufids)), idle > limit else { continue }
+            guard let idle = idleness.idleMilliseconds(learned.learnDecisions(of: local, vni: vni).flatMap(ufids)), idle > limit else {
+                continue
+            }
             learned.forget(local.mac, vni: vni)
             forgotten += 1
-            logger.info("aging: \(local.mac) on \(PortVLAN(port: local.port, vlan: local.vlan)) (VNI \(vni)) idle for \(idle / 1000) s; forgotten")
+            logger.info(
+                "aging: \(local.mac) on \(PortVLAN(port: local.port, vlan: local.vlan)) (VNI \(vni)) idle for \(idle / 1000) s; forgotten")
         }
         for fact in learned.facts.rememberedMisses {
             guard let idle = idleness.idleMilliseconds(ufids(fact)), idle > limit else { continue }

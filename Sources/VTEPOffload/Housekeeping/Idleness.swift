@@ -1,5 +1,5 @@
-import OVSDatapathNL
 import OVSDatapathCore
+import OVSDatapathNL
 
 /// How long each flow has been idle, from the kernel's `used` times (a
 /// cheap UFID + statistics dump). A flow that has never carried a packet

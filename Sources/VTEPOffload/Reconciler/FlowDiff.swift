@@ -1,6 +1,6 @@
+import OVSDatapathCore
 import OVSDatapathNL
 import VTEPCompiler
-import OVSDatapathCore
 
 /// The operations that turn the installed flows into the desired ones.
 ///
@@ -25,8 +25,9 @@ public struct FlowDiff: Sendable {
                 added.append(ufid)
             }
         }
-        self.init(desired: desired, added: added, modified: modified,
-                  deleted: removeForeign ? installed.keys.filter { desired[$0] == nil } : [])
+        self.init(
+            desired: desired, added: added, modified: modified,
+            deleted: removeForeign ? installed.keys.filter { desired[$0] == nil } : [])
     }
 
     /// The operations for `ufids` alone — the flows an incremental compile

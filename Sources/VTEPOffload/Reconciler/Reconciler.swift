@@ -28,7 +28,9 @@ public final class Reconciler {
     private var stagingConnection: DatapathConnection?
     private var stagingConnectionTried = false
 
-    public init(connection: DatapathConnection, datapath: Datapath, logger: Logger = Logger(label: "vtep-kdp.reconciler")) throws(NetlinkError) {
+    public init(connection: DatapathConnection, datapath: Datapath, logger: Logger = Logger(label: "vtep-kdp.reconciler"))
+        throws(NetlinkError)
+    {
         self.connection = connection
         self.datapath = datapath
         self.logger = logger
@@ -80,7 +82,9 @@ public final class Reconciler {
     /// network device exists, and a VXLAN port; returns the port numbers by
     /// name and the VXLAN port's. Ports are only added, never removed: a
     /// port dropped from the database keeps its vport (no flow uses it).
-    public func ensurePorts(_ portNames: [String], vxlanPort: UInt16 = VXLANNaming.defaultPort) throws(NetlinkError) -> (ports: [String: UInt32], tunnel: UInt32) {
+    public func ensurePorts(_ portNames: [String], vxlanPort: UInt16 = VXLANNaming.defaultPort) throws(NetlinkError) -> (
+        ports: [String: UInt32], tunnel: UInt32
+    ) {
         var vports = try connection.vports(of: datapath)
         for name in portNames where !vports.contains(where: { $0.name == name }) && if_nametoindex(name) != 0 {
             vports.append(try connection.addVport(to: datapath, name: name, spec: .netdev))

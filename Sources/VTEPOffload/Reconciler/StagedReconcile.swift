@@ -1,7 +1,7 @@
 import Foundation
+import OVSDatapathCore
 import OVSDatapathNL
 import VTEPCompiler
-import OVSDatapathCore
 
 /// A large change handed to the kernel in parts, so compiling it and
 /// installing it overlap: while the kernel takes one part — inside

@@ -1,6 +1,6 @@
+import OVSDatapathCore
 import OVSDatapathNL
 import VTEPCompiler
-import OVSDatapathCore
 
 extension LearnedState {
     /// `recover(from:tunnelPort:portNames:)` on the datapath's current

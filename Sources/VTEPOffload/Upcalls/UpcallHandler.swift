@@ -81,14 +81,17 @@ final class UpcallHandler {
             let level: Logger.Level = batchLog.counts[.refused] != nil ? .warning : .info
             logger.log(
                 level: level,
-                "upcalls: \(batchLog.total) in this batch (\(batchLog.summary)); the first \(batchLog.told) are logged above, the rest only counted")
+                "upcalls: \(batchLog.total) in this batch (\(batchLog.summary)); the first \(batchLog.told) are logged above, the rest only counted"
+            )
         }
         return batch
     }
 
     /// The frames of `decided` whose flows are now in `flows`, each with its flow.
-    func framesToSend(_ decided: [(Upcall, MissDecision)], tunnelPort: UInt32, portNumbers: [String: UInt32],
-                      flows: [FlowUFID: CompiledFlow]) -> [(Upcall, CompiledFlow)] {
+    func framesToSend(
+        _ decided: [(Upcall, MissDecision)], tunnelPort: UInt32, portNumbers: [String: UInt32],
+        flows: [FlowUFID: CompiledFlow]
+    ) -> [(Upcall, CompiledFlow)] {
         decided.compactMap { upcall, decision in
             decision.sendingFlowIdentities(tunnelPort: tunnelPort, portNumbers: portNumbers).lazy
                 .compactMap { flows[FlowUFID(deriving: $0)] }.first.map { (upcall, $0) }

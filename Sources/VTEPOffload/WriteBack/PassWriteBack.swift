@@ -38,7 +38,9 @@ public struct PassWriteBack: Sendable {
             }
             let switchOf = Dictionary(findings.bindings.map { (PortVLAN($0), $0.logicalSwitch) }, uniquingKeysWith: { first, _ in first })
             for local in outcome.localMACs {
-                if let switchID = switchOf[PortVLAN(port: local.port, vlan: local.vlan)] { localBySwitch[switchID]?.insert(local.mac.description) }
+                if let switchID = switchOf[PortVLAN(port: local.port, vlan: local.vlan)] {
+                    localBySwitch[switchID]?.insert(local.mac.description)
+                }
             }
             try await writer.setUcastMacsLocal(localBySwitch, tunnelIP: localIP)
         }
@@ -52,8 +54,10 @@ public struct PassWriteBack: Sendable {
 
     /// Logical_Binding_Stats for each binding of `bindings` whose counters
     /// differ from `written`; returns the counters now written, by binding.
-    public func writeStatistics(_ totals: [PortVLAN: BindingCounters], bindings: [Binding],
-                                written: [PortVLAN: BindingCounters]) async -> (written: [PortVLAN: BindingCounters], failures: [String]) {
+    public func writeStatistics(
+        _ totals: [PortVLAN: BindingCounters], bindings: [Binding],
+        written: [PortVLAN: BindingCounters]
+    ) async -> (written: [PortVLAN: BindingCounters], failures: [String]) {
         var written = written, failures: [String] = []
         let database = await client.replica
         let writer = VTEPWriter(client: client)
@@ -61,11 +65,14 @@ public struct PassWriteBack: Sendable {
             let place = PortVLAN(binding)
             let counters = totals[place] ?? BindingCounters()
             guard written[place] != counters,
-                  let portID = database.physicalPorts.rows.first(where: { $0.value.name == binding.port })?.key else { continue }
+                let portID = database.physicalPorts.rows.first(where: { $0.value.name == binding.port })?.key
+            else { continue }
             do {
-                try await writer.setBindingStats(VTEPLogicalBindingStats(
-                    packets: (counters.packetsFromLocal.clampedInt, counters.packetsToLocal.clampedInt),
-                    bytes: (counters.bytesFromLocal.clampedInt, counters.bytesToLocal.clampedInt)), port: portID, vlan: Int(binding.vlan))
+                try await writer.setBindingStats(
+                    VTEPLogicalBindingStats(
+                        packets: (counters.packetsFromLocal.clampedInt, counters.packetsToLocal.clampedInt),
+                        bytes: (counters.bytesFromLocal.clampedInt, counters.bytesToLocal.clampedInt)), port: portID,
+                    vlan: Int(binding.vlan))
                 written[place] = counters
             } catch {
                 failures.append("statistics of \(place): \(error)")

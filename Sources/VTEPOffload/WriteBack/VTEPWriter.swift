@@ -1,5 +1,6 @@
-import VTEPModel
 import OVSDB
+import VTEPModel
+
 /// The writes vtep-kdp makes to the VTEP database, as transactions built
 /// from the current replica. Locators and locator sets are found or created
 /// as the schema requires (a locator is unique per encapsulation, IP and
@@ -30,9 +31,12 @@ public struct VTEPWriter: Sendable {
         for (index, name) in missing.enumerated() {
             operations.append(Op.insert(VTEPPhysicalPort.tableName, [("name", .string(name))], uuidName: "port\(index)"))
         }
-        operations.append(Op.mutate(VTEPPhysicalSwitch.tableName, where: Op.whereUUID(switchID), [
-            ["ports", "insert", Op.set(missing.indices.map { .named("port\($0)") })],
-        ]))
+        operations.append(
+            Op.mutate(
+                VTEPPhysicalSwitch.tableName, where: Op.whereUUID(switchID),
+                [
+                    ["ports", "insert", Op.set(missing.indices.map { .named("port\($0)") })]
+                ]))
         _ = try await client.transact(operations)
     }
 
@@ -40,10 +44,13 @@ public struct VTEPWriter: Sendable {
 
     /// Adds `mac` in `logicalSwitch` behind this VTEP's tunnel IP.
     @discardableResult
-    public func addUcastMacLocal(_ mac: String, logicalSwitch: OVSDBUUID, tunnelIP: String, ipaddr: String = "") async throws(OVSDBError) -> OVSDBUUID? {
+    public func addUcastMacLocal(_ mac: String, logicalSwitch: OVSDBUUID, tunnelIP: String, ipaddr: String = "") async throws(OVSDBError)
+        -> OVSDBUUID?
+    {
         let db = await client.replica
         if let existing = db.ucastMacsLocal.rows.first(where: { $0.value.mac == mac && $0.value.logicalSwitch == logicalSwitch }),
-           db.locators[existing.value.locator]?.dstIP == tunnelIP {
+            db.locators[existing.value.locator]?.dstIP == tunnelIP
+        {
             return existing.key
         }
         var operations: [JSONValue] = []
@@ -52,9 +59,12 @@ public struct VTEPWriter: Sendable {
             operations.append(Op.delete("Ucast_Macs_Local", where: Op.whereUUID(uuid)))
         }
         let locator = locatorReference(tunnelIP, in: db, operations: &operations)
-        operations.append(Op.insert("Ucast_Macs_Local", [
-            ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", locator.json), ("ipaddr", .string(ipaddr)),
-        ]))
+        operations.append(
+            Op.insert(
+                "Ucast_Macs_Local",
+                [
+                    ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", locator.json), ("ipaddr", .string(ipaddr)),
+                ]))
         let results = try await client.transact(operations)
         return results.last?.uuid
     }
@@ -82,9 +92,13 @@ public struct VTEPWriter: Sendable {
             for mac in wanted.subtracting(present[logicalSwitch] ?? []).sorted() {
                 let reference = locator ?? locatorReference(tunnelIP, in: db, operations: &operations)
                 locator = reference
-                operations.append(Op.insert("Ucast_Macs_Local", [
-                    ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", reference.json), ("ipaddr", .string("")),
-                ]))
+                operations.append(
+                    Op.insert(
+                        "Ucast_Macs_Local",
+                        [
+                            ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", reference.json),
+                            ("ipaddr", .string("")),
+                        ]))
             }
         }
         guard !operations.isEmpty else { return 0 }
@@ -103,15 +117,20 @@ public struct VTEPWriter: Sendable {
         let wanted = Set(tunnelIPs)
         let rows = db.mcastMacsLocal.rows.filter { $0.value.mac == mac && $0.value.logicalSwitch == logicalSwitch }
         if rows.count == 1, let row = rows.first?.value,
-           let set = db.locatorSets[row.locatorSet], Set(set.locators.compactMap { db.locators[$0]?.dstIP }) == wanted {
+            let set = db.locatorSets[row.locatorSet], Set(set.locators.compactMap { db.locators[$0]?.dstIP }) == wanted
+        {
             return
         }
         var operations: [JSONValue] = rows.keys.map { Op.delete("Mcast_Macs_Local", where: Op.whereUUID($0)) }
         let locators = tunnelIPs.sorted().map { locatorReference($0, in: db, operations: &operations) }
         operations.append(Op.insert(VTEPPhysicalLocatorSet.tableName, [("locators", Op.set(locators))], uuidName: "set"))
-        operations.append(Op.insert("Mcast_Macs_Local", [
-            ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator_set", OVSDBOperation.RowReference.named("set").json),
-        ]))
+        operations.append(
+            Op.insert(
+                "Mcast_Macs_Local",
+                [
+                    ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json),
+                    ("locator_set", OVSDBOperation.RowReference.named("set").json),
+                ]))
         _ = try await client.transact(operations)
     }
 
@@ -120,15 +139,21 @@ public struct VTEPWriter: Sendable {
     /// Replaces a Physical_Switch's `switch_fault_status`.
     public func setSwitchFaults(_ faults: Set<String>, switch uuid: OVSDBUUID) async throws(OVSDBError) {
         guard await client.replica.physicalSwitches[uuid]?.switchFaultStatus != faults else { return }
-        _ = try await client.transact([Op.update(VTEPPhysicalSwitch.tableName, where: Op.whereUUID(uuid),
-                                                  [("switch_fault_status", faults.datumJSON)])])
+        _ = try await client.transact([
+            Op.update(
+                VTEPPhysicalSwitch.tableName, where: Op.whereUUID(uuid),
+                [("switch_fault_status", faults.datumJSON)])
+        ])
     }
 
     /// Replaces a Physical_Port's `port_fault_status`.
     public func setPortFaults(_ faults: Set<String>, port uuid: OVSDBUUID) async throws(OVSDBError) {
         guard await client.replica.physicalPorts[uuid]?.portFaultStatus != faults else { return }
-        _ = try await client.transact([Op.update(VTEPPhysicalPort.tableName, where: Op.whereUUID(uuid),
-                                                  [("port_fault_status", faults.datumJSON)])])
+        _ = try await client.transact([
+            Op.update(
+                VTEPPhysicalPort.tableName, where: Op.whereUUID(uuid),
+                [("port_fault_status", faults.datumJSON)])
+        ])
     }
 
     /// Writes the counters of the binding (`port`, `vlan`), creating its
@@ -146,10 +171,12 @@ public struct VTEPWriter: Sendable {
         }
         _ = try await client.transact([
             Op.insert(VTEPLogicalBindingStats.tableName, row, uuidName: "stats"),
-            Op.mutate(VTEPPhysicalPort.tableName, where: Op.whereUUID(port), [
-                ["vlan_stats", "delete", ["set", [.integer(vlan)]]],
-                ["vlan_stats", "insert", ["map", [[.integer(vlan), OVSDBOperation.RowReference.named("stats").json]]]],
-            ]),
+            Op.mutate(
+                VTEPPhysicalPort.tableName, where: Op.whereUUID(port),
+                [
+                    ["vlan_stats", "delete", ["set", [.integer(vlan)]]],
+                    ["vlan_stats", "insert", ["map", [[.integer(vlan), OVSDBOperation.RowReference.named("stats").json]]]],
+                ]),
         ])
     }
 
@@ -157,24 +184,37 @@ public struct VTEPWriter: Sendable {
 
     /// Makes sure the switch has a Tunnel row from `localIP` to `remoteIP`
     /// with `bfdStatus`.
-    public func setTunnel(switch switchID: OVSDBUUID, localIP: String, remoteIP: String, bfdStatus: [String: String]) async throws(OVSDBError) {
+    public func setTunnel(switch switchID: OVSDBUUID, localIP: String, remoteIP: String, bfdStatus: [String: String])
+        async throws(OVSDBError)
+    {
         let db = await client.replica
         guard let physicalSwitch = db.physicalSwitches[switchID] else { return }
         for uuid in physicalSwitch.tunnels {
             guard let tunnel = db.tunnels[uuid], db.locators[tunnel.local]?.dstIP == localIP,
-                  db.locators[tunnel.remote]?.dstIP == remoteIP else { continue }
+                db.locators[tunnel.remote]?.dstIP == remoteIP
+            else { continue }
             guard tunnel.bfdStatus != bfdStatus else { return }
-            _ = try await client.transact([Op.update(VTEPTunnel.tableName, where: Op.whereUUID(uuid), [("bfd_status", bfdStatus.datumJSON)])])
+            _ = try await client.transact([
+                Op.update(VTEPTunnel.tableName, where: Op.whereUUID(uuid), [("bfd_status", bfdStatus.datumJSON)])
+            ])
             return
         }
         var operations: [JSONValue] = []
         let local = locatorReference(localIP, in: db, operations: &operations, name: "local")
         let remote = locatorReference(remoteIP, in: db, operations: &operations, name: "remote")
-        operations.append(Op.insert(VTEPTunnel.tableName, [("local", local.json), ("remote", remote.json),
-                                                           ("bfd_status", bfdStatus.datumJSON)], uuidName: "tunnel"))
-        operations.append(Op.mutate(VTEPPhysicalSwitch.tableName, where: Op.whereUUID(switchID), [
-            ["tunnels", "insert", Op.set([.named("tunnel")])],
-        ]))
+        operations.append(
+            Op.insert(
+                VTEPTunnel.tableName,
+                [
+                    ("local", local.json), ("remote", remote.json),
+                    ("bfd_status", bfdStatus.datumJSON),
+                ], uuidName: "tunnel"))
+        operations.append(
+            Op.mutate(
+                VTEPPhysicalSwitch.tableName, where: Op.whereUUID(switchID),
+                [
+                    ["tunnels", "insert", Op.set([.named("tunnel")])]
+                ]))
         _ = try await client.transact(operations)
     }
 
@@ -182,12 +222,17 @@ public struct VTEPWriter: Sendable {
 
     /// The locator for `ip`: the existing row, or one inserted by an
     /// operation appended to `operations`.
-    private func locatorReference(_ ip: String, in db: VTEPDatabase, operations: inout [JSONValue], name: String? = nil) -> OVSDBOperation.RowReference {
+    private func locatorReference(_ ip: String, in db: VTEPDatabase, operations: inout [JSONValue], name: String? = nil)
+        -> OVSDBOperation.RowReference
+    {
         if let uuid = db.locator(dstIP: ip) { return .uuid(uuid) }
         let uuidName = name ?? "locator_" + ip.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
-        operations.append(Op.insert(VTEPPhysicalLocator.tableName, [
-            ("encapsulation_type", .string(Self.encapsulation)), ("dst_ip", .string(ip)),
-        ], uuidName: uuidName))
+        operations.append(
+            Op.insert(
+                VTEPPhysicalLocator.tableName,
+                [
+                    ("encapsulation_type", .string(Self.encapsulation)), ("dst_ip", .string(ip)),
+                ], uuidName: uuidName))
         return .named(uuidName)
     }
 }

@@ -1,7 +1,8 @@
-import Testing
-@testable import OVSDatapathNL
 import CNetlink
+import Testing
+
 @testable import OVSDatapathCore
+@testable import OVSDatapathNL
 
 /// Requests the kernel (or we) must refuse: each a typed error naming the
 /// cause, and the same socket keeps working afterwards.
@@ -64,8 +65,9 @@ extension KernelSuites {
             }
             #expect(error.cause == .familyUnavailable(family: "ovs_no_such_fam"))
             // And a request sent on our socket to a family id nobody registered.
-            let bogus = NetlinkRequest.generic(family: 0x7FF0, command: 1, version: 1, dpIfindex: 0,
-                                               operation: "probe family", object: "0x7ff0")
+            let bogus = NetlinkRequest.generic(
+                family: 0x7FF0, command: 1, version: 1, dpIfindex: 0,
+                operation: "probe family", object: "0x7ff0")
             let kernelError = try #require(throws: NetlinkError.self) { try connection.socket.transact(bogus) }
             guard case .kernel = kernelError.cause else { Issue.record("unexpected \(kernelError)"); return }
             try socketStillWorks()
@@ -86,8 +88,11 @@ extension KernelSuites {
             }
             let results = connection.socket.batch(requests)
             #expect(results.count == 3)
-            if case .failure(let error) = results[1] { #expect(error.errno == ENODEV && error.object == "kt-nosuch2") }
-            else { Issue.record("the bad request succeeded") }
+            if case .failure(let error) = results[1] {
+                #expect(error.errno == ENODEV && error.object == "kt-nosuch2")
+            } else {
+                Issue.record("the bad request succeeded")
+            }
             for index in [0, 2] {
                 if case .failure(let error) = results[index] { Issue.record("good request failed: \(error)") }
             }

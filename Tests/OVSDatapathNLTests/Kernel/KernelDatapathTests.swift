@@ -1,7 +1,8 @@
-import Testing
-@testable import OVSDatapathNL
 import Glibc
+import Testing
+
 @testable import OVSDatapathCore
+@testable import OVSDatapathNL
 
 /// Datapaths and vports against the real openvswitch module, with
 /// `ovs-dpctl` and `ip` as independent readers. Runs in the VM rig; skipped
@@ -33,12 +34,13 @@ extension KernelSuites {
             #expect(ports.map(\.name) == [name, "kt-veth0", "vxlan_sys_4789", "kt-int0"])
             #expect(ports.map(\.portNumber) == [0, 1, 2, 5])
             let dpctl = try KernelRig.dpctlPortLines(name)
-            #expect(dpctl == [
-                "port 0: kt-api (internal)",
-                "port 1: kt-veth0",
-                "port 2: vxlan_sys_4789 (vxlan: packet_type=ptap)",
-                "port 5: kt-int0 (internal)",
-            ])
+            #expect(
+                dpctl == [
+                    "port 0: kt-api (internal)",
+                    "port 1: kt-veth0",
+                    "port 2: vxlan_sys_4789 (vxlan: packet_type=ptap)",
+                    "port 5: kt-int0 (internal)",
+                ])
             #expect(KernelRig.ourPortLines(try connection.datapath(named: name), ports) == dpctl)
 
             // The device behind the tunnel port is what OVS itself would make.
@@ -75,8 +77,11 @@ extension KernelSuites {
             #expect(KernelRig.ourPortLines(datapath, try connection.vports(of: datapath)) == dpctl)
             // ovs-dpctl names the port explicitly only when it is not the default.
             let other = try connection.addVport(to: datapath, name: "vxlan_sys_4790", spec: .legacyVXLAN(destinationPort: 4790))
-            #expect(try KernelRig.dpctlPortLines(name).last == "port \(other.portNumber): vxlan_sys_4790 (vxlan: dst_port=4790, packet_type=ptap)")
-            #expect(KernelRig.ourPortLines(datapath, try connection.vports(of: datapath)).last
+            #expect(
+                try KernelRig.dpctlPortLines(name).last
+                    == "port \(other.portNumber): vxlan_sys_4790 (vxlan: dst_port=4790, packet_type=ptap)")
+            #expect(
+                KernelRig.ourPortLines(datapath, try connection.vports(of: datapath)).last
                     == "port \(other.portNumber): vxlan_sys_4790 (vxlan: dst_port=4790, packet_type=ptap)")
 
             try connection.deleteVport(other)

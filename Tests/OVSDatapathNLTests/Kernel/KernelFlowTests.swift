@@ -1,8 +1,9 @@
-import Testing
-@testable import OVSDatapathNL
 import Glibc
-@testable import OVSDatapathCore
 import TestSupport
+import Testing
+
+@testable import OVSDatapathCore
+@testable import OVSDatapathNL
 
 /// Flows against the real module, with `ovs-dpctl dump-flows` as the
 /// independent reader of what we install and `ovs-dpctl add-flow` as an
@@ -41,8 +42,9 @@ extension KernelSuites {
             var operations: [FlowOperation] = []
             for (match, actions) in FlowCorpus.throughOurAPI {
                 let parsed = try FlowParser.parseMatch(match)
-                let flow = Flow(key: parsed.key, mask: parsed.mask, actions: try FlowParser.parseActions(actions),
-                                ufid: FlowUFID(deriving: match))
+                let flow = Flow(
+                    key: parsed.key, mask: parsed.mask, actions: try FlowParser.parseActions(actions),
+                    ufid: FlowUFID(deriving: match))
                 operations.append(.put(flow, .create))
             }
             let results = connection.execute(operations, in: datapath)
@@ -127,7 +129,8 @@ extension KernelSuites {
             ]
             for (match, actions) in shapes {
                 let parsed = try FlowParser.parseMatch(match)
-                try connection.putFlow(Flow(key: parsed.key, mask: parsed.mask, actions: actions, ufid: FlowUFID(deriving: match)), in: datapath)
+                try connection.putFlow(
+                    Flow(key: parsed.key, mask: parsed.mask, actions: actions, ufid: FlowUFID(deriving: match)), in: datapath)
             }
             var matched: [Flow] = []
             try connection.portMatchingFlows(in: datapath) { matched.append($0) }
@@ -151,7 +154,8 @@ extension KernelSuites {
             let missingPort = try flow("recirc_id(0x43),eth()", [.output(port: 70_000)])
             let hugeActions = try flow("recirc_id(0x44),eth()", (0..<9000).map { _ in FlowAction.output(port: 1) })
             let good2 = try flow("recirc_id(0x45),eth(dst=aa:00:00:00:00:45)", [.output(port: 2)])
-            let results = connection.execute([good1, noIPv4, untaggedTCI, missingPort, hugeActions, good2].map { .put($0, .create) }, in: datapath)
+            let results = connection.execute(
+                [good1, noIPv4, untaggedTCI, missingPort, hugeActions, good2].map { .put($0, .create) }, in: datapath)
 
             func error(_ index: Int) -> NetlinkError? {
                 if case .failure(let error) = results[index] { return error }
@@ -162,8 +166,11 @@ extension KernelSuites {
             #expect(error(1)?.description.contains("eth_type(0x0800)") == true)
             #expect(error(2)?.errno == EINVAL)
             #expect(error(3)?.errno == EINVAL)
-            if case .invalidArgument(let why)? = error(4)?.cause { #expect(why.contains("64 KiB")) }
-            else { Issue.record("oversized actions: \(String(describing: error(4)))") }
+            if case .invalidArgument(let why)? = error(4)?.cause {
+                #expect(why.contains("64 KiB"))
+            } else {
+                Issue.record("oversized actions: \(String(describing: error(4)))")
+            }
             // Large but legal for netlink: the kernel decides (6.1 caps actions at 32 KiB).
             let bigActions = try flow("recirc_id(0x46),eth()", (0..<5000).map { _ in FlowAction.output(port: 1) })
             let big = connection.execute([.put(bigActions, .create)], in: datapath)[0]

@@ -1,7 +1,8 @@
-import Testing
-@testable import OVSDatapathNL
 import Glibc
+import Testing
+
 @testable import OVSDatapathCore
+@testable import OVSDatapathNL
 
 /// Upcalls and packet execution against the real module, with frames sent
 /// and captured in network namespaces.
@@ -18,7 +19,8 @@ extension KernelSuites {
             KernelRig.removeDatapath(Self.name)
             for index in 1...2 {
                 _ = try KernelRig.sh("ip netns del kt-pn\(index); ip link del kt-p\(index)")
-                try KernelRig.must("""
+                try KernelRig.must(
+                    """
                     ip netns add kt-pn\(index) && \
                     ip netns exec kt-pn\(index) sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 && \
                     ip link add kt-p\(index) type veth peer name eth0 netns kt-pn\(index) && \
@@ -73,9 +75,11 @@ extension KernelSuites {
         func actionUpcall() throws {
             let parsed = try FlowParser.parseMatch("recirc_id(0),in_port(1),eth(src=02:00:00:00:00:a1)")
             let cookie: [UInt8] = [0xca, 0xfe, 0xf0, 0x0d]
-            try connection.putFlow(Flow(key: parsed.key, mask: parsed.mask,
-                                        actions: [.userspace(pid: listener.portIDs[0], userdata: cookie, egressTunnelPort: nil)],
-                                        ufid: FlowUFID(deriving: "userspace test")), in: datapath)
+            try connection.putFlow(
+                Flow(
+                    key: parsed.key, mask: parsed.mask,
+                    actions: [.userspace(pid: listener.portIDs[0], userdata: cookie, egressTunnelPort: nil)],
+                    ufid: FlowUFID(deriving: "userspace test")), in: datapath)
             try sendARP()
             let upcall = try #require(try nextARPUpcall())
             #expect(upcall.reason == .action(userdata: cookie))
@@ -85,7 +89,8 @@ extension KernelSuites {
 
         @Test("execute sends a frame out of a chosen port, seen by tcpdump behind it")
         func executeOutOfAPort() throws {
-            let tcpdump = try KernelRig.Background("ip netns exec kt-pn2 tcpdump -l -c 1 -nei eth0 -X ether proto 0x88b5", outputPath: "/tmp/kt-execute.txt")
+            let tcpdump = try KernelRig.Background(
+                "ip netns exec kt-pn2 tcpdump -l -c 1 -nei eth0 -X ether proto 0x88b5", outputPath: "/tmp/kt-execute.txt")
             defer { tcpdump.stop() }
             // tcpdump takes seconds to attach under emulation; wait until it says so.
             try #require(tcpdump.wait(for: "listening", seconds: 60), "tcpdump did not start: \(tcpdump.output)")

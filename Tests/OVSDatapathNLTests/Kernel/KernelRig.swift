@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import OVSDatapathNL
 import OVSDatapathCore
+import OVSDatapathNL
+import Testing
 
 /// What kernel tests share: whether to run, a shell for the independent
 /// tools (ovs-dpctl, ip), and parsing of their output.

@@ -1,5 +1,5 @@
-@testable import VTEPCompiler
 @testable import OVSDatapathCore
+@testable import VTEPCompiler
 
 /// Whether one packet could match two flows: the kernel has no priorities,
 /// so the compiler must never emit such a pair. Fields are compared bit by
@@ -8,7 +8,9 @@
 enum FlowOverlap {
     struct Field: Hashable { var path: String }
 
-    static func fields(_ key: [FlowKeyAttribute], _ mask: [FlowKeyAttribute], prefix: String = "") -> [String: (value: [UInt8], mask: [UInt8])] {
+    static func fields(_ key: [FlowKeyAttribute], _ mask: [FlowKeyAttribute], prefix: String = "") -> [String: (
+        value: [UInt8], mask: [UInt8]
+    )] {
         var result: [String: (value: [UInt8], mask: [UInt8])] = [:]
         for attribute in key {
             let name = prefix + String(attribute.type)

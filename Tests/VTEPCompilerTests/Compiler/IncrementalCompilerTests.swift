@@ -1,8 +1,9 @@
+import TestSupport
 import Testing
+
+@testable import OVSDatapathCore
 @testable import VTEPCompiler
 @testable import VTEPModel
-@testable import OVSDatapathCore
-import TestSupport
 
 /// The incremental compiler against the whole-state compiler: after every
 /// step of a random walk through VTEP states, recompiling only the rows
@@ -19,8 +20,9 @@ import TestSupport
         var locals: [LocalMAC] = []
         var facts = MissFacts()
         var input: CompilerInput {
-            CompilerInput(database: seed.db, switchName: "br0", portNumbers: ["p0": 1, "p1": 2], tunnelPort: 3, localMACs: locals,
-                          missFacts: facts)
+            CompilerInput(
+                database: seed.db, switchName: "br0", portNumbers: ["p0": 1, "p1": 2], tunnelPort: 3, localMACs: locals,
+                missFacts: facts)
         }
     }
 
@@ -56,8 +58,9 @@ import TestSupport
             let local = LocalMAC(mac: EthernetAddress(macs.randomElement(using: &walk)!)!, port: "p0", vlan: 0)
             if let index = step.locals.firstIndex(of: local) { step.locals.remove(at: index) } else { step.locals.append(local) }
         case 80..<85:
-            let unknown = UnknownDestination(vni: 33, port: Bool.random(using: &walk) ? "p0" : nil,
-                                             mac: EthernetAddress(macs.randomElement(using: &walk)!)!)
+            let unknown = UnknownDestination(
+                vni: 33, port: Bool.random(using: &walk) ? "p0" : nil,
+                mac: EthernetAddress(macs.randomElement(using: &walk)!)!)
             step.facts.unknownDestinations.insert(unknown)
         case 85..<90:
             // Bind or unbind a second logical switch (changes the context).
@@ -108,7 +111,9 @@ import TestSupport
             #expect(compiler.state.switchFaults == whole.switchFaults && compiler.state.portFaults == whole.portFaults)
             #expect(compiler.state.liveFacts == whole.liveFacts)
             let actuallyChanged = Set(flowsBefore.keys).union(whole.flows.keys).filter { flowsBefore[$0] != whole.flows[$0] }
-            #expect(actuallyChanged.isSubset(of: reported), "walk \(walkSeed), step \(index): unreported \(actuallyChanged.subtracting(reported))")
+            #expect(
+                actuallyChanged.isSubset(of: reported),
+                "walk \(walkSeed), step \(index): unreported \(actuallyChanged.subtracting(reported))")
             guard compiler.state.flows == whole.flows else { return }
         }
     }
@@ -146,7 +151,9 @@ import TestSupport
             #expect(Set(compiler.state.problems) == Set(whole.problems), "walk \(walkSeed), step \(index)")
             #expect(compiler.state.switchFaults == whole.switchFaults && compiler.state.portFaults == whole.portFaults)
             let actuallyChanged = Set(flowsBefore.keys).union(whole.flows.keys).filter { flowsBefore[$0] != whole.flows[$0] }
-            #expect(actuallyChanged.isSubset(of: reported), "walk \(walkSeed), step \(index): unreported \(actuallyChanged.subtracting(reported))")
+            #expect(
+                actuallyChanged.isSubset(of: reported),
+                "walk \(walkSeed), step \(index): unreported \(actuallyChanged.subtracting(reported))")
             guard compiler.state.flows == whole.flows else { return }
         }
         #expect(partsTaken > 50, "the walk should split many steps (took \(partsTaken) parts)")

@@ -1,7 +1,8 @@
 import Testing
-@testable import VTEPCompiler
+
 @testable import OVSDB
 @testable import OVSDatapathCore
+@testable import VTEPCompiler
 
 /// The memo of local MACs' flows across passes: a pass gets what building
 /// the flows afresh gives, and after the pass the memo holds exactly the
@@ -13,8 +14,9 @@ import Testing
 
     static func key(_ index: Int, binding: Binding = binding, etherTypes: Set<UInt16> = []) -> LocalMACFlows.Key {
         let mac = EthernetAddress(String(format: "06:00:00:00:%02x:%02x", index >> 8, index & 0xff))!
-        return LocalMACFlows.Key(local: LocalMAC(mac: mac, port: binding.port, vlan: binding.vlan), binding: binding,
-                                 recirculation: 33, localIP: [10, 2, 2, 1], tunnelPort: 3, etherTypes: etherTypes)
+        return LocalMACFlows.Key(
+            local: LocalMAC(mac: mac, port: binding.port, vlan: binding.vlan), binding: binding,
+            recirculation: 33, localIP: [10, 2, 2, 1], tunnelPort: 3, etherTypes: etherTypes)
     }
 
     static func ufids(_ flows: LocalMACFlows) -> [FlowUFID] { flows.flows.map(\.ufid) }

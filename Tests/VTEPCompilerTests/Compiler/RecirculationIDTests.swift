@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VTEPCompiler
 
 @Suite struct RecirculationIDTests {

@@ -1,6 +1,7 @@
 import Testing
-@testable import VTEPCompiler
+
 @testable import OVSDatapathCore
+@testable import VTEPCompiler
 
 /// The compiler's flows for what flow-table misses revealed (MissFacts),
 /// tagged bindings, drops, and the invariant that no two flows overlap.
@@ -19,13 +20,20 @@ import Testing
         var facts = MissFacts()
         facts.taggedEtherTypes[tagged] = [0x0800, 0x0806]
         let flows = text(seed.compile(localMACs: [Self.vm1, tagged], facts: facts))
-        #expect(flows.contains("recirc_id(0),in_port(2),eth(src=02:00:00:00:02:02),eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800)), actions:pop_vlan,recirc(0x100002c)"), "\(flows)")
+        #expect(
+            flows.contains(
+                "recirc_id(0),in_port(2),eth(src=02:00:00:00:02:02),eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800)), actions:pop_vlan,recirc(0x100002c)"
+            ), "\(flows)")
         // p1 has no untagged binding: its untagged frames are dropped.
         #expect(flows.contains("recirc_id(0),in_port(2),eth(), actions:drop"))
         #expect(flows.filter { $0.contains("eth(src=02:00:00:00:02:02)") && $0.hasSuffix("pop_vlan,recirc(0x100002c)") }.count == 2)
         // Delivery to it pushes the tag, from stage 2 and from the tunnel.
         #expect(flows.contains("recirc_id(0x100002c),eth(dst=02:00:00:00:02:02), actions:push_vlan(vid=10,pcp=0),2,pop_vlan"), "\(flows)")
-        #expect(flows.contains { $0.contains("tun_id=0x2c") && $0.contains("eth(dst=02:00:00:00:02:02)") && $0.hasSuffix("actions:push_vlan(vid=10,pcp=0),2,pop_vlan") })
+        #expect(
+            flows.contains {
+                $0.contains("tun_id=0x2c") && $0.contains("eth(dst=02:00:00:00:02:02)")
+                    && $0.hasSuffix("actions:push_vlan(vid=10,pcp=0),2,pop_vlan")
+            })
         // BUM from the tagged binding (after its tag was popped) goes to ls1's locators only, not to ls0's p0.
         let bum = flows.first { $0.hasPrefix("recirc_id(0x100002c),in_port(2),eth(dst=01:00:00:00:00:00/") }
         #expect(bum?.hasSuffix("actions:") == true || bum?.contains("actions:drop") == true, "\(String(describing: bum))")
@@ -65,8 +73,10 @@ import Testing
     @Test func anUnknownDestinationIsFloodedUntilSomebodyClaimsIt() {
         var seed = Seed()
         var facts = MissFacts()
-        facts.unknownDestinations = [UnknownDestination(vni: 33, port: "p0", mac: Self.stranger),
-                                     UnknownDestination(vni: 33, port: nil, mac: Self.stranger)]
+        facts.unknownDestinations = [
+            UnknownDestination(vni: 33, port: "p0", mac: Self.stranger),
+            UnknownDestination(vni: 33, port: nil, mac: Self.stranger),
+        ]
         let flows = text(seed.compile(localMACs: [Self.vm1], facts: facts))
         let bum = flows.first { $0.hasPrefix("recirc_id(0x1000021),in_port(1),eth(dst=01") }!
         let fromP0 = flows.first { $0.hasPrefix("recirc_id(0x1000021),in_port(1),eth(dst=0e:00:00:00:00:99)") }
@@ -95,7 +105,11 @@ import Testing
         facts.unboundTagged = [UnboundTagged(port: "p0", vlan: 20, etherType: 0x0806)]
         facts.unknownVNIs = [77]
         let flows = text(seed.compile(localMACs: [Self.vm1], facts: facts))
-        #expect(flows.contains { $0.hasPrefix("recirc_id(0),in_port(1),eth(),eth_type(0x8100),vlan(vid=20") && $0.contains("eth_type(0x0806)") && $0.hasSuffix("actions:drop") }, "\(flows)")
+        #expect(
+            flows.contains {
+                $0.hasPrefix("recirc_id(0),in_port(1),eth(),eth_type(0x8100),vlan(vid=20") && $0.contains("eth_type(0x0806)")
+                    && $0.hasSuffix("actions:drop")
+            }, "\(flows)")
         #expect(flows.contains("recirc_id(0),tunnel(tun_id=0x4d,flags(+key)),in_port(3),eth(), actions:drop"), "\(flows)")
 
         seed.bind(seed.p0, vlan: 20, newSwitch: "ls77", vni: 77)
@@ -119,13 +133,17 @@ import Testing
             locals.append(local)
             if vlan != 0 { facts.taggedEtherTypes[local] = [0x0800, 0x0806, 0x86dd] }
             seed.addUcastRemote(String(format: "0a:00:00:00:00:%02x", i), "10.2.2.\(3 + i % 3)", in: i % 2 == 0 ? seed.ls0 : ls1)
-            facts.unknownDestinations.insert(UnknownDestination(vni: i % 2 == 0 ? 33 : 44, port: i % 3 == 0 ? nil : "p0",
-                                                                mac: EthernetAddress(String(format: "0e:00:00:00:00:%02x", i % 7))!))
+            facts.unknownDestinations.insert(
+                UnknownDestination(
+                    vni: i % 2 == 0 ? 33 : 44, port: i % 3 == 0 ? nil : "p0",
+                    mac: EthernetAddress(String(format: "0e:00:00:00:00:%02x", i % 7))!))
         }
         // Some unknowns that are in fact known (remote or local): must not add a second flow.
         facts.unknownDestinations.insert(UnknownDestination(vni: 33, port: "p0", mac: EthernetAddress("0a:00:00:00:00:00")!))
         facts.unknownDestinations.insert(UnknownDestination(vni: 33, port: nil, mac: Self.vm1.mac))
-        facts.unboundTagged = [UnboundTagged(port: "p0", vlan: 99, etherType: 0x0800), UnboundTagged(port: "p1", vlan: 10, etherType: 0x0806)]
+        facts.unboundTagged = [
+            UnboundTagged(port: "p0", vlan: 99, etherType: 0x0800), UnboundTagged(port: "p1", vlan: 10, etherType: 0x0806),
+        ]
         facts.unknownVNIs = [7, 8]
         let state = seed.compile(localMACs: locals, facts: facts)
         #expect(state.problems.isEmpty, "\(state.problems)")

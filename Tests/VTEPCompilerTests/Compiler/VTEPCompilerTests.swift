@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
-@testable import VTEPCompiler
-@testable import VTEPModel
+
 @testable import OVSDB
 @testable import OVSDatapathCore
-import TestSupport
+@testable import VTEPCompiler
+@testable import VTEPModel
 
 /// The compiler on hand-built VTEP states, flows compared in ovs-dpctl
 /// notation. No kernel, no database: a pure function.
@@ -12,7 +13,9 @@ import TestSupport
     static let vm1 = SeedScenario.vm1
 
     func text(_ state: DesiredDatapathState) -> [String] {
-        state.flows.values.map { "\(FlowFormatter.formatMatch(key: $0.flow.key, mask: $0.flow.mask)), actions:\(FlowFormatter.formatActions($0.flow.actions))" }.sorted()
+        state.flows.values.map {
+            "\(FlowFormatter.formatMatch(key: $0.flow.key, mask: $0.flow.mask)), actions:\(FlowFormatter.formatActions($0.flow.actions))"
+        }.sorted()
     }
 
     @Test func theSeedScenarioCompilesToTheDesignsFlows() {
@@ -22,23 +25,27 @@ import TestSupport
         #expect(state.bindings.map(\.description) == ["p0 vlan 0 → ls0 (VNI 33)"])
         // docs/design.md's three seed flows (a kernel dump adds eth_type(0/0x0000)),
         // plus VM1's delivery and the tunnel ingress ones.
-        #expect(text(state) == [
-            "recirc_id(0),in_port(1),eth(src=02:00:00:00:01:01), actions:recirc(0x1000021)",
-            // p1 is not bound: what it sends is dropped in the kernel.
-            "recirc_id(0),in_port(2),eth(), actions:drop",
-            "recirc_id(0),tunnel(tun_id=0x21,flags(+key)),in_port(3),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00), actions:1",
-            "recirc_id(0),tunnel(tun_id=0x21,flags(+key)),in_port(3),eth(dst=02:00:00:00:01:01), actions:1",
-            "recirc_id(0x1000021),eth(dst=00:11:22:33:44:55), actions:set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,flags(df|key))),3",
-            "recirc_id(0x1000021),eth(dst=02:00:00:00:01:01), actions:1",
-            "recirc_id(0x1000021),in_port(1),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00), actions:set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.2,ttl=64,flags(df|key))),3",
-        ])
+        #expect(
+            text(state) == [
+                "recirc_id(0),in_port(1),eth(src=02:00:00:00:01:01), actions:recirc(0x1000021)",
+                // p1 is not bound: what it sends is dropped in the kernel.
+                "recirc_id(0),in_port(2),eth(), actions:drop",
+                "recirc_id(0),tunnel(tun_id=0x21,flags(+key)),in_port(3),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00), actions:1",
+                "recirc_id(0),tunnel(tun_id=0x21,flags(+key)),in_port(3),eth(dst=02:00:00:00:01:01), actions:1",
+                "recirc_id(0x1000021),eth(dst=00:11:22:33:44:55), actions:set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,flags(df|key))),3",
+                "recirc_id(0x1000021),eth(dst=02:00:00:00:01:01), actions:1",
+                "recirc_id(0x1000021),in_port(1),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00), actions:set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.2,ttl=64,flags(df|key))),3",
+            ])
     }
 
     @Test func sourceNodeReplicationFloodsToEveryUnknownDstLocator() {
         var seed = Seed()
         seed.addMcastRemote(["10.2.2.4", "10.2.2.5"])
         var ls = seed.db.logicalSwitches[seed.ls0]!
-        #expect(text(seed.compile()).filter { $0.contains("in_port(1)") && $0.contains("01:00:00:00:00:00/") }.first?.components(separatedBy: "set(tunnel").count == 2)
+        #expect(
+            text(seed.compile()).filter { $0.contains("in_port(1)") && $0.contains("01:00:00:00:00:00/") }.first?.components(
+                separatedBy: "set(tunnel"
+            ).count == 2)
         ls.replicationMode = "source_node"
         seed.db.logicalSwitches.set(seed.ls0, ls)
         let flood = text(seed.compile()).filter { $0.contains("in_port(1)") && $0.contains("01:00:00:00:00:00/") }
@@ -80,8 +87,11 @@ import TestSupport
     /// A UFID is derived from its identity's text, and a restarted or
     /// upgraded vtep-kdp must find the flows an earlier one installed: the
     /// text may never change, however it is built.
-    @Test(arguments: [(0, "00:00:00:00:00:00"), (9, "0A:0b:0C:0d:0E:0f"), (33, "00:11:22:33:44:55"), (4096, "ff:ff:ff:ff:ff:fe"),
-                      (16_777_215, "02:00:00:00:01:01")] as [(UInt32, String)])
+    @Test(
+        arguments: [
+            (0, "00:00:00:00:00:00"), (9, "0A:0b:0C:0d:0E:0f"), (33, "00:11:22:33:44:55"), (4096, "ff:ff:ff:ff:ff:fe"),
+            (16_777_215, "02:00:00:00:01:01"),
+        ] as [(UInt32, String)])
     func forwardIdentitiesReadAsTheyAlwaysHave(vni: UInt32, mac: String) {
         let identity = FlowIdentity.forward(vni: vni, destination: EthernetAddress(mac)!)
         #expect(identity == "s2 vni=\(vni) dst=\(mac.lowercased())")
@@ -139,8 +149,9 @@ import TestSupport
         let state = seed.compile()
         #expect(state.switchFaults == ["unspecified_fault"])
         #expect(state.flows.isEmpty)
-        #expect(VTEPCompiler.compile(CompilerInput(database: seed.db, switchName: "nope", portNumbers: [:], tunnelPort: 3)).problems
-            == ["Physical_Switch nope is not in the database"])
+        #expect(
+            VTEPCompiler.compile(CompilerInput(database: seed.db, switchName: "nope", portNumbers: [:], tunnelPort: 3)).problems
+                == ["Physical_Switch nope is not in the database"])
     }
 
     @Test func whatIsNotImplementedIsReportedInTheFaultColumnsAndTheRestForwards() {

@@ -1,6 +1,7 @@
 import Testing
-@testable import VTEPCompiler
+
 @testable import OVSDatapathCore
+@testable import VTEPCompiler
 
 /// Misses → decisions → learned state → flows, and back from the kernel's
 /// flows after a restart. Pure: no kernel.
@@ -18,20 +19,27 @@ import Testing
     }
 
     /// An upcall key as the kernel builds it.
-    static func upcall(inPort: UInt32, recirc: UInt32 = 0, source: EthernetAddress, destination: EthernetAddress,
-                       vlan: UInt16? = nil, etherType: UInt16 = 0x0800, tunnelID: UInt64? = nil) -> Upcall {
-        var key = [FlowKeyAttribute(type: OVSKey.recircID, bytes: FlowBuilder.u32(recirc)),
-                   FlowKeyAttribute(type: OVSKey.inPort, bytes: FlowBuilder.u32(inPort)),
-                   FlowKeyAttribute(type: OVSKey.ethernet, bytes: source.bytes + destination.bytes)]
+    static func upcall(
+        inPort: UInt32, recirc: UInt32 = 0, source: EthernetAddress, destination: EthernetAddress,
+        vlan: UInt16? = nil, etherType: UInt16 = 0x0800, tunnelID: UInt64? = nil
+    ) -> Upcall {
+        var key = [
+            FlowKeyAttribute(type: OVSKey.recircID, bytes: FlowBuilder.u32(recirc)),
+            FlowKeyAttribute(type: OVSKey.inPort, bytes: FlowBuilder.u32(inPort)),
+            FlowKeyAttribute(type: OVSKey.ethernet, bytes: source.bytes + destination.bytes),
+        ]
         if let vlan {
             key.append(FlowKeyAttribute(type: OVSKey.ethertype, bytes: FlowBuilder.be16(0x8100)))
             key.append(FlowKeyAttribute(type: OVSKey.vlan, bytes: FlowBuilder.be16(0x1000 | vlan)))
-            key.append(FlowKeyAttribute(type: OVSKey.encap, nested: [FlowKeyAttribute(type: OVSKey.ethertype, bytes: FlowBuilder.be16(etherType))]))
+            key.append(
+                FlowKeyAttribute(type: OVSKey.encap, nested: [FlowKeyAttribute(type: OVSKey.ethertype, bytes: FlowBuilder.be16(etherType))])
+            )
         } else {
             key.append(FlowKeyAttribute(type: OVSKey.ethertype, bytes: FlowBuilder.be16(etherType)))
         }
         if let tunnelID {
-            key.append(FlowKeyAttribute(type: OVSKey.tunnel, nested: [FlowKeyAttribute(type: OVSTunnelKey.id, bytes: FlowBuilder.be64(tunnelID))]))
+            key.append(
+                FlowKeyAttribute(type: OVSKey.tunnel, nested: [FlowKeyAttribute(type: OVSTunnelKey.id, bytes: FlowBuilder.be64(tunnelID))]))
         }
         return Upcall(reason: .miss, datapathIfindex: 1, key: key, packet: [0])
     }
@@ -41,8 +49,10 @@ import Testing
     /// them: the prediction must be exactly what the compiler then makes.
     @Test func theFirstFrameOfANewSourceGoesOnWithTheFlowThePassThenInstalls() {
         let (seed, context) = Self.seeded()
-        for upcall in [Self.upcall(inPort: 1, source: Self.vm1, destination: Self.other),
-                       Self.upcall(inPort: 2, source: Self.vm1, destination: Self.other, vlan: 10, etherType: 0x0806)] {
+        for upcall in [
+            Self.upcall(inPort: 1, source: Self.vm1, destination: Self.other),
+            Self.upcall(inPort: 2, source: Self.vm1, destination: Self.other, vlan: 10, etherType: 0x0806),
+        ] {
             let decision = MissClassifier.classify(upcall, in: context)
             var learned = LearnedState()
             _ = learned.apply(decision)
@@ -57,22 +67,29 @@ import Testing
         let (_, context) = Self.seeded()
         let classify = { (upcall: Upcall) -> MissDecision in MissClassifier.classify(upcall, in: context) }
         // Stage 1 on a bound port: learn.
-        #expect(classify(Self.upcall(inPort: 1, source: Self.vm1, destination: Self.other))
-            == .learn(LocalMAC(mac: Self.vm1, port: "p0", vlan: 0), vni: 33, etherType: nil))
+        #expect(
+            classify(Self.upcall(inPort: 1, source: Self.vm1, destination: Self.other))
+                == .learn(LocalMAC(mac: Self.vm1, port: "p0", vlan: 0), vni: 33, etherType: nil))
         // Tagged on a bound VLAN: learn with the inner EtherType.
-        #expect(classify(Self.upcall(inPort: 2, source: Self.vm1, destination: Self.other, vlan: 10, etherType: 0x0806))
-            == .learn(LocalMAC(mac: Self.vm1, port: "p1", vlan: 10), vni: 44, etherType: 0x0806))
+        #expect(
+            classify(Self.upcall(inPort: 2, source: Self.vm1, destination: Self.other, vlan: 10, etherType: 0x0806))
+                == .learn(LocalMAC(mac: Self.vm1, port: "p1", vlan: 10), vni: 44, etherType: 0x0806))
         // Tagged on an unbound VLAN: drop that VLAN and type.
-        #expect(classify(Self.upcall(inPort: 2, source: Self.vm1, destination: Self.other, vlan: 20))
-            == .unboundTagged(UnboundTagged(port: "p1", vlan: 20, etherType: 0x0800)))
+        #expect(
+            classify(Self.upcall(inPort: 2, source: Self.vm1, destination: Self.other, vlan: 20))
+                == .unboundTagged(UnboundTagged(port: "p1", vlan: 20, etherType: 0x0800)))
         // Untagged on a port whose drop flow exists already: nothing to learn.
-        guard case .ignore = classify(Self.upcall(inPort: 2, source: Self.vm1, destination: Self.other)) else { Issue.record("untagged on p1"); return }
+        guard case .ignore = classify(Self.upcall(inPort: 2, source: Self.vm1, destination: Self.other)) else {
+            Issue.record("untagged on p1"); return
+        }
         // Stage 2 in ls0: an unknown destination from p0.
-        #expect(classify(Self.upcall(inPort: 1, recirc: 0x1000021, source: Self.vm1, destination: Self.other))
-            == .unknownDestination(UnknownDestination(vni: 33, port: "p0", mac: Self.other)))
+        #expect(
+            classify(Self.upcall(inPort: 1, recirc: 0x1000021, source: Self.vm1, destination: Self.other))
+                == .unknownDestination(UnknownDestination(vni: 33, port: "p0", mac: Self.other)))
         // From the tunnel: an unknown destination in a VNI we carry, or a VNI we do not.
-        #expect(classify(Self.upcall(inPort: 3, source: Self.other, destination: Self.vm1, tunnelID: 33))
-            == .unknownDestination(UnknownDestination(vni: 33, port: nil, mac: Self.vm1)))
+        #expect(
+            classify(Self.upcall(inPort: 3, source: Self.other, destination: Self.vm1, tunnelID: 33))
+                == .unknownDestination(UnknownDestination(vni: 33, port: nil, mac: Self.vm1)))
         #expect(classify(Self.upcall(inPort: 3, source: Self.other, destination: Self.vm1, tunnelID: 99)) == .unknownVNI(99))
         // A multicast source is never learned.
         guard case .ignore = classify(Self.upcall(inPort: 1, source: EthernetAddress("01:00:5e:00:00:01")!, destination: Self.other)) else {

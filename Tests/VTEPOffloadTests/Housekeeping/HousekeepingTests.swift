@@ -1,8 +1,9 @@
 import OVSDatapathNL
 import Testing
-@testable import VTEPOffload
-@testable import VTEPCompiler
+
 @testable import OVSDatapathCore
+@testable import VTEPCompiler
+@testable import VTEPOffload
 
 /// Binding statistics that outlive their flows, and idle times from `used`.
 @Suite struct HousekeepingTests {
@@ -18,7 +19,7 @@ import Testing
         let (flood, floodFlow) = compiled("tun flood", to: [Self.p0, Self.p1])
         let flows = [ingress: ingressFlow, flood: floodFlow]
         var statistics = BindingStatistics()
-        statistics.addSentOn(ingressFlow, bytes: 98)   // the first frame, sent on after the miss
+        statistics.addSentOn(ingressFlow, bytes: 98)  // the first frame, sent on after the miss
         statistics.update(dump: [ingress: FlowStats(packets: 3, bytes: 300), flood: FlowStats(packets: 2, bytes: 120)], flows: flows)
         statistics.update(dump: [ingress: FlowStats(packets: 5, bytes: 500), flood: FlowStats(packets: 2, bytes: 120)], flows: flows)
         #expect(statistics.totals[Self.p0]?.packetsFromLocal == 6 && statistics.totals[Self.p0]?.bytesFromLocal == 598)
@@ -32,10 +33,14 @@ import Testing
         // A flow that changes roles (an unknown destination became a local MAC) keeps what it counted so far where it was.
         var moved = floodFlow
         moved.countsTo = [Self.p1]
-        statistics.update(dump: [ingress: FlowStats(packets: 1, bytes: 100), flood: FlowStats(packets: 6, bytes: 360)], flows: [ingress: ingressFlow, flood: moved])
+        statistics.update(
+            dump: [ingress: FlowStats(packets: 1, bytes: 100), flood: FlowStats(packets: 6, bytes: 360)],
+            flows: [ingress: ingressFlow, flood: moved])
         #expect(statistics.totals[Self.p0]?.packetsToLocal == 4)
         #expect(statistics.totals[Self.p1]?.packetsToLocal == 4)
-        statistics.update(dump: [ingress: FlowStats(packets: 1, bytes: 100), flood: FlowStats(packets: 9, bytes: 540)], flows: [ingress: ingressFlow, flood: moved])
+        statistics.update(
+            dump: [ingress: FlowStats(packets: 1, bytes: 100), flood: FlowStats(packets: 9, bytes: 540)],
+            flows: [ingress: ingressFlow, flood: moved])
         #expect(statistics.totals[Self.p0]?.packetsToLocal == 4 && statistics.totals[Self.p1]?.packetsToLocal == 7)
     }
 

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import OVSDatapathNL
-@testable import VTEPOffload
-@testable import OVSDatapathCore
 import TestSupport
+import Testing
+
+@testable import OVSDatapathCore
+@testable import VTEPOffload
 
 /// Parent of every VTEPOffload suite that needs the kernel: they run real
 /// daemons and time real traffic, so they go one after another rather
@@ -60,4 +61,3 @@ enum KernelTestRig {
         }
     }
 }
-

@@ -1,8 +1,9 @@
 import OVSDatapathNL
 import Testing
-@testable import VTEPOffload
-@testable import VTEPCompiler
+
 @testable import OVSDatapathCore
+@testable import VTEPCompiler
+@testable import VTEPOffload
 
 /// What the reconciler would send, without a kernel: the whole diff and
 /// the diff restricted to the UFIDs an incremental compile reports.

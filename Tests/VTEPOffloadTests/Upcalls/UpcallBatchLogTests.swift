@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VTEPOffload
 
 /// A burst of upcalls is told in a few log lines, and the count stays exact.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VTEPOffload
 
 /// The per-port token bucket in front of the upcall queue.

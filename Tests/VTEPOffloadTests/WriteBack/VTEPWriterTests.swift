@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
+
 @testable import OVSDB
 @testable import VTEPModel
 @testable import VTEPOffload
-import TestSupport
 
 /// The write-back's rows, written to a real ovsdb-server and read back with vtep-ctl.
 @Suite(.serialized) struct VTEPWriterTests {
@@ -32,7 +33,7 @@ import TestSupport
 
         try await writer.ensurePhysicalPorts(["p0", "p1"], on: "br0")
         #expect(await eventually { await client.replica.physicalPorts.count == 2 })
-        try await writer.ensurePhysicalPorts(["p0", "p1"], on: "br0")     // idempotent
+        try await writer.ensurePhysicalPorts(["p0", "p1"], on: "br0")  // idempotent
         #expect(try rig.vtepctl("list-ports", "br0") == "p0\np1")
 
         try await writer.addUcastMacLocal("02:00:00:00:01:01", logicalSwitch: lsID, tunnelIP: "10.2.2.1")
@@ -40,20 +41,22 @@ import TestSupport
         #expect(await eventually { await client.replica.mcastMacsLocal.count == 1 })
         try await writer.addUcastMacLocal("02:00:00:00:01:01", logicalSwitch: lsID, tunnelIP: "10.2.2.1")  // idempotent
         try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: lsID, tunnelIPs: ["10.2.2.1"])
-        #expect(try rig.vtepctl("list-local-macs", "ls0") == """
-            ucast-mac-local
-              02:00:00:00:01:01 -> vxlan_over_ipv4/10.2.2.1
+        #expect(
+            try rig.vtepctl("list-local-macs", "ls0") == """
+                ucast-mac-local
+                  02:00:00:00:01:01 -> vxlan_over_ipv4/10.2.2.1
 
-            mcast-mac-local
-              unknown-dst -> vxlan_over_ipv4/10.2.2.1
-            """)
+                mcast-mac-local
+                  unknown-dst -> vxlan_over_ipv4/10.2.2.1
+                """)
         // The remote side is untouched, and the locator for 10.2.2.1 exists once.
         #expect(try rig.vtepctl("list-remote-macs", "ls0").contains("unknown-dst -> vxlan_over_ipv4/10.2.2.2"))
         #expect(await client.replica.locators.rows.values.filter { $0.dstIP == "10.2.2.1" }.count == 1)
 
         // The learned set as a whole: one transaction adds two, and then
         // takes away the first MAC (aged out) while keeping the others.
-        let changed = try await writer.setUcastMacsLocal([lsID: ["02:00:00:00:01:01", "02:00:00:00:01:02", "02:00:00:00:01:03"]], tunnelIP: "10.2.2.1")
+        let changed = try await writer.setUcastMacsLocal(
+            [lsID: ["02:00:00:00:01:01", "02:00:00:00:01:02", "02:00:00:00:01:03"]], tunnelIP: "10.2.2.1")
         #expect(changed == 2)
         #expect(await eventually { await client.replica.ucastMacsLocal.count == 3 })
         #expect(try await writer.setUcastMacsLocal([lsID: ["02:00:00:00:01:02", "02:00:00:00:01:03"]], tunnelIP: "10.2.2.1") == 1)
@@ -70,11 +73,13 @@ import TestSupport
         try await writer.setBindingStats(.init(packets: (4, 2), bytes: (400, 200)), port: p0, vlan: 0)
         #expect(try rig.vtepctl("get", "Physical_Port", "p0", "port_fault_status") == "[invalid_vlan_map]")
         #expect(try rig.vtepctl("get", "Physical_Switch", "br0", "switch_fault_status") == "[unsupported_source_node_replication]")
-        #expect(try rig.vtepctl("--columns=packets_from_local,bytes_from_local", "list", "Logical_Binding_Stats")
-            .replacingOccurrences(of: " ", with: "") == "packets_from_local:4\nbytes_from_local:400")
+        #expect(
+            try rig.vtepctl("--columns=packets_from_local,bytes_from_local", "list", "Logical_Binding_Stats")
+                .replacingOccurrences(of: " ", with: "") == "packets_from_local:4\nbytes_from_local:400")
         #expect(await eventually { await client.replica.bindingStats.rows.values.first?.packetsFromLocal == 4 })
 
         try await writer.setTunnel(switch: switchID, localIP: "10.2.2.1", remoteIP: "10.2.2.2", bfdStatus: ["state": "up"])
-        #expect(try rig.vtepctl("--columns=bfd_status", "list", "Tunnel").replacingOccurrences(of: " ", with: "") == "bfd_status:{state=up}")
+        #expect(
+            try rig.vtepctl("--columns=bfd_status", "list", "Tunnel").replacingOccurrences(of: " ", with: "") == "bfd_status:{state=up}")
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import VTEPOffload
 import TestSupport
+import Testing
+
+@testable import VTEPOffload
 
 /// The reference layout made of real parts, for end-to-end tests in the
 /// VM: "VMs" as network namespaces behind veth ports, an underlay
@@ -56,12 +57,16 @@ final class EndToEndRig {
             let link = port("p\(index)")
             try sh("ip link add \(link) type veth peer name eth0 netns \(ns(vm)) && ip link set \(link) up")
             rootLinks.append(link)
-            try sh("ip -n \(ns(vm)) link set eth0 address aa:00:00:00:00:0\(index + 1) up && ip -n \(ns(vm)) addr add 192.168.100.\(index + 1)/24 dev eth0")
+            try sh(
+                "ip -n \(ns(vm)) link set eth0 address aa:00:00:00:00:0\(index + 1) up && ip -n \(ns(vm)) addr add 192.168.100.\(index + 1)/24 dev eth0"
+            )
         }
         // The underlay.
         try addNamespace(ns("ul"))
         let uplink = port("ul0")
-        try sh("ip link add \(uplink) type veth peer name eth0 netns \(ns("ul")) && ip addr add \(localIP)/24 dev \(uplink) && ip link set \(uplink) up")
+        try sh(
+            "ip link add \(uplink) type veth peer name eth0 netns \(ns("ul")) && ip addr add \(localIP)/24 dev \(uplink) && ip link set \(uplink) up"
+        )
         rootLinks.append(uplink)
         try sh("ip -n \(ns("ul")) link set eth0 up && for a in 2 3 4; do ip -n \(ns("ul")) addr add \(self.subnet).$a/24 dev eth0; done")
     }
@@ -70,7 +75,8 @@ final class EndToEndRig {
         stopDaemon(signal: SIGKILL)
         // Keep the daemon's log beside the test results (the VM's /tmp goes with it).
         if let results = ProcessInfo.processInfo.environment["VTEPKDP_RESULTS"] {
-            _ = try? sh("cp \(logPath) \(results)/\(prefix)-vtep-kdp.log; ovs-dpctl dump-flows \(datapath) > \(results)/\(prefix)-flows.txt")
+            _ = try? sh(
+                "cp \(logPath) \(results)/\(prefix)-vtep-kdp.log; ovs-dpctl dump-flows \(datapath) > \(results)/\(prefix)-flows.txt")
         }
         for process in backgrounds { process.terminate(signal: SIGKILL) }
         cleanUp()
@@ -86,7 +92,9 @@ final class EndToEndRig {
     /// A namespace with IPv6 off, so its interfaces send only what a test makes them send.
     private func addNamespace(_ name: String) throws {
         _ = try? sh("ip netns del \(name)")
-        try sh("ip netns add \(name) && ip -n \(name) link set lo up && ip netns exec \(name) sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1")
+        try sh(
+            "ip netns add \(name) && ip -n \(name) link set lo up && ip netns exec \(name) sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1"
+        )
         namespaces.append(name)
     }
 
@@ -99,7 +107,8 @@ final class EndToEndRig {
     func addLinuxVTEP(vni: UInt32, ip: String, vm: String, mac: String, address: String, localMACs: [String]) throws {
         let ul = ns("ul")
         try addNamespace(ns(vm))
-        try sh("""
+        try sh(
+            """
             ip -n \(ul) link add vx\(vni) type vxlan id \(vni) local \(ip) dstport \(vxlanPort) nolearning && \
             ip -n \(ul) link add br\(vni) type bridge && ip -n \(ul) link set vx\(vni) master br\(vni) && \
             ip -n \(ul) link add \(vm) type veth peer name eth0 netns \(ns(vm)) && ip -n \(ul) link set \(vm) master br\(vni) && \
@@ -114,8 +123,9 @@ final class EndToEndRig {
     /// .3, which is also the unknown-dst service node, and the seed scenario.
     static func seededWithLinuxVTEP(prefix: String, vxlanPort: UInt16, subnet: Int) throws -> EndToEndRig {
         let rig = try EndToEndRig(prefix: prefix, vxlanPort: vxlanPort, subnet: subnet)
-        try rig.addLinuxVTEP(vni: 33, ip: rig.underlayIP(3), vm: "vm3", mac: "00:11:22:33:44:55", address: "192.168.100.55/24",
-                             localMACs: ["aa:00:00:00:00:01"])
+        try rig.addLinuxVTEP(
+            vni: 33, ip: rig.underlayIP(3), vm: "vm3", mac: "00:11:22:33:44:55", address: "192.168.100.55/24",
+            localMACs: ["aa:00:00:00:00:01"])
         try rig.applySeedScenario(unknownDst: [rig.underlayIP(3)])
         return rig
     }
@@ -137,8 +147,12 @@ final class EndToEndRig {
     /// Starts `vtep-kdp … br0` and waits for its first pass.
     func startDaemon(extra: [String] = []) throws {
         let passesBefore = passCount()
-        daemon = try ChildProcess(Self.binary, ["--db", "unix:\(db.socketPath)", "--datapath", datapath, "--vxlan-port", String(vxlanPort),
-                                                "--log-file", logPath, "-v"] + extra + ["br0"])
+        daemon = try ChildProcess(
+            Self.binary,
+            [
+                "--db", "unix:\(db.socketPath)", "--datapath", datapath, "--vxlan-port", String(vxlanPort),
+                "--log-file", logPath, "-v",
+            ] + extra + ["br0"])
         try waitFor("vtep-kdp's first pass", timeout: 60) { self.passCount() > passesBefore }
     }
 
@@ -162,7 +176,8 @@ final class EndToEndRig {
     func kernelFlowCount() throws -> Int {
         let shown = try sh("ovs-dpctl show \(datapath)")
         guard let line = shown.split(separator: "\n").first(where: { $0.contains("flows:") }),
-              let count = Int(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) else { throw RigError("no flow count in \(shown)") }
+            let count = Int(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces))
+        else { throw RigError("no flow count in \(shown)") }
         return count
     }
 
@@ -179,7 +194,8 @@ final class EndToEndRig {
         let process: ChildProcess
         init(_ rig: EndToEndRig, in namespace: String, interface: String, filter: String) throws {
             path = rig.db.directory + "/capture-\(UUID().uuidString.prefix(6)).txt"
-            process = try ChildProcess("/bin/sh", ["-c", "exec ip netns exec \(rig.ns(namespace)) tcpdump -l -nei \(interface) \(filter) > \(path) 2>&1"])
+            process = try ChildProcess(
+                "/bin/sh", ["-c", "exec ip netns exec \(rig.ns(namespace)) tcpdump -l -nei \(interface) \(filter) > \(path) 2>&1"])
             try rig.waitFor("tcpdump to listen", timeout: 20) { self.text.contains("listening") }
         }
         var text: String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
@@ -188,9 +204,14 @@ final class EndToEndRig {
         var packets: [String] {
             var result: [String] = []
             for line in text.split(separator: "\n").map(String.init) {
-                if line.hasPrefix("tcpdump:") || line.contains("listening on") || line.contains("packets captured") || line.contains("received by filter")
-                    || line.contains("dropped by kernel") { continue }
-                let isTimestamped = line.count > 9 && line.prefix(8).allSatisfy { $0.isNumber || $0 == ":" } && line.dropFirst(8).first == "."
+                if line.hasPrefix("tcpdump:") || line.contains("listening on") || line.contains("packets captured")
+                    || line.contains("received by filter")
+                    || line.contains("dropped by kernel")
+                {
+                    continue
+                }
+                let isTimestamped =
+                    line.count > 9 && line.prefix(8).allSatisfy { $0.isNumber || $0 == ":" } && line.dropFirst(8).first == "."
                 if isTimestamped || result.isEmpty { result.append(line) } else { result[result.count - 1] += " | " + line }
             }
             return result
@@ -205,7 +226,9 @@ final class EndToEndRig {
     func waitFor(_ what: String, timeout: Double, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while try !condition() {
-            guard Date() < deadline else { throw RigError("timed out after \(timeout) s waiting for \(what); log tail: \(log().suffix(8).joined(separator: "\n"))") }
+            guard Date() < deadline else {
+                throw RigError("timed out after \(timeout) s waiting for \(what); log tail: \(log().suffix(8).joined(separator: "\n"))")
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
     }

@@ -1,46 +1,52 @@
 import Foundation
-import Testing
-@testable import VTEPOffload
 import TestSupport
+import Testing
+
+@testable import VTEPOffload
 
 /// Restarts under traffic: `kill -9` of vtep-kdp loses nothing, and the
 /// next vtep-kdp changes exactly what changed while it was away.
 extension KernelVTEPSuites {
-@Suite struct KernelRestartTests {
-    @Test func killDashNineDuringAFastPingLosesNothingAndTheRestartChangesOnlyWhatChanged() throws {
-        // VM3 (00:11:22:33:44:55) behind a Linux VTEP at .3, which is also the service node.
-        let rig = try EndToEndRig.seededWithLinuxVTEP(prefix: "ec", vxlanPort: 4795, subnet: 22)
-        try rig.db.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:77", "10.22.0.4")
-        try rig.startDaemon()
-        #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
-        let flows = try rig.kernelFlowCount()
+    @Suite struct KernelRestartTests {
+        @Test func killDashNineDuringAFastPingLosesNothingAndTheRestartChangesOnlyWhatChanged() throws {
+            // VM3 (00:11:22:33:44:55) behind a Linux VTEP at .3, which is also the service node.
+            let rig = try EndToEndRig.seededWithLinuxVTEP(prefix: "ec", vxlanPort: 4795, subnet: 22)
+            try rig.db.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:77", "10.22.0.4")
+            try rig.startDaemon()
+            #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
+            let flows = try rig.kernelFlowCount()
 
-        // 500 pings 10 ms apart; vtep-kdp is killed a second in and is back a second later.
-        let output = rig.db.directory + "/ping.txt"
-        let ping = try ChildProcess("/bin/sh", ["-c", "exec ip netns exec \(rig.ns("vm1")) ping -c 500 -i 0.01 -W 1 192.168.100.55 > \(output) 2>&1"])
-        Thread.sleep(forTimeInterval: 1)
-        rig.stopDaemon(signal: SIGKILL)
-        Thread.sleep(forTimeInterval: 1)
-        try rig.startDaemon()
-        #expect(rig.lastPass()?.hasPrefix("0 added, 0 modified, 0 deleted") == true, "restart: \(rig.lastPass() ?? "no pass")")
-        try rig.waitFor("the ping to finish", timeout: 60) {
-            ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("packets transmitted")
+            // 500 pings 10 ms apart; vtep-kdp is killed a second in and is back a second later.
+            let output = rig.db.directory + "/ping.txt"
+            let ping = try ChildProcess(
+                "/bin/sh", ["-c", "exec ip netns exec \(rig.ns("vm1")) ping -c 500 -i 0.01 -W 1 192.168.100.55 > \(output) 2>&1"])
+            Thread.sleep(forTimeInterval: 1)
+            rig.stopDaemon(signal: SIGKILL)
+            Thread.sleep(forTimeInterval: 1)
+            try rig.startDaemon()
+            #expect(rig.lastPass()?.hasPrefix("0 added, 0 modified, 0 deleted") == true, "restart: \(rig.lastPass() ?? "no pass")")
+            try rig.waitFor("the ping to finish", timeout: 60) {
+                ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("packets transmitted")
+            }
+            ping.terminate()
+            let summary =
+                (try? String(contentsOfFile: output, encoding: .utf8))?.split(separator: "\n").filter { $0.contains("packets transmitted") }
+                ?? []
+            #expect(summary.first?.contains("500 packets transmitted, 500 received") == true, "\(summary)")
+            #expect(try rig.kernelFlowCount() == flows)
+            #expect(rig.log().contains { $0.contains("kept 1 local MACs") })
+
+            // Changed while it is down: one remote MAC added, one removed.
+            rig.stopDaemon(signal: SIGKILL)
+            try rig.db.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:88", "10.22.0.4")
+            try rig.db.vtepctl("del-ucast-remote", "ls0", "00:11:22:33:44:77")
+            try rig.startDaemon()
+            #expect(
+                rig.lastPass()?.hasPrefix("1 added, 0 modified, 1 deleted") == true, "restart after changes: \(rig.lastPass() ?? "no pass")"
+            )
+            #expect(try rig.dumpFlows().contains("eth(dst=00:11:22:33:44:88)"))
+            #expect(try !rig.dumpFlows().contains("eth(dst=00:11:22:33:44:77)"))
+            #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
         }
-        ping.terminate()
-        let summary = (try? String(contentsOfFile: output, encoding: .utf8))?.split(separator: "\n").filter { $0.contains("packets transmitted") } ?? []
-        #expect(summary.first?.contains("500 packets transmitted, 500 received") == true, "\(summary)")
-        #expect(try rig.kernelFlowCount() == flows)
-        #expect(rig.log().contains { $0.contains("kept 1 local MACs") })
-
-        // Changed while it is down: one remote MAC added, one removed.
-        rig.stopDaemon(signal: SIGKILL)
-        try rig.db.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:88", "10.22.0.4")
-        try rig.db.vtepctl("del-ucast-remote", "ls0", "00:11:22:33:44:77")
-        try rig.startDaemon()
-        #expect(rig.lastPass()?.hasPrefix("1 added, 0 modified, 1 deleted") == true, "restart after changes: \(rig.lastPass() ?? "no pass")")
-        #expect(try rig.dumpFlows().contains("eth(dst=00:11:22:33:44:88)"))
-        #expect(try !rig.dumpFlows().contains("eth(dst=00:11:22:33:44:77)"))
-        #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
     }
-}
 }
