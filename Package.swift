@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     // Layers, each a target so the build enforces its walls; arrows only go
     // down (scripts/check-layers.sh checks the imports against this list):
@@ -34,7 +35,10 @@ let package = Package(
         // The datapath's flow model as values: netlink attribute codec, flow
         // keys, masks, actions, UFIDs, vports, upcalls, ovs-dpctl notation.
         // No sockets: what the compiler may see of the kernel.
-        .target(name: "OVSDatapathCore", dependencies: ["CNetlink"]),
+        .target(
+            name: "OVSDatapathCore",
+            dependencies: ["CNetlink", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         // The datapath's I/O: netlink sockets, DatapathConnection, upcalls, VXLAN devices.
         .target(name: "OVSDatapathNL", dependencies: ["OVSDatapathCore", "CNetlink"]),
         // RFC 7047 client: JSON, datums, tables, transports, monitor, transact.

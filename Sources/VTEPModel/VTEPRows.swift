@@ -10,24 +10,38 @@ public typealias StringMap = [String: String]
 
 public struct VTEPGlobal: OVSDBRow {
     public static let tableName = "Global"
-    public static let columnNames = ["managers", "switches", "other_config"]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case managers, switches
+        case otherConfig = "other_config"
+    }
     public var managers = UUIDSet()
     public var switches = UUIDSet()
     public var otherConfig = StringMap()
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "managers": try OVSDB.decodeColumn(&managers, &reader, diff: diff)
-        case "switches": try OVSDB.decodeColumn(&switches, &reader, diff: diff)
-        case "other_config": try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .managers: try OVSDB.decodeColumn(&managers, &reader, diff: diff)
+        case .switches: try OVSDB.decodeColumn(&switches, &reader, diff: diff)
+        case .otherConfig: try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
         }
     }
 }
 
 public struct VTEPManager: OVSDBRow {
     public static let tableName = "Manager"
-    public static let columnNames = ["target", "max_backoff", "inactivity_probe", "other_config", "is_connected", "status"]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case target
+        case maxBackoff = "max_backoff"
+        case inactivityProbe = "inactivity_probe"
+        case otherConfig = "other_config"
+        case isConnected = "is_connected"
+        case status
+    }
     public var target = ""
     public var maxBackoff: Int?
     public var inactivityProbe: Int?
@@ -35,25 +49,31 @@ public struct VTEPManager: OVSDBRow {
     public var isConnected = false
     public var status = StringMap()
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "target": try OVSDB.decodeColumn(&target, &reader, diff: diff)
-        case "max_backoff": try OVSDB.decodeColumn(&maxBackoff, &reader, diff: diff)
-        case "inactivity_probe": try OVSDB.decodeColumn(&inactivityProbe, &reader, diff: diff)
-        case "other_config": try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
-        case "is_connected": try OVSDB.decodeColumn(&isConnected, &reader, diff: diff)
-        case "status": try OVSDB.decodeColumn(&status, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .target: try OVSDB.decodeColumn(&target, &reader, diff: diff)
+        case .maxBackoff: try OVSDB.decodeColumn(&maxBackoff, &reader, diff: diff)
+        case .inactivityProbe: try OVSDB.decodeColumn(&inactivityProbe, &reader, diff: diff)
+        case .otherConfig: try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
+        case .isConnected: try OVSDB.decodeColumn(&isConnected, &reader, diff: diff)
+        case .status: try OVSDB.decodeColumn(&status, &reader, diff: diff)
         }
     }
 }
 
 public struct VTEPPhysicalSwitch: OVSDBRow {
     public static let tableName = "Physical_Switch"
-    public static let columnNames = [
-        "ports", "name", "description", "management_ips", "tunnel_ips", "tunnels",
-        "other_config", "switch_fault_status",
-    ]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case ports, name, description
+        case managementIPs = "management_ips"
+        case tunnelIPs = "tunnel_ips"
+        case tunnels
+        case otherConfig = "other_config"
+        case switchFaultStatus = "switch_fault_status"
+    }
     public var ports = UUIDSet()
     public var name = ""
     public var description = ""
@@ -63,27 +83,33 @@ public struct VTEPPhysicalSwitch: OVSDBRow {
     public var otherConfig = StringMap()
     public var switchFaultStatus = Set<String>()
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "ports": try OVSDB.decodeColumn(&ports, &reader, diff: diff)
-        case "name": try OVSDB.decodeColumn(&self.name, &reader, diff: diff)
-        case "description": try OVSDB.decodeColumn(&description, &reader, diff: diff)
-        case "management_ips": try OVSDB.decodeColumn(&managementIPs, &reader, diff: diff)
-        case "tunnel_ips": try OVSDB.decodeColumn(&tunnelIPs, &reader, diff: diff)
-        case "tunnels": try OVSDB.decodeColumn(&tunnels, &reader, diff: diff)
-        case "other_config": try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
-        case "switch_fault_status": try OVSDB.decodeColumn(&switchFaultStatus, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .ports: try OVSDB.decodeColumn(&ports, &reader, diff: diff)
+        case .name: try OVSDB.decodeColumn(&self.name, &reader, diff: diff)
+        case .description: try OVSDB.decodeColumn(&description, &reader, diff: diff)
+        case .managementIPs: try OVSDB.decodeColumn(&managementIPs, &reader, diff: diff)
+        case .tunnelIPs: try OVSDB.decodeColumn(&tunnelIPs, &reader, diff: diff)
+        case .tunnels: try OVSDB.decodeColumn(&tunnels, &reader, diff: diff)
+        case .otherConfig: try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
+        case .switchFaultStatus: try OVSDB.decodeColumn(&switchFaultStatus, &reader, diff: diff)
         }
     }
 }
 
 public struct VTEPPhysicalPort: OVSDBRow {
     public static let tableName = "Physical_Port"
-    public static let columnNames = [
-        "name", "description", "vlan_bindings", "acl_bindings", "vlan_stats", "other_config",
-        "port_fault_status",
-    ]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case name, description
+        case vlanBindings = "vlan_bindings"
+        case aclBindings = "acl_bindings"
+        case vlanStats = "vlan_stats"
+        case otherConfig = "other_config"
+        case portFaultStatus = "port_fault_status"
+    }
     public var name = ""
     public var description = ""
     /// VLAN (0 = untagged) → Logical_Switch.
@@ -94,23 +120,31 @@ public struct VTEPPhysicalPort: OVSDBRow {
     public var otherConfig = StringMap()
     public var portFaultStatus = Set<String>()
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "name": try OVSDB.decodeColumn(&self.name, &reader, diff: diff)
-        case "description": try OVSDB.decodeColumn(&description, &reader, diff: diff)
-        case "vlan_bindings": try OVSDB.decodeColumn(&vlanBindings, &reader, diff: diff)
-        case "acl_bindings": try OVSDB.decodeColumn(&aclBindings, &reader, diff: diff)
-        case "vlan_stats": try OVSDB.decodeColumn(&vlanStats, &reader, diff: diff)
-        case "other_config": try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
-        case "port_fault_status": try OVSDB.decodeColumn(&portFaultStatus, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .name: try OVSDB.decodeColumn(&self.name, &reader, diff: diff)
+        case .description: try OVSDB.decodeColumn(&description, &reader, diff: diff)
+        case .vlanBindings: try OVSDB.decodeColumn(&vlanBindings, &reader, diff: diff)
+        case .aclBindings: try OVSDB.decodeColumn(&aclBindings, &reader, diff: diff)
+        case .vlanStats: try OVSDB.decodeColumn(&vlanStats, &reader, diff: diff)
+        case .otherConfig: try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
+        case .portFaultStatus: try OVSDB.decodeColumn(&portFaultStatus, &reader, diff: diff)
         }
     }
 }
 
 public struct VTEPTunnel: OVSDBRow {
     public static let tableName = "Tunnel"
-    public static let columnNames = ["local", "remote", "bfd_config_local", "bfd_config_remote", "bfd_params", "bfd_status"]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case local, remote
+        case bfdConfigLocal = "bfd_config_local"
+        case bfdConfigRemote = "bfd_config_remote"
+        case bfdParams = "bfd_params"
+        case bfdStatus = "bfd_status"
+    }
     public var local = OVSDBUUID(0)
     public var remote = OVSDBUUID(0)
     public var bfdConfigLocal = StringMap()
@@ -118,41 +152,55 @@ public struct VTEPTunnel: OVSDBRow {
     public var bfdParams = StringMap()
     public var bfdStatus = StringMap()
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "local": try OVSDB.decodeColumn(&local, &reader, diff: diff)
-        case "remote": try OVSDB.decodeColumn(&remote, &reader, diff: diff)
-        case "bfd_config_local": try OVSDB.decodeColumn(&bfdConfigLocal, &reader, diff: diff)
-        case "bfd_config_remote": try OVSDB.decodeColumn(&bfdConfigRemote, &reader, diff: diff)
-        case "bfd_params": try OVSDB.decodeColumn(&bfdParams, &reader, diff: diff)
-        case "bfd_status": try OVSDB.decodeColumn(&bfdStatus, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .local: try OVSDB.decodeColumn(&local, &reader, diff: diff)
+        case .remote: try OVSDB.decodeColumn(&remote, &reader, diff: diff)
+        case .bfdConfigLocal: try OVSDB.decodeColumn(&bfdConfigLocal, &reader, diff: diff)
+        case .bfdConfigRemote: try OVSDB.decodeColumn(&bfdConfigRemote, &reader, diff: diff)
+        case .bfdParams: try OVSDB.decodeColumn(&bfdParams, &reader, diff: diff)
+        case .bfdStatus: try OVSDB.decodeColumn(&bfdStatus, &reader, diff: diff)
         }
     }
 }
 
 public struct VTEPLogicalBindingStats: OVSDBRow {
     public static let tableName = "Logical_Binding_Stats"
-    public static let columnNames = ["bytes_from_local", "packets_from_local", "bytes_to_local", "packets_to_local"]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case bytesFromLocal = "bytes_from_local"
+        case packetsFromLocal = "packets_from_local"
+        case bytesToLocal = "bytes_to_local"
+        case packetsToLocal = "packets_to_local"
+    }
     public var bytesFromLocal = 0
     public var packetsFromLocal = 0
     public var bytesToLocal = 0
     public var packetsToLocal = 0
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "bytes_from_local": try OVSDB.decodeColumn(&bytesFromLocal, &reader, diff: diff)
-        case "packets_from_local": try OVSDB.decodeColumn(&packetsFromLocal, &reader, diff: diff)
-        case "bytes_to_local": try OVSDB.decodeColumn(&bytesToLocal, &reader, diff: diff)
-        case "packets_to_local": try OVSDB.decodeColumn(&packetsToLocal, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .bytesFromLocal: try OVSDB.decodeColumn(&bytesFromLocal, &reader, diff: diff)
+        case .packetsFromLocal: try OVSDB.decodeColumn(&packetsFromLocal, &reader, diff: diff)
+        case .bytesToLocal: try OVSDB.decodeColumn(&bytesToLocal, &reader, diff: diff)
+        case .packetsToLocal: try OVSDB.decodeColumn(&packetsToLocal, &reader, diff: diff)
         }
     }
 }
 
 public struct VTEPLogicalSwitch: OVSDBRow {
     public static let tableName = "Logical_Switch"
-    public static let columnNames = ["name", "description", "tunnel_key", "replication_mode", "other_config"]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case name, description
+        case tunnelKey = "tunnel_key"
+        case replicationMode = "replication_mode"
+        case otherConfig = "other_config"
+    }
     public var name = ""
     public var description = ""
     /// The VNI.
@@ -161,14 +209,14 @@ public struct VTEPLogicalSwitch: OVSDBRow {
     public var replicationMode: String?
     public var otherConfig = StringMap()
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "name": try OVSDB.decodeColumn(&self.name, &reader, diff: diff)
-        case "description": try OVSDB.decodeColumn(&description, &reader, diff: diff)
-        case "tunnel_key": try OVSDB.decodeColumn(&tunnelKey, &reader, diff: diff)
-        case "replication_mode": try OVSDB.decodeColumn(&replicationMode, &reader, diff: diff)
-        case "other_config": try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .name: try OVSDB.decodeColumn(&self.name, &reader, diff: diff)
+        case .description: try OVSDB.decodeColumn(&description, &reader, diff: diff)
+        case .tunnelKey: try OVSDB.decodeColumn(&tunnelKey, &reader, diff: diff)
+        case .replicationMode: try OVSDB.decodeColumn(&replicationMode, &reader, diff: diff)
+        case .otherConfig: try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
         }
     }
 }
@@ -176,19 +224,25 @@ public struct VTEPLogicalSwitch: OVSDBRow {
 /// Ucast_Macs_Local and Ucast_Macs_Remote share this shape.
 public struct VTEPUcastMac<Side: VTEPTableSide>: OVSDBRow {
     public static var tableName: String { "Ucast_Macs_\(Side.name)" }
-    public static var columnNames: [String] { ["MAC", "logical_switch", "locator", "ipaddr"] }
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case mac = "MAC"
+        case logicalSwitch = "logical_switch"
+        case locator, ipaddr
+    }
     public var mac = ""
     public var logicalSwitch = OVSDBUUID(0)
     public var locator = OVSDBUUID(0)
     public var ipaddr = ""
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "MAC": try OVSDB.decodeColumn(&mac, &reader, diff: diff)
-        case "logical_switch": try OVSDB.decodeColumn(&logicalSwitch, &reader, diff: diff)
-        case "locator": try OVSDB.decodeColumn(&locator, &reader, diff: diff)
-        case "ipaddr": try OVSDB.decodeColumn(&ipaddr, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .mac: try OVSDB.decodeColumn(&mac, &reader, diff: diff)
+        case .logicalSwitch: try OVSDB.decodeColumn(&logicalSwitch, &reader, diff: diff)
+        case .locator: try OVSDB.decodeColumn(&locator, &reader, diff: diff)
+        case .ipaddr: try OVSDB.decodeColumn(&ipaddr, &reader, diff: diff)
         }
     }
 }
@@ -197,19 +251,26 @@ public struct VTEPUcastMac<Side: VTEPTableSide>: OVSDBRow {
 /// multicast MAC or the special `unknown-dst`.
 public struct VTEPMcastMac<Side: VTEPTableSide>: OVSDBRow {
     public static var tableName: String { "Mcast_Macs_\(Side.name)" }
-    public static var columnNames: [String] { ["MAC", "logical_switch", "locator_set", "ipaddr"] }
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case mac = "MAC"
+        case logicalSwitch = "logical_switch"
+        case locatorSet = "locator_set"
+        case ipaddr
+    }
     public var mac = ""
     public var logicalSwitch = OVSDBUUID(0)
     public var locatorSet = OVSDBUUID(0)
     public var ipaddr = ""
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "MAC": try OVSDB.decodeColumn(&mac, &reader, diff: diff)
-        case "logical_switch": try OVSDB.decodeColumn(&logicalSwitch, &reader, diff: diff)
-        case "locator_set": try OVSDB.decodeColumn(&locatorSet, &reader, diff: diff)
-        case "ipaddr": try OVSDB.decodeColumn(&ipaddr, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .mac: try OVSDB.decodeColumn(&mac, &reader, diff: diff)
+        case .logicalSwitch: try OVSDB.decodeColumn(&logicalSwitch, &reader, diff: diff)
+        case .locatorSet: try OVSDB.decodeColumn(&locatorSet, &reader, diff: diff)
+        case .ipaddr: try OVSDB.decodeColumn(&ipaddr, &reader, diff: diff)
         }
     }
 }
@@ -220,30 +281,40 @@ public enum VTEPRemote: VTEPTableSide { public static let name = "Remote" }
 
 public struct VTEPPhysicalLocatorSet: OVSDBRow {
     public static let tableName = "Physical_Locator_Set"
-    public static let columnNames = ["locators"]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case locators
+    }
     public var locators = UUIDSet()
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "locators": try OVSDB.decodeColumn(&locators, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .locators: try OVSDB.decodeColumn(&locators, &reader, diff: diff)
         }
     }
 }
 
 public struct VTEPPhysicalLocator: OVSDBRow {
     public static let tableName = "Physical_Locator"
-    public static let columnNames = ["encapsulation_type", "dst_ip", "tunnel_key"]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case encapsulationType = "encapsulation_type"
+        case dstIP = "dst_ip"
+        case tunnelKey = "tunnel_key"
+    }
     public var encapsulationType = ""
     public var dstIP = ""
     public var tunnelKey: Int?
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "encapsulation_type": try OVSDB.decodeColumn(&encapsulationType, &reader, diff: diff)
-        case "dst_ip": try OVSDB.decodeColumn(&dstIP, &reader, diff: diff)
-        case "tunnel_key": try OVSDB.decodeColumn(&tunnelKey, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .encapsulationType: try OVSDB.decodeColumn(&encapsulationType, &reader, diff: diff)
+        case .dstIP: try OVSDB.decodeColumn(&dstIP, &reader, diff: diff)
+        case .tunnelKey: try OVSDB.decodeColumn(&tunnelKey, &reader, diff: diff)
         }
     }
 }
@@ -253,10 +324,16 @@ public struct VTEPPhysicalLocator: OVSDBRow {
 
 public struct VTEPLogicalRouter: OVSDBRow {
     public static let tableName = "Logical_Router"
-    public static let columnNames = [
-        "name", "description", "switch_binding", "static_routes", "acl_binding", "other_config",
-        "LR_fault_status",
-    ]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case name, description
+        case switchBinding = "switch_binding"
+        case staticRoutes = "static_routes"
+        case aclBinding = "acl_binding"
+        case otherConfig = "other_config"
+        case faultStatus = "LR_fault_status"
+    }
     public var name = ""
     public var description = ""
     public var switchBinding = [String: OVSDBUUID]()
@@ -265,33 +342,39 @@ public struct VTEPLogicalRouter: OVSDBRow {
     public var otherConfig = StringMap()
     public var faultStatus = Set<String>()
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "name": try OVSDB.decodeColumn(&self.name, &reader, diff: diff)
-        case "description": try OVSDB.decodeColumn(&description, &reader, diff: diff)
-        case "switch_binding": try OVSDB.decodeColumn(&switchBinding, &reader, diff: diff)
-        case "static_routes": try OVSDB.decodeColumn(&staticRoutes, &reader, diff: diff)
-        case "acl_binding": try OVSDB.decodeColumn(&aclBinding, &reader, diff: diff)
-        case "other_config": try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
-        case "LR_fault_status": try OVSDB.decodeColumn(&faultStatus, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .name: try OVSDB.decodeColumn(&self.name, &reader, diff: diff)
+        case .description: try OVSDB.decodeColumn(&description, &reader, diff: diff)
+        case .switchBinding: try OVSDB.decodeColumn(&switchBinding, &reader, diff: diff)
+        case .staticRoutes: try OVSDB.decodeColumn(&staticRoutes, &reader, diff: diff)
+        case .aclBinding: try OVSDB.decodeColumn(&aclBinding, &reader, diff: diff)
+        case .otherConfig: try OVSDB.decodeColumn(&otherConfig, &reader, diff: diff)
+        case .faultStatus: try OVSDB.decodeColumn(&faultStatus, &reader, diff: diff)
         }
     }
 }
 
 public struct VTEPACL: OVSDBRow {
     public static let tableName = "ACL"
-    public static let columnNames = ["acl_entries", "acl_name", "acl_fault_status"]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case entries = "acl_entries"
+        case name = "acl_name"
+        case faultStatus = "acl_fault_status"
+    }
     public var entries = UUIDSet()
     public var name = ""
     public var faultStatus = Set<String>()
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "acl_entries": try OVSDB.decodeColumn(&entries, &reader, diff: diff)
-        case "acl_name": try OVSDB.decodeColumn(&self.name, &reader, diff: diff)
-        case "acl_fault_status": try OVSDB.decodeColumn(&faultStatus, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .entries: try OVSDB.decodeColumn(&entries, &reader, diff: diff)
+        case .name: try OVSDB.decodeColumn(&self.name, &reader, diff: diff)
+        case .faultStatus: try OVSDB.decodeColumn(&faultStatus, &reader, diff: diff)
         }
     }
 }
@@ -300,12 +383,29 @@ public struct VTEPACL: OVSDBRow {
 /// the schema has them.
 public struct VTEPACLEntry: OVSDBRow {
     public static let tableName = "ACL_entry"
-    public static let columnNames = [
-        "sequence", "source_mac", "dest_mac", "ethertype", "source_ip", "source_mask", "dest_ip",
-        "dest_mask", "protocol", "source_port_min", "source_port_max", "dest_port_min",
-        "dest_port_max", "tcp_flags", "tcp_flags_mask", "icmp_code", "icmp_type", "direction",
-        "action", "acle_fault_status",
-    ]
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case sequence
+        case sourceMac = "source_mac"
+        case destMac = "dest_mac"
+        case ethertype
+        case sourceIp = "source_ip"
+        case sourceMask = "source_mask"
+        case destIp = "dest_ip"
+        case destMask = "dest_mask"
+        case protocolNumber = "protocol"
+        case sourcePortMin = "source_port_min"
+        case sourcePortMax = "source_port_max"
+        case destPortMin = "dest_port_min"
+        case destPortMax = "dest_port_max"
+        case tcpFlags = "tcp_flags"
+        case tcpFlagsMask = "tcp_flags_mask"
+        case icmpCode = "icmp_code"
+        case icmpType = "icmp_type"
+        case direction, action
+        case faultStatus = "acle_fault_status"
+    }
     public var sequence = 0
     public var strings = [String: String]()
     public var integers = [String: Int]()
@@ -313,22 +413,21 @@ public struct VTEPACLEntry: OVSDBRow {
     public var action = ""
     public var faultStatus = Set<String>()
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "sequence": try OVSDB.decodeColumn(&sequence, &reader, diff: diff)
-        case "source_mac", "dest_mac", "ethertype", "source_ip", "source_mask", "dest_ip", "dest_mask":
-            var value = strings[name]
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .sequence: try OVSDB.decodeColumn(&sequence, &reader, diff: diff)
+        case .sourceMac, .destMac, .ethertype, .sourceIp, .sourceMask, .destIp, .destMask:
+            var value = strings[column.rawValue]
             try OVSDB.decodeColumn(&value, &reader, diff: diff)
-            strings[name] = value
-        case "protocol", "source_port_min", "source_port_max", "dest_port_min", "dest_port_max", "tcp_flags",
-            "tcp_flags_mask", "icmp_code", "icmp_type":
-            var value = integers[name]
+            strings[column.rawValue] = value
+        case .protocolNumber, .sourcePortMin, .sourcePortMax, .destPortMin, .destPortMax, .tcpFlags, .tcpFlagsMask, .icmpCode, .icmpType:
+            var value = integers[column.rawValue]
             try OVSDB.decodeColumn(&value, &reader, diff: diff)
-            integers[name] = value
-        case "direction": try OVSDB.decodeColumn(&direction, &reader, diff: diff)
-        case "action": try OVSDB.decodeColumn(&action, &reader, diff: diff)
-        case "acle_fault_status": try OVSDB.decodeColumn(&faultStatus, &reader, diff: diff)
-        default: try reader.skipValue()
+            integers[column.rawValue] = value
+        case .direction: try OVSDB.decodeColumn(&direction, &reader, diff: diff)
+        case .action: try OVSDB.decodeColumn(&action, &reader, diff: diff)
+        case .faultStatus: try OVSDB.decodeColumn(&faultStatus, &reader, diff: diff)
         }
     }
 }
@@ -336,15 +435,20 @@ public struct VTEPACLEntry: OVSDBRow {
 /// Arp_Sources_Local and Arp_Sources_Remote.
 public struct VTEPArpSource<Side: VTEPTableSide>: OVSDBRow {
     public static var tableName: String { "Arp_Sources_\(Side.name)" }
-    public static var columnNames: [String] { ["src_mac", "locator"] }
+    /// The table's columns, each named once: the monitor asks for these,
+    /// and `decode` must handle every one (the switch is exhaustive).
+    public enum Column: String, CaseIterable, Sendable {
+        case sourceMAC = "src_mac"
+        case locator
+    }
     public var sourceMAC = ""
     public var locator = OVSDBUUID(0)
     public init() {}
-    public mutating func decodeColumn(_ name: String, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
-        switch name {
-        case "src_mac": try OVSDB.decodeColumn(&sourceMAC, &reader, diff: diff)
-        case "locator": try OVSDB.decodeColumn(&locator, &reader, diff: diff)
-        default: try reader.skipValue()
+    /// Decodes `column` into the row (see `OVSDBRow.decode(_:from:diff:)`).
+    public mutating func decode(_ column: Column, from reader: inout JSONReader, diff: Bool) throws(JSONError) {
+        switch column {
+        case .sourceMAC: try OVSDB.decodeColumn(&sourceMAC, &reader, diff: diff)
+        case .locator: try OVSDB.decodeColumn(&locator, &reader, diff: diff)
         }
     }
 }

@@ -1,4 +1,5 @@
 import CNetlink
+import SystemPackage
 
 /// Why a netlink operation failed, always with the operation and the object
 /// it was about ("create vport 'p0' on datapath 'ovs-system'"), so a log line
@@ -48,9 +49,9 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
         switch cause {
         case .kernel(let errno, let message):
             let extra = message.map { ": \($0)" } ?? ""
-            return "\(subject): the kernel refused with \(Errno.describe(errno))\(extra)"
+            return "\(subject): the kernel refused with \(ErrnoName.describe(errno))\(extra)"
         case .system(let call, let errno):
-            return "\(subject): \(call) failed with \(Errno.describe(errno))"
+            return "\(subject): \(call) failed with \(ErrnoName.describe(errno))"
         case .resyncNeeded:
             return "\(subject): netlink receive queue overflowed (ENOBUFS); state must be re-read"
         case .familyUnavailable(let family):
@@ -66,8 +67,9 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// errno values by name, for messages people read.
-public enum Errno {
+/// errno values by their C names, for messages people read; the text is
+/// swift-system's `Errno` (strerror's).
+package enum ErrnoName {
     package static let names: [Int32: String] = [
         EPERM: "EPERM", ENOENT: "ENOENT", ESRCH: "ESRCH", EINTR: "EINTR", EIO: "EIO", ENXIO: "ENXIO",
         E2BIG: "E2BIG", EBADF: "EBADF", EAGAIN: "EAGAIN", ENOMEM: "ENOMEM", EACCES: "EACCES",
@@ -80,8 +82,8 @@ public enum Errno {
     ]
 
     /// "EEXIST (File exists)".
-    public static func describe(_ errno: Int32) -> String {
-        let text = String(cString: strerror(errno))
+    package static func describe(_ errno: Int32) -> String {
+        let text = Errno(rawValue: errno).description
         if let name = names[errno] { return "\(name) (\(text))" }
         return "errno \(errno) (\(text))"
     }
