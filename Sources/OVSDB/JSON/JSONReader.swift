@@ -13,6 +13,13 @@ public struct JSONReader {
     let base: UnsafeRawBufferPointer
     public internal(set) var offset: Int
     let end: Int
+    /// Objects and arrays open around the reader now.
+    var nesting = 0
+
+    /// The deepest nesting of objects and arrays the reader follows. OVSDB
+    /// messages nest about ten deep; without a bound, a message of a million
+    /// `[` overflows the stack of whoever walks it.
+    public static let maximumNesting = 128
 
     /// Reads `bytes`, which must stay alive and unchanged while the reader
     /// is in use (take it inside `withUnsafeBytes`).
@@ -69,6 +76,8 @@ public struct JSONReader {
         _ body: (inout JSONReader, Name) throws(JSONError) -> Void
     ) throws(JSONError) {
         try expect(UInt8(ascii: "{"))
+        try enterNesting()
+        defer { nesting -= 1 }
         if try consumeIf(UInt8(ascii: "}")) { return }
         while true {
             let name = try readName(&self)
@@ -85,6 +94,8 @@ public struct JSONReader {
     /// Walks an array: `body` is called once per element and must consume it.
     public mutating func readArray(_ body: (inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
         try expect(UInt8(ascii: "["))
+        try enterNesting()
+        defer { nesting -= 1 }
         if try consumeIf(UInt8(ascii: "]")) { return }
         while true {
             let before = offset
@@ -94,6 +105,12 @@ public struct JSONReader {
             try expect(UInt8(ascii: "]"))
             return
         }
+    }
+
+    /// Counts one more level of nesting, or fails past `maximumNesting`.
+    mutating func enterNesting() throws(JSONError) {
+        guard nesting < Self.maximumNesting else { throw error("nesting deeper than \(Self.maximumNesting) levels") }
+        nesting += 1
     }
 
     /// Opens an array whose elements the caller reads one by one with
@@ -166,13 +183,19 @@ public struct JSONReader {
     /// `minimumBytes` — small objects are not worth the second look.
     /// Lets a table make room for a bulk update's rows at once instead of
     /// growing, and moving every row, again and again.
-    public func countObjectMembers(ifLongerThan minimumBytes: Int) -> Int? {
+    ///
+    /// The bytes are not checked yet, so the count is a bound, not a
+    /// promise: members are counted by their colons (`{"x",,,}` has none),
+    /// and never more than the object's length allows at
+    /// `minimumMemberBytes` each, so a hostile peer cannot make the caller
+    /// reserve more than its message's size in rows.
+    public func countObjectMembers(ifLongerThan minimumBytes: Int, minimumMemberBytes: Int = 4) -> Int? {
         var probe = self
         probe.skipSpace()
         var index = probe.offset
         guard index < end, base[index] == UInt8(ascii: "{"), end - index > minimumBytes else { return nil }
         let start = index
-        var depth = 0, commas = 0, inString = false, empty = true
+        var depth = 0, colons = 0, inString = false
         while index < end {
             if inString {
                 index = JSONStringScan.nextQuoteOrBackslash(in: base, from: index, end: end)
@@ -183,16 +206,19 @@ public struct JSONReader {
                 switch base[index] {
                 case 0x20, 0x09, 0x0a, 0x0d: break
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    if depth == 1 { empty = false }
                     depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     depth -= 1
-                    if depth == 0 { return index - start <= minimumBytes ? nil : (empty ? 0 : commas + 1) }
-                case UInt8(ascii: ","):
-                    if depth == 1 { commas += 1 }
-                case let byte:
-                    if depth == 1 { empty = false }
-                    if byte == UInt8(ascii: "\"") { inString = true }
+                    if depth == 0 {
+                        let length = index + 1 - start
+                        return length <= minimumBytes ? nil : min(colons, length / max(minimumMemberBytes, 1))
+                    }
+                case UInt8(ascii: ":"):
+                    if depth == 1 { colons += 1 }
+                case UInt8(ascii: "\""):
+                    inString = true
+                default:
+                    break
                 }
             }
             index += 1

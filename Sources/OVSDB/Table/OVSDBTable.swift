@@ -26,6 +26,10 @@ public struct OVSDBTable<Row: OVSDBRow>: Sendable, Equatable {
             parts: parallelDecodeParts, wrap)
     }
 
+    /// The fewest bytes a row's member of a table update takes:
+    /// `"<36-character UUID>":{}` — what bounds a look-ahead's row count.
+    static var minimumRowUpdateBytes: Int { 41 }
+
     /// From this many rows in one update (a bulk commit, an initial
     /// monitor), rows are decoded on more than one core.
     static var parallelDecodeRows: Int { 8192 }
@@ -39,7 +43,7 @@ public struct OVSDBTable<Row: OVSDBRow>: Sendable, Equatable {
     ) throws(JSONError) {
         // A bulk insert (more rows than the table holds): room for them all
         // at once. Only then, so deleting every row never grows the table.
-        let members = reader.countObjectMembers(ifLongerThan: lookAheadBytes)
+        let members = reader.countObjectMembers(ifLongerThan: lookAheadBytes, minimumMemberBytes: Self.minimumRowUpdateBytes)
         if let members, members > rows.count {
             rows.reserveCapacity(rows.count + members)
             changes.reserveCapacity(changes.count + members)
