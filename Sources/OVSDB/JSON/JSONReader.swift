@@ -11,6 +11,8 @@ import Glibc
 /// RFC 8259. Every failure is a `JSONError` with the byte offset.
 public struct JSONReader {
     let base: UnsafeRawBufferPointer
+    /// The position of the next byte to read, from the start of the bytes (not
+    /// of `range`).
     public internal(set) var offset: Int
     let end: Int
 
@@ -28,6 +30,7 @@ public struct JSONReader {
         JSONReader(base, range: range)
     }
 
+    /// The kind of a JSON value, as its first byte tells it.
     public enum Kind: Equatable, Sendable { case object, array, string, number, bool, null }
 
     // MARK: Structure
@@ -273,6 +276,8 @@ public struct JSONReader {
         return false
     }
 
+    /// An error at the current offset: for decoders that find a value well
+    /// formed but not what they expected.
     public func error(_ reason: String) -> JSONError {
         JSONError(offset: offset, reason: reason)
     }
