@@ -3,34 +3,57 @@ import OVSDB
 /// The client's copy of the hardware_vtep database: every table, typed.
 /// Kept current by `OVSDBClient<VTEPDatabase>`; read by the compiler.
 public struct VTEPDatabase: OVSDBReplica, Equatable {
+    /// A change is a `VTEPChange`: one row change, tagged with its table.
     public typealias Change = VTEPChange
 
+    /// The Global table (one row).
     public var global = OVSDBTable<VTEPGlobal>()
+    /// The Manager table: ovsdb-server's connections to controllers.
     public var managers = OVSDBTable<VTEPManager>()
+    /// The Physical_Switch table; vtep-kdp plays the one named on its command line.
     public var physicalSwitches = OVSDBTable<VTEPPhysicalSwitch>()
+    /// The Physical_Port table: the switches' ports and their VLAN bindings.
     public var physicalPorts = OVSDBTable<VTEPPhysicalPort>()
+    /// The Tunnel table: BFD configuration and state per pair of locators.
     public var tunnels = OVSDBTable<VTEPTunnel>()
+    /// The Logical_Binding_Stats table: per-binding counters vtep-kdp writes.
     public var bindingStats = OVSDBTable<VTEPLogicalBindingStats>()
+    /// The Logical_Switch table: the layer-2 domains and their VNIs.
     public var logicalSwitches = OVSDBTable<VTEPLogicalSwitch>()
+    /// Ucast_Macs_Local: the MACs learned behind our ports (written by vtep-kdp).
     public var ucastMacsLocal = OVSDBTable<VTEPUcastMac<VTEPLocal>>()
+    /// Ucast_Macs_Remote: the MACs behind other VTEPs (written by the NVC).
     public var ucastMacsRemote = OVSDBTable<VTEPUcastMac<VTEPRemote>>()
+    /// Mcast_Macs_Local: our `unknown-dst` locator per logical switch (written by
+    /// vtep-kdp).
     public var mcastMacsLocal = OVSDBTable<VTEPMcastMac<VTEPLocal>>()
+    /// Mcast_Macs_Remote: where each switch's BUM traffic goes (`unknown-dst`).
     public var mcastMacsRemote = OVSDBTable<VTEPMcastMac<VTEPRemote>>()
+    /// The Physical_Locator_Set table: the locator sets of the Mcast_Macs rows.
     public var locatorSets = OVSDBTable<VTEPPhysicalLocatorSet>()
+    /// The Physical_Locator table: the tunnel endpoints (VXLAN over IPv4, by IP).
     public var locators = OVSDBTable<VTEPPhysicalLocator>()
+    /// The Logical_Router table; kept only to report it as unsupported.
     public var logicalRouters = OVSDBTable<VTEPLogicalRouter>()
+    /// The ACL table; kept only to report ACL bindings as unsupported.
     public var acls = OVSDBTable<VTEPACL>()
+    /// The ACL_entry table; kept, not acted on.
     public var aclEntries = OVSDBTable<VTEPACLEntry>()
+    /// Arp_Sources_Local; kept, not acted on.
     public var arpSourcesLocal = OVSDBTable<VTEPArpSource<VTEPLocal>>()
+    /// Arp_Sources_Remote; kept, not acted on.
     public var arpSourcesRemote = OVSDBTable<VTEPArpSource<VTEPRemote>>()
 
+    /// An empty replica, before the monitor's first reply.
     public init() {}
 
+    /// The database's name in the schema, as `monitor` and `transact` name it.
     public static let databaseName = "hardware_vtep"
     /// Debian's openvswitch-vtep ships 1.7.0; every 1.x since 1.3 has the
     /// columns used here.
     public static let requiredSchemaVersion = OVSDBSchemaVersion(major: 1, minor: 3)
 
+    /// Every table with every column the row types decode.
     public static let monitoredTables: [(table: String, columns: [String])] = [
         (VTEPGlobal.tableName, VTEPGlobal.columnNames),
         (VTEPManager.tableName, VTEPManager.columnNames),
@@ -52,6 +75,13 @@ public struct VTEPDatabase: OVSDBReplica, Equatable {
         (VTEPArpSource<VTEPRemote>.tableName, VTEPArpSource<VTEPRemote>.columnNames),
     ]
 
+    /// Applies a monitor reply's or update notification's table-updates object to
+    /// the tables it names; tables this replica does not hold are skipped.
+    /// - Parameters:
+    ///   - reader: positioned on the `<table-updates>` or `<table-updates2>` object.
+    ///   - format: which of the two the object is.
+    ///   - changes: receives one `VTEPChange` per row inserted, modified or deleted.
+    /// - Throws: `JSONError` at the first malformed table or row update.
     public mutating func apply(_ reader: inout JSONReader, format: OVSDBUpdateFormat, changes: inout [VTEPChange]) throws(JSONError) {
         try reader.readObject { (reader, table) throws(JSONError) in
             switch table {
@@ -81,6 +111,8 @@ public struct VTEPDatabase: OVSDBReplica, Equatable {
         }
     }
 
+    /// The changes that turn this replica into `other`, table by table: used
+    /// after a reconnect that had to fetch everything again.
     public func changes(to other: VTEPDatabase) -> [VTEPChange] {
         global.changes(to: other.global).map(VTEPChange.global)
             + managers.changes(to: other.managers).map(VTEPChange.manager)
@@ -104,10 +136,13 @@ public struct VTEPDatabase: OVSDBReplica, Equatable {
 
     // MARK: Look-ups the compiler and the writers need
 
+    /// Our Physical_Switch row, by its `name`, with its UUID; nil while it has
+    /// not been created.
     public func physicalSwitch(named name: String) -> (OVSDBUUID, VTEPPhysicalSwitch)? {
         physicalSwitches.rows.first { $0.value.name == name }.map { ($0.key, $0.value) }
     }
 
+    /// A Logical_Switch row by its `name`, with its UUID.
     public func logicalSwitch(named name: String) -> (OVSDBUUID, VTEPLogicalSwitch)? {
         logicalSwitches.rows.first { $0.value.name == name }.map { ($0.key, $0.value) }
     }

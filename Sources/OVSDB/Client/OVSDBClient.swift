@@ -27,6 +27,8 @@ public enum OVSDBEvent<Change: Sendable>: Sendable {
 /// `monitor_cond_since`, so only what changed meanwhile is sent again —
 /// or, on servers without it, reloads and reports just the difference.
 public actor OVSDBClient<Replica: OVSDBReplica> {
+    /// How the client probes a silent server, backs off between connection
+    /// attempts, and bounds what it accepts.
     public struct Options: Sendable {
         /// Send an echo after this long without input; give up after twice it.
         public var inactivityProbe: Duration = .seconds(5)
@@ -34,20 +36,31 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
         /// local peer that went away, and a local ovsdb-server busy with a
         /// large commit would otherwise be hung up on again and again.
         public var probeUnixSockets = false
+        /// The first wait before reconnecting once every remote has failed; it
+        /// doubles on each further round up to `maxBackoff`.
         public var minBackoff: Duration = .milliseconds(100)
+        /// The longest wait between reconnection rounds.
         public var maxBackoff: Duration = .seconds(8)
+        /// The largest JSON-RPC message accepted, in bytes; a larger one ends the
+        /// connection (a monitor reply can be 20 MB).
         public var maxMessageBytes = 256 * 1024 * 1024
         /// Only talk to a cluster's leader (what a writer wants).
         public var leaderOnly = true
+        /// The defaults: probe after 5 s of silence (not `unix:` remotes),
+        /// reconnect after 0.1 s doubling up to 8 s, messages up to 256 MiB,
+        /// the leader only.
         public init() {}
     }
 
+    /// The servers to try, in turn: one, or the members of a cluster.
     public let remotes: [OVSDBRemote]
     /// The loop every connection of this client lives on, and the actor's
     /// executor: a received message is decoded and applied on the thread
     /// that read it (see `OVSDBMessageHandler`).
     let eventLoop: any EventLoop
     private let executor: any SerialExecutor
+    /// The executor of the event loop the connection lives on, so the actor
+    /// runs on the thread that reads.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     let tls: OVSDBTLSFiles?
     let options: Options
@@ -57,6 +70,8 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
     public internal(set) var replica = Replica()
     /// Whether the replica matches the server (false while reconnecting).
     public internal(set) var isSynced = false
+    /// What happens, in order: connections, batches of typed changes,
+    /// synchronisation, disconnections. Consume it from one task.
     public nonisolated let events: AsyncStream<OVSDBEvent<Replica.Change>>
     let eventSink: AsyncStream<OVSDBEvent<Replica.Change>>.Continuation
 
@@ -72,6 +87,12 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
     var lastTransactionID: String?
     var remoteIndex = 0
 
+    /// A client of `remotes` that does nothing until `run()`.
+    /// - Parameters:
+    ///   - remotes: the servers to connect to, in order of preference; not empty.
+    ///   - tls: keys and certificates for `ssl:` remotes.
+    ///   - options: probing, backoff and size limits.
+    ///   - logger: where connection events are logged.
     public init(
         remotes: [OVSDBRemote], tls: OVSDBTLSFiles? = nil, options: Options = Options(),
         logger: Logger = Logger(label: "vtep-kdp.ovsdb")

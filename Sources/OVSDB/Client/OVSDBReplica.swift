@@ -47,6 +47,8 @@ extension OVSDBReplica {
     }
 }
 
+/// Which row-update format a table-updates object uses, which depends on the
+/// monitor method that asked for it.
 public enum OVSDBUpdateFormat: Sendable {
     /// RFC 7047 `update`: `{"old": row, "new": row}` per row.
     case update
@@ -54,11 +56,14 @@ public enum OVSDBUpdateFormat: Sendable {
     case update2
 }
 
+/// A schema version, `major.minor.patch` as a schema's `version` says it.
 public struct OVSDBSchemaVersion: Sendable, Comparable, CustomStringConvertible {
     public var major: Int, minor: Int, patch: Int
 
+    /// A version from its numbers.
     public init(major: Int, minor: Int, patch: Int = 0) { self.major = major; self.minor = minor; self.patch = patch }
 
+    /// Parses `major.minor.patch`; nil for anything else.
     public init?(_ text: String) {
         let parts = text.split(separator: ".").map { Int($0) }
         guard parts.count == 3, let major = parts[0], let minor = parts[1], let patch = parts[2] else { return nil }
@@ -68,6 +73,8 @@ public struct OVSDBSchemaVersion: Sendable, Comparable, CustomStringConvertible 
     /// Same major version and nothing older than `required`.
     public func satisfies(_ required: OVSDBSchemaVersion) -> Bool { major == required.major && self >= required }
 
+    /// Orders versions by major, then minor, then patch.
     public static func < (a: Self, b: Self) -> Bool { (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch) }
+    /// `major.minor.patch`.
     public var description: String { "\(major).\(minor).\(patch)" }
 }

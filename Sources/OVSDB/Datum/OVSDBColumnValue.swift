@@ -31,7 +31,9 @@ extension OVSDBAtom {
         return values[0]
     }
 
+    /// An atom column's diff is its new value.
     public mutating func applyDiff(_ diff: Self) { self = diff }
+    /// The atom itself: a column of exactly one value is sent as that value.
     public var datumJSON: JSONValue { atomJSON }
 
     static func isUUIDArray(_ reader: inout JSONReader) throws(JSONError) -> Bool {
@@ -59,22 +61,30 @@ func decodeSetElements(_ reader: inout JSONReader, _ element: (inout JSONReader)
 }
 
 extension String: OVSDBAtom {
+    /// A JSON string.
     public static func decodeAtom(_ reader: inout JSONReader) throws(JSONError) -> String { try reader.readString() }
+    /// The string as a JSON string.
     public var atomJSON: JSONValue { .string(self) }
 }
 
 extension Int: OVSDBAtom {
+    /// A JSON integer.
     public static func decodeAtom(_ reader: inout JSONReader) throws(JSONError) -> Int { try reader.readInteger() }
+    /// The integer as a JSON number.
     public var atomJSON: JSONValue { .integer(self) }
 }
 
 extension Bool: OVSDBAtom {
+    /// `true` or `false`.
     public static func decodeAtom(_ reader: inout JSONReader) throws(JSONError) -> Bool { try reader.readBool() }
+    /// The boolean as JSON `true` or `false`.
     public var atomJSON: JSONValue { .bool(self) }
 }
 
 extension Double: OVSDBAtom {
+    /// A JSON number.
     public static func decodeAtom(_ reader: inout JSONReader) throws(JSONError) -> Double { try reader.readDouble() }
+    /// The number as JSON; a non-finite one is sent as 0.
     public var atomJSON: JSONValue { .double(self) }
 }
 
@@ -89,17 +99,22 @@ extension OVSDBUUID: OVSDBAtom {
         guard try !reader.nextElement() else { throw reader.error("extra members after a UUID") }
         return uuid
     }
+    /// `["uuid", "…"]`.
     public var atomJSON: JSONValue { json }
 }
 
 extension Optional: OVSDBColumnValue where Wrapped: OVSDBAtom {
+    /// An optional column: a bare atom, or a set of zero or one element
+    /// (`["set", []]` is nil).
     public static func decodeDatum(_ reader: inout JSONReader) throws(JSONError) -> Wrapped? {
         var values: [Wrapped] = []
         try decodeSetElements(&reader) { (reader) throws(JSONError) in values.append(try Wrapped.decodeAtom(&reader)) }
         guard values.count <= 1 else { throw reader.error("expected at most one value, got \(values.count)") }
         return values.first
     }
+    /// An optional column's diff is its new value.
     public mutating func applyDiff(_ diff: Wrapped?) { self = diff }
+    /// The atom, or the empty set `["set", []]` for nil.
     public var datumJSON: JSONValue {
         if let value = self { return value.atomJSON }
         return ["set", []]
@@ -107,12 +122,17 @@ extension Optional: OVSDBColumnValue where Wrapped: OVSDBAtom {
 }
 
 extension Set: OVSDBColumnValue where Element: OVSDBAtom {
+    /// A set column: `["set", […]]`, or a bare atom for a set of one.
     public static func decodeDatum(_ reader: inout JSONReader) throws(JSONError) -> Set<Element> {
         var values = Set<Element>()
         try decodeSetElements(&reader) { (reader) throws(JSONError) in values.insert(try Element.decodeAtom(&reader)) }
         return values
     }
+    /// A set column's diff lists the elements that changed membership: each is
+    /// added if absent and removed if present (the symmetric difference).
     public mutating func applyDiff(_ diff: Set<Element>) { formSymmetricDifference(diff) }
+    /// `["set", […]]`, elements sorted by their JSON text so the same set
+    /// always reads the same.
     public var datumJSON: JSONValue { ["set", .array(sorted { $0.atomJSON.text < $1.atomJSON.text }.map(\.atomJSON))] }
 }
 
@@ -134,12 +154,15 @@ extension Dictionary: OVSDBColumnValue where Key: OVSDBAtom, Value: OVSDBAtom {
         return map
     }
 
+    /// A map column's diff: a pair whose value is the current one removes the
+    /// key; any other pair adds or replaces it.
     public mutating func applyDiff(_ diff: [Key: Value]) {
         for (key, value) in diff {
             if self[key] == value { self[key] = nil } else { self[key] = value }
         }
     }
 
+    /// `["map", [[k, v], …]]`, pairs sorted by their key's JSON text.
     public var datumJSON: JSONValue {
         let pairs = sorted { $0.key.atomJSON.text < $1.key.atomJSON.text }.map { JSONValue.array([$0.key.atomJSON, $0.value.atomJSON]) }
         return ["map", .array(pairs)]

@@ -1,10 +1,13 @@
 /// An OVSDB row identity. Held as 128 bits, not as text: the model indexes
 /// and compares hundreds of thousands of them.
 public struct OVSDBUUID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The 128 bits, in the order the text form prints them.
     public let value: UInt128
 
+    /// A UUID with these 128 bits (`OVSDBUUID(0)` serves as "no row yet").
     public init(_ value: UInt128) { self.value = value }
 
+    /// Hashes the 128 bits.
     public func hash(into hasher: inout Hasher) { hasher.combine(value) }
 
     /// What `Dictionary` and `Set` hash with. Rows are looked up by UUID
@@ -68,6 +71,7 @@ public struct OVSDBUUID: Hashable, Comparable, Sendable, CustomStringConvertible
         return ((v << 16) | (v >> 32)) & 0xffff_ffff
     }
 
+    /// The canonical lower-case 8-4-4-4-12 form, as ovsdb-server writes it.
     public var description: String {
         let hex = Array("0123456789abcdef".utf8)
         var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
@@ -82,6 +86,7 @@ public struct OVSDBUUID: Hashable, Comparable, Sendable, CustomStringConvertible
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Orders UUIDs by their 128 bits: a stable order for sorting rows.
     public static func < (a: OVSDBUUID, b: OVSDBUUID) -> Bool { a.value < b.value }
 
     /// `["uuid", "…"]`, as a datum or an operation's argument.

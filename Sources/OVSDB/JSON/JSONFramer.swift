@@ -8,6 +8,8 @@
 /// a larger message, or bytes that cannot start one, is a protocol error
 /// and the caller drops the connection.
 public struct JSONFramer: Sendable {
+    /// The longest message, in bytes, the framer waits for before it gives up
+    /// with `.tooLarge`.
     public var maxMessageBytes: Int
 
     /// How far into the unconsumed bytes the scan has got, and its state there.
@@ -17,15 +19,19 @@ public struct JSONFramer: Sendable {
     private var escaped = false
     private var started = false
 
+    /// A framer at the start of a stream, accepting messages up to
+    /// `maxMessageBytes` (256 MiB by default).
     public init(maxMessageBytes: Int = 256 * 1024 * 1024) {
         self.maxMessageBytes = maxMessageBytes
     }
 
+    /// Why the stream cannot be framed; the connection must be dropped.
     public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case tooLarge(limit: Int)
         case unexpectedByte(UInt8, offset: Int)
         case unbalanced(offset: Int)
 
+        /// What was wrong, and where in the unconsumed bytes.
         public var description: String {
             switch self {
             case .tooLarge(let limit): "a message is larger than the \(limit)-byte limit"

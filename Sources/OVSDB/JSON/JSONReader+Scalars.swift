@@ -5,6 +5,8 @@ import Glibc
 extension JSONReader {
     // MARK: Scalars
 
+    /// Consumes `null`.
+    /// - Throws: `JSONError` if the next value is anything else.
     public mutating func readNull() throws(JSONError) {
         try literal("null")
     }
@@ -15,6 +17,8 @@ extension JSONReader {
         return false
     }
 
+    /// Reads `true` or `false`.
+    /// - Throws: `JSONError` if the next value is anything else.
     public mutating func readBool() throws(JSONError) -> Bool {
         skipSpace()
         if offset < end && base[offset] == UInt8(ascii: "t") { try literal("true"); return true }
@@ -22,6 +26,10 @@ extension JSONReader {
         return false
     }
 
+    /// Reads a number that is an integer (no fraction or exponent) and fits in
+    /// an `Int`.
+    /// - Throws: `JSONError` for a fraction, an exponent, a number out of
+    ///   range, or anything that is not a number.
     public mutating func readInteger() throws(JSONError) -> Int {
         let start = offset
         let text = try readNumberText()
@@ -44,6 +52,8 @@ extension JSONReader {
         return negative ? -value : value
     }
 
+    /// Reads any JSON number as a `Double`.
+    /// - Throws: `JSONError` if the next value is not a number.
     public mutating func readDouble() throws(JSONError) -> Double {
         let text = try readNumberText()
         let string = String(decoding: UnsafeRawBufferPointer(rebasing: base[text]), as: UTF8.self)

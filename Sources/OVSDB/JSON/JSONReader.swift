@@ -11,6 +11,8 @@ import Glibc
 /// RFC 8259. Every failure is a `JSONError` with the byte offset.
 public struct JSONReader {
     let base: UnsafeRawBufferPointer
+    /// The position of the next byte to read, from the start of the bytes (not
+    /// of `range`).
     public internal(set) var offset: Int
     let end: Int
     /// Objects and arrays open around the reader now.
@@ -35,6 +37,7 @@ public struct JSONReader {
         JSONReader(base, range: range)
     }
 
+    /// The kind of a JSON value, as its first byte tells it.
     public enum Kind: Equatable, Sendable { case object, array, string, number, bool, null }
 
     // MARK: Structure
@@ -299,6 +302,8 @@ public struct JSONReader {
         return false
     }
 
+    /// An error at the current offset: for decoders that find a value well
+    /// formed but not what they expected.
     public func error(_ reason: String) -> JSONError {
         JSONError(offset: offset, reason: reason)
     }

@@ -13,13 +13,21 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
     /// Members in the order given (OVSDB does not care, people reading logs do).
     case object([(String, JSONValue)])
 
+    /// A string literal is a JSON string.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer literal is a JSON number.
     public init(integerLiteral value: Int) { self = .integer(value) }
+    /// An array literal is a JSON array.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A dictionary literal is a JSON object, its members in the order written.
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
+    /// A boolean literal is JSON `true` or `false`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// `nil` is JSON `null`.
     public init(nilLiteral: ()) { self = .null }
 
+    /// Structural equality; objects are equal only with the same members in the
+    /// same order.
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): true
@@ -40,6 +48,7 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends the value's compact JSON text (UTF-8, no white space) to `out`.
     public func write(to out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)

@@ -25,6 +25,8 @@ public enum OVSDBError: Error, Sendable, CustomStringConvertible {
     case commitFailed(error: String, details: String)
     case cancelled
 
+    /// One sentence for a log line or a CLI message, naming the remote, method
+    /// or operation concerned.
     public var description: String {
         switch self {
         case .badRemote(let remote, let reason): "bad OVSDB remote \"\(remote)\": \(reason)"

@@ -5,14 +5,21 @@ import NIOCore
 /// decoded later by whoever knows what they hold — straight from the
 /// connection's buffer, never copied (a monitor reply can be 20 MB).
 public struct OVSDBMessage: Sendable {
+    /// The message's bytes; the ranges below are offsets into its readable bytes.
     public let buffer: ByteBuffer
+    /// The JSON-RPC `id`: `.none` for a notification (`"id": null`).
     public private(set) var id: ID = .none
+    /// The `method` of a request or notification (`update3`, `echo`…); nil for
+    /// a reply.
     public private(set) var method: String?
+    /// Where the `params` member's value lies, if there is one.
     public private(set) var params: Range<Int>?
+    /// Where a reply's `result` member's value lies, if there is one.
     public private(set) var result: Range<Int>?
     /// A non-null `error` member.
     public private(set) var error: Range<Int>?
 
+    /// A JSON-RPC `id`: null, a number, or a string.
     public enum ID: Hashable, Sendable {
         case none
         case number(Int)
@@ -27,17 +34,25 @@ public struct OVSDBMessage: Sendable {
         }
     }
 
+    /// What a message is: a request (a method and an id), a notification (a
+    /// method and a null id) or a reply (no method).
     public enum Kind: Sendable { case request, notification, reply }
 
+    /// Whether the message is a request, a notification or a reply.
     public var kind: Kind {
         if method != nil { return id == .none ? .notification : .request }
         return .reply
     }
 
+    /// Parses the envelope of the JSON-RPC message in `bytes`.
+    /// - Throws: `JSONError` when the bytes are not one JSON-RPC message.
     public init(bytes: [UInt8]) throws(JSONError) {
         try self.init(buffer: ByteBuffer(bytes: bytes))
     }
 
+    /// Parses the envelope of the JSON-RPC message in `buffer`; the members'
+    /// values are only located, and read later with `read(_:_:)`.
+    /// - Throws: `JSONError` when the bytes are not one JSON-RPC message.
     public init(buffer: ByteBuffer) throws(JSONError) {
         self.buffer = buffer
         if let (id, result) = Self.replyShape(buffer) {

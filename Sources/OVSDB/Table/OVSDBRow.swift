@@ -50,6 +50,7 @@ public enum RowChange<Row: OVSDBRow>: Sendable, Equatable {
     case modify(OVSDBUUID, old: Row, new: Row)
     case delete(OVSDBUUID, Row)
 
+    /// The UUID of the row that changed.
     public var uuid: OVSDBUUID {
         switch self {
         case .insert(let uuid, _), .modify(let uuid, _, _), .delete(let uuid, _): uuid

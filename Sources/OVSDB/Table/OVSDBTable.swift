@@ -6,12 +6,17 @@ private let parallelDecodeParts = min(ProcessInfo.processInfo.activeProcessorCou
 
 /// The replica's rows of one table, by UUID.
 public struct OVSDBTable<Row: OVSDBRow>: Sendable, Equatable {
+    /// Every row of the table, by UUID.
     public private(set) var rows: [OVSDBUUID: Row] = [:]
 
+    /// An empty table.
     public init() {}
 
+    /// The row with this UUID, if the table has one.
     public subscript(uuid: OVSDBUUID) -> Row? { rows[uuid] }
+    /// The number of rows.
     public var count: Int { rows.count }
+    /// Whether the table has no rows.
     public var isEmpty: Bool { rows.isEmpty }
 
     /// Applies this table's part of a table-updates object:

@@ -6,8 +6,12 @@ public enum OVSDBRemote: Sendable, Hashable, CustomStringConvertible {
     case tcp(host: String, port: Int)
     case ssl(host: String, port: Int)
 
+    /// OVSDB's IANA port, used when a `tcp:` or `ssl:` remote gives none.
     public static let defaultPort = 6640
 
+    /// Parses an active remote: `unix:FILE`, `tcp:HOST[:PORT]` or
+    /// `ssl:HOST[:PORT]`, an IPv6 host in brackets.
+    /// - Throws: `OVSDBError.badRemote` saying what is wrong with `text`.
     public init(parsing text: String) throws(OVSDBError) {
         if text.hasPrefix("unix:") {
             let path = String(text.dropFirst(5))
@@ -43,6 +47,7 @@ public enum OVSDBRemote: Sendable, Hashable, CustomStringConvertible {
         self = isSSL ? .ssl(host: String(host), port: port) : .tcp(host: String(host), port: port)
     }
 
+    /// The remote in OVS syntax, port always given (`tcp:10.0.0.1:6640`).
     public var description: String {
         switch self {
         case .unix(let path): "unix:\(path)"

@@ -5,10 +5,15 @@ import NIOSSL
 /// TLS material for `ssl:` remotes, as OVS's `--private-key`,
 /// `--certificate` and `--ca-cert` name it (PEM files).
 public struct OVSDBTLSFiles: Sendable, Equatable {
+    /// Path of the PEM private key (`--private-key`).
     public var privateKey: String
+    /// Path of the PEM certificate that goes with it (`--certificate`).
     public var certificate: String
+    /// Path of the PEM CA certificate that the server's certificate must chain
+    /// to (`--ca-cert`).
     public var caCertificate: String
 
+    /// TLS material from the three PEM files' paths.
     public init(privateKey: String, certificate: String, caCertificate: String) {
         self.privateKey = privateKey
         self.certificate = certificate

@@ -3,12 +3,19 @@ import CNetlink
 /// A kernel flow: what it matches (key and mask), what it does, and what it
 /// has seen. The mask is absent for an exact-match flow.
 public struct Flow: Hashable, Sendable {
+    /// The key: the values of the fields the flow matches.
     public var key: [FlowKeyAttribute]
+    /// The mask: which bits of the key count; nil for an exact match. An
+    /// attribute the mask leaves out is wildcarded entirely.
     public var mask: [FlowKeyAttribute]?
+    /// What the datapath does with a matching packet, in order; empty drops it.
     public var actions: [FlowAction]
+    /// The flow's UFID; nil for a flow installed without one (found by its key).
     public var ufid: FlowUFID?
+    /// Counters and last-use time, as the kernel reports them.
     public var stats: FlowStats
 
+    /// A flow from its parts; `stats` only matter for flows read from the kernel.
     public init(
         key: [FlowKeyAttribute], mask: [FlowKeyAttribute]? = nil, actions: [FlowAction],
         ufid: FlowUFID? = nil, stats: FlowStats = FlowStats()
@@ -76,10 +83,17 @@ public struct Flow: Hashable, Sendable {
 /// flags it has seen. The kernel leaves out zero counters and `used` before
 /// the first packet.
 public struct FlowStats: Hashable, Sendable {
+    /// Packets the flow has matched.
     public var packets: UInt64 = 0
+    /// Bytes of the packets the flow has matched.
     public var bytes: UInt64 = 0
+    /// The last time the flow matched a packet, in the kernel's CLOCK_MONOTONIC
+    /// milliseconds (compare with `MonotonicClock.nowMilliseconds()`); nil before
+    /// the first packet.
     public var usedMilliseconds: UInt64?
+    /// The union of the TCP flags of the packets matched (the low 8 bits).
     public var tcpFlags: UInt8 = 0
+    /// Statistics from their parts; the default is a flow that has seen nothing.
     public init(packets: UInt64 = 0, bytes: UInt64 = 0, usedMilliseconds: UInt64? = nil, tcpFlags: UInt8 = 0) {
         self.packets = packets; self.bytes = bytes; self.usedMilliseconds = usedMilliseconds; self.tcpFlags = tcpFlags
     }

@@ -23,15 +23,26 @@ public indirect enum FlowAction: Hashable, Sendable {
     /// An action this code does not model, kept as the kernel sent it.
     case unknown(type: UInt16, payload: [UInt8])
 
+    /// `OVS_ACTION_ATTR_OUTPUT`: output to a port (u32 port number).
     public static let outputType = UInt16(OVS_ACTION_ATTR_OUTPUT.rawValue)
+    /// `OVS_ACTION_ATTR_USERSPACE`: send to userspace (nested `OVS_USERSPACE_ATTR_*`).
     public static let userspaceType = UInt16(OVS_ACTION_ATTR_USERSPACE.rawValue)
+    /// `OVS_ACTION_ATTR_SET`: overwrite a key attribute (nested, one attribute).
     public static let setType = UInt16(OVS_ACTION_ATTR_SET.rawValue)
+    /// `OVS_ACTION_ATTR_SET_MASKED`: overwrite masked bits (one attribute: value
+    /// then mask).
     public static let setMaskedType = UInt16(OVS_ACTION_ATTR_SET_MASKED.rawValue)
+    /// `OVS_ACTION_ATTR_PUSH_VLAN`: push an 802.1Q tag (TPID then TCI, be16 each).
     public static let pushVLANType = UInt16(OVS_ACTION_ATTR_PUSH_VLAN.rawValue)
+    /// `OVS_ACTION_ATTR_POP_VLAN`: pop the outermost 802.1Q tag (no payload).
     public static let popVLANType = UInt16(OVS_ACTION_ATTR_POP_VLAN.rawValue)
+    /// `OVS_ACTION_ATTR_RECIRC`: look the packet up again under a recirculation id (u32).
     public static let recircType = UInt16(OVS_ACTION_ATTR_RECIRC.rawValue)
+    /// `OVS_ACTION_ATTR_HASH`: compute `dp_hash` (algorithm and basis, u32 each).
     public static let hashType = UInt16(OVS_ACTION_ATTR_HASH.rawValue)
+    /// `OVS_ACTION_ATTR_CLONE`: run nested actions on a copy of the packet.
     public static let cloneType = UInt16(OVS_ACTION_ATTR_CLONE.rawValue)
+    /// `OVS_ACTION_ATTR_SAMPLE`: run nested actions with some probability.
     public static let sampleType = UInt16(OVS_ACTION_ATTR_SAMPLE.rawValue)
 
     /// 802.1Q.
@@ -41,10 +52,15 @@ public indirect enum FlowAction: Hashable, Sendable {
 }
 
 extension Array where Element == FlowAction {
+    /// Netlink encoding of the action list, action after action, as an
+    /// `OVS_FLOW_ATTR_ACTIONS` or `OVS_PACKET_ATTR_ACTIONS` payload.
     public func encode(into writer: inout NetlinkAttributeWriter) {
         for action in self { action.encode(into: &writer) }
     }
 
+    /// Decodes an action list; actions this code does not model come back as
+    /// `.unknown`, so they survive a round trip.
+    /// - Throws: `NetlinkDecodingError` when a known action is malformed.
     public static func decode(_ reader: NetlinkAttributeReader) throws(NetlinkDecodingError) -> [FlowAction] {
         var reader = reader
         var result: [FlowAction] = []
@@ -54,6 +70,7 @@ extension Array where Element == FlowAction {
 }
 
 extension FlowAction {
+    /// Appends the action as one `OVS_ACTION_ATTR_*` attribute.
     public func encode(into writer: inout NetlinkAttributeWriter) {
         switch self {
         case .output(let port):

@@ -12,10 +12,15 @@ public enum FlowPutMode: Sendable {
 
 /// Parts a dump or get may leave out to stay small (`OVS_UFID_F_OMIT_*`).
 public struct FlowOmissions: OptionSet, Sendable {
+    /// The `OVS_UFID_F_*` bits, as the `OVS_FLOW_ATTR_UFID_FLAGS` attribute carries them.
     public let rawValue: UInt32
+    /// The omissions whose `OVS_UFID_F_*` bits are `rawValue`.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// Leave out the key (`OVS_UFID_F_OMIT_KEY`).
     public static let key = FlowOmissions(rawValue: UInt32(OVS_UFID_F_OMIT_KEY))
+    /// Leave out the mask (`OVS_UFID_F_OMIT_MASK`).
     public static let mask = FlowOmissions(rawValue: UInt32(OVS_UFID_F_OMIT_MASK))
+    /// Leave out the actions (`OVS_UFID_F_OMIT_ACTIONS`).
     public static let actions = FlowOmissions(rawValue: UInt32(OVS_UFID_F_OMIT_ACTIONS))
     /// What statistics polling needs: UFID, stats and used only.
     public static let allButStats: FlowOmissions = [.key, .mask, .actions]

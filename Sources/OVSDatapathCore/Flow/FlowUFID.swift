@@ -2,10 +2,13 @@
 /// restarted vtep-kdp that derives the same UFID from the same identity finds
 /// its flows again without comparing keys.
 public struct FlowUFID: Hashable, Sendable, CustomStringConvertible {
+    /// The 128 bits, most significant word first as ovs-dpctl prints them.
     public let value: UInt128
 
+    /// A UFID with these 128 bits.
     public init(_ value: UInt128) { self.value = value }
 
+    /// Hashes the 128 bits.
     public func hash(into hasher: inout Hasher) { hasher.combine(value) }
 
     /// What `Dictionary` and `Set` hash with: a UFID is already a hash (of
@@ -65,6 +68,8 @@ public struct FlowUFID: Hashable, Sendable, CustomStringConvertible {
         ]
     }
 
+    /// A UFID from the kernel's 16 bytes (four u32 words in host order, most
+    /// significant first); nil unless there are exactly 16.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 16 else { return nil }
         let array = Array(bytes)

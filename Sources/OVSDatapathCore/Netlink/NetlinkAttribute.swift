@@ -8,16 +8,34 @@ public struct NetlinkAttribute: Sendable {
     /// The payload, without header or padding.
     public let payload: ArraySlice<UInt8>
 
+    /// `NLA_F_NESTED`: the payload is itself a run of attributes.
     public static let nestedFlag: UInt16 = 0x8000
+    /// `NLA_F_NET_BYTEORDER`: the payload is in network byte order.
     public static let netByteOrderFlag: UInt16 = 0x4000
 
+    /// The payload as a `u8`.
+    /// - Throws: `NetlinkDecodingError` unless the payload is exactly 1 byte.
     public func u8() throws(NetlinkDecodingError) -> UInt8 { try scalar() }
+    /// The payload as a host-order `u16`.
+    /// - Throws: `NetlinkDecodingError` unless the payload is exactly 2 bytes.
     public func u16() throws(NetlinkDecodingError) -> UInt16 { try scalar() }
+    /// The payload as a host-order `u32`.
+    /// - Throws: `NetlinkDecodingError` unless the payload is exactly 4 bytes.
     public func u32() throws(NetlinkDecodingError) -> UInt32 { try scalar() }
+    /// The payload as a host-order `u64`.
+    /// - Throws: `NetlinkDecodingError` unless the payload is exactly 8 bytes.
     public func u64() throws(NetlinkDecodingError) -> UInt64 { try scalar() }
+    /// The payload as a host-order `s32`.
+    /// - Throws: `NetlinkDecodingError` unless the payload is exactly 4 bytes.
     public func i32() throws(NetlinkDecodingError) -> Int32 { try scalar() }
+    /// The payload as a `be16`: network byte order, returned in host order.
+    /// - Throws: `NetlinkDecodingError` unless the payload is exactly 2 bytes.
     public func be16() throws(NetlinkDecodingError) -> UInt16 { UInt16(bigEndian: try scalar()) }
+    /// The payload as a `be32`: network byte order, returned in host order.
+    /// - Throws: `NetlinkDecodingError` unless the payload is exactly 4 bytes.
     public func be32() throws(NetlinkDecodingError) -> UInt32 { UInt32(bigEndian: try scalar()) }
+    /// The payload as a `be64`: network byte order, returned in host order.
+    /// - Throws: `NetlinkDecodingError` unless the payload is exactly 8 bytes.
     public func be64() throws(NetlinkDecodingError) -> UInt64 { UInt64(bigEndian: try scalar()) }
 
     /// A string attribute, up to its first NUL (the kernel always sends one;
@@ -70,9 +88,15 @@ public struct NetlinkAttribute: Sendable {
 public struct NetlinkAttributeReader: Sendable {
     private var rest: ArraySlice<UInt8>
 
+    /// A reader over `bytes`, a run of attributes, without a copy.
     public init(_ bytes: ArraySlice<UInt8>) { rest = bytes }
+    /// A reader over `bytes`, a run of attributes.
     public init(_ bytes: [UInt8]) { rest = bytes[...] }
 
+    /// The next attribute, with its flag bits split off; nil at the end (trailing
+    /// padding included).
+    /// - Throws: `NetlinkDecodingError` when a length is shorter than a header,
+    ///   runs past the input, or stray bytes follow the last attribute.
     public mutating func next() throws(NetlinkDecodingError) -> NetlinkAttribute? {
         // Fewer bytes than a header: trailing padding is all that may remain.
         if rest.count < NetlinkLayout.attributeHeaderLength {
@@ -115,7 +139,9 @@ public struct NetlinkAttributeReader: Sendable {
 /// by number rather than iterate.
 public struct NetlinkAttributeTable: Sendable {
     package var entries: [UInt16: NetlinkAttribute] = [:]
+    /// The attribute of `type`, if the level holds one.
     public subscript(type: UInt16) -> NetlinkAttribute? { entries[type] }
+    /// The attribute types present, in ascending order.
     public var types: [UInt16] { entries.keys.sorted() }
 
     /// The attribute, or an error naming what `context` was missing.
@@ -129,12 +155,16 @@ public struct NetlinkAttributeTable: Sendable {
 
 /// Input that does not parse as netlink: which attribute, and why.
 public struct NetlinkDecodingError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The attribute that did not parse, if the fault is in one.
     public let attributeType: UInt16?
+    /// What was wrong, in words.
     public let reason: String
+    /// An error about `attributeType` (nil for the message itself).
     public init(attributeType: UInt16?, reason: String) {
         self.attributeType = attributeType
         self.reason = reason
     }
+    /// `malformed netlink attribute N: reason`, or `malformed netlink data: reason`.
     public var description: String {
         if let attributeType { return "malformed netlink attribute \(attributeType): \(reason)" }
         return "malformed netlink data: \(reason)"

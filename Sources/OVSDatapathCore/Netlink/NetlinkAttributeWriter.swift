@@ -14,6 +14,7 @@ public struct NetlinkAttributeWriter: Sendable {
     /// message is then invalid and the socket refuses to send it.
     public private(set) var overflowed = false
 
+    /// An empty writer with room for `capacity` bytes before it must grow.
     public init(reservingCapacity capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
@@ -21,12 +22,19 @@ public struct NetlinkAttributeWriter: Sendable {
 
     // MARK: Scalars
 
+    /// Appends a `u8` attribute.
     public mutating func put(_ type: UInt16, u8 value: UInt8) { putRaw(type, value) }
+    /// Appends a `u16` attribute, host order.
     public mutating func put(_ type: UInt16, u16 value: UInt16) { putRaw(type, value) }
+    /// Appends a `u32` attribute, host order.
     public mutating func put(_ type: UInt16, u32 value: UInt32) { putRaw(type, value) }
+    /// Appends a `u64` attribute, host order.
     public mutating func put(_ type: UInt16, u64 value: UInt64) { putRaw(type, value) }
+    /// Appends a `be16` attribute: `value` in network byte order.
     public mutating func put(_ type: UInt16, be16 value: UInt16) { putRaw(type, value.bigEndian) }
+    /// Appends a `be32` attribute: `value` in network byte order.
     public mutating func put(_ type: UInt16, be32 value: UInt32) { putRaw(type, value.bigEndian) }
+    /// Appends a `be64` attribute: `value` in network byte order.
     public mutating func put(_ type: UInt16, be64 value: UInt64) { putRaw(type, value.bigEndian) }
 
     /// A NUL-terminated string, as `NLA_NUL_STRING` and `NLA_STRING` policies accept.
@@ -41,6 +49,7 @@ public struct NetlinkAttributeWriter: Sendable {
         put(type, bytes: [UInt8]())
     }
 
+    /// Appends an attribute whose payload is `payload`, as is, padded to 4 bytes.
     public mutating func put<Bytes: Collection>(_ type: UInt16, bytes payload: Bytes) where Bytes.Element == UInt8 {
         appendHeader(type: type, payloadLength: payload.count)
         bytes.append(contentsOf: payload)

@@ -15,13 +15,16 @@ public struct NetlinkBatch: Sendable {
     /// Messages that grew an attribute past 64 KiB: never sent.
     public private(set) var oversized: Set<Int> = []
 
+    /// An empty batch with room for `capacity` bytes and `messages` messages.
     public init(reservingBytes capacity: Int = 64 * 1024, messages: Int = 0) {
         writer = NetlinkAttributeWriter(reservingCapacity: capacity)
         starts.reserveCapacity(messages)
         operations.reserveCapacity(messages)
     }
 
+    /// The number of messages in the batch.
     public var count: Int { starts.count }
+    /// Whether the batch holds no message.
     public var isEmpty: Bool { starts.isEmpty }
 
     /// The byte range of message `index`.

@@ -5,6 +5,7 @@ import SystemPackage
 /// it was about ("create vport 'p0' on datapath 'ovs-system'"), so a log line
 /// or a CLI message stands on its own.
 public struct NetlinkError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, apart from which operation and object it hit.
     public enum Cause: Sendable, Equatable {
         /// The kernel refused the request with this errno; `message` is its
         /// extended-ack text when it gave one.
@@ -24,10 +25,15 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
         case timedOut
     }
 
+    /// What was being done, for messages ("add vport", "create flow").
     public let operation: String
+    /// What it was done to, for messages ("p0 on datapath 'ovs-system'"); empty
+    /// when the operation says it all.
     public let object: String
+    /// What went wrong.
     public let cause: Cause
 
+    /// An error from its parts; `description` makes the sentence.
     public init(operation: String, object: String, cause: Cause) {
         self.operation = operation
         self.object = object
@@ -44,6 +50,9 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// One self-contained sentence: the operation, the object, and the cause
+    /// with the errno's C name and text ("the kernel refused with ENODEV (No such
+    /// device)").
     public var description: String {
         let subject = object.isEmpty ? operation : "\(operation) '\(object)'"
         switch cause {

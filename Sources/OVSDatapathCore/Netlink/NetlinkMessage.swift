@@ -1,10 +1,18 @@
 /// One received netlink message: its header fields and a view of its payload
 /// (everything after `nlmsghdr`) inside the received datagram.
 public struct NetlinkMessage: Sendable {
+    /// `nlmsg_type`: NLMSG_ERROR, NLMSG_DONE…, or the family id of a generic
+    /// netlink message.
     public let type: UInt16
+    /// `nlmsg_flags`: NLM_F_MULTI on dump parts, the ack flags on errors (see
+    /// `NetlinkConstants`).
     public let flags: UInt16
+    /// `nlmsg_seq`: the sequence number of the request this answers; 0 for a
+    /// notification or an upcall.
     public let sequence: UInt32
+    /// `nlmsg_pid`: the sender's netlink port id; 0 for the kernel.
     public let portID: UInt32
+    /// Everything after `nlmsghdr`, up to the message's own length, without a copy.
     public let payload: ArraySlice<UInt8>
 
     /// Splits a datagram into its messages. A message whose length field is

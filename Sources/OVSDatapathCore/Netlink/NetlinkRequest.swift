@@ -2,7 +2,9 @@
 /// family headers, then attributes. The socket fills in length, sequence
 /// number and port id when it sends the message.
 public struct NetlinkRequest: Sendable {
+    /// `nlmsg_type`: the family id for generic netlink, or an rtnetlink type.
     public let type: UInt16
+    /// `nlmsg_flags`; NLM_F_REQUEST is always set.
     public var flags: UInt16
     /// Attributes and family headers, starting right after the `nlmsghdr`.
     public var body: NetlinkAttributeWriter
@@ -14,6 +16,8 @@ public struct NetlinkRequest: Sendable {
     public var object: String { describeObject() }
     private var describeObject: @Sendable () -> String
 
+    /// An empty request of `type` whose errors name `operation` and `object`;
+    /// `object` is only evaluated when an error needs it.
     public init(type: UInt16, flags: UInt16 = 0, operation: String, object: @autoclosure @escaping @Sendable () -> String) {
         self.init(type: type, flags: flags, operation: operation, describedBy: object)
     }
@@ -61,6 +65,7 @@ public struct NetlinkRequest: Sendable {
         out.append(contentsOf: body.bytes)
     }
 
+    /// The bytes `encoded(sequence:portID:)` produces, without producing them.
     public var encodedLength: Int { NetlinkLayout.messageHeaderLength + body.bytes.count }
 }
 

@@ -1,6 +1,13 @@
 /// Renders a datapath and its ports the way `ovs-dpctl show` does, so an
 /// operator can read our output and OVS's side by side.
 public enum DatapathShowFormat {
+    /// The datapath's lines of `ovs-dpctl show`: lookups, flows, masks, the mask
+    /// cache, then its ports by number.
+    /// - Parameters:
+    ///   - datapath: the datapath, with its statistics.
+    ///   - ports: its vports, in any order.
+    ///   - statistics: also print each port's RX/TX counters, as `ovs-dpctl show -s`.
+    /// - Returns: the lines, joined by newlines, without a final one.
     public static func render(_ datapath: Datapath, ports: [Vport], statistics: Bool = false) -> String {
         var lines = ["system@\(datapath.name):"]
         let stats = datapath.stats

@@ -7,8 +7,11 @@ import Glibc
 /// actions. A field written without `/mask` is matched exactly; a field left
 /// out of an attribute is wildcarded; an attribute left out is absent.
 public enum FlowParser {
+    /// A flow's match: the key and the mask, attribute by attribute.
     public struct Match: Hashable, Sendable {
+        /// The key attributes, in the order written.
         public var key: [FlowKeyAttribute]
+        /// The mask attributes; an attribute absent here is wildcarded entirely.
         public var mask: [FlowKeyAttribute]
     }
 
@@ -23,6 +26,10 @@ public enum FlowParser {
         return (try parseMatch(matchText), try parseActions(String(text[range.upperBound...]).trimmingWhitespace()))
     }
 
+    /// Parses a match (`recirc_id(0),in_port(1),eth(src=…)`) into key and mask.
+    /// `eth_type(0/0x0000)`, which the kernel prints for an L2-only flow, adds
+    /// nothing.
+    /// - Throws: `FlowNotationError` for an unknown field or a malformed value.
     public static func parseMatch(_ text: String) throws(FlowNotationError) -> Match {
         var match = Match(key: [], mask: [])
         for item in try splitTopLevel(text) {
@@ -45,6 +52,9 @@ public enum FlowParser {
         return match
     }
 
+    /// Parses an action list as ovs-dpctl prints it (`set(tunnel(…)),2`,
+    /// `recirc(0x1000021)`, `drop`); `drop` is the empty list.
+    /// - Throws: `FlowNotationError` for an unknown or malformed action.
     public static func parseActions(_ text: String) throws(FlowNotationError) -> [FlowAction] {
         if text == "drop" { return [] }
         return try splitTopLevel(text).map(parseAction)
@@ -401,8 +411,11 @@ public enum FlowParser {
 
 /// Text that is not valid ovs-dpctl flow notation, and why.
 public struct FlowNotationError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// What was wrong with the text, in words.
     public let message: String
+    /// An error saying `message`.
     public init(_ message: String) { self.message = message }
+    /// `flow notation: ` and the message.
     public var description: String { "flow notation: \(message)" }
 }
 

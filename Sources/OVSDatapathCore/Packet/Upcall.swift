@@ -3,13 +3,17 @@ import CNetlink
 /// A packet the kernel handed to userspace: a flow-table miss, or a
 /// `userspace()` action.
 public struct Upcall: Sendable, Hashable {
+    /// Why the kernel sent the packet up.
     public enum Reason: Sendable, Hashable {
         case miss
         /// A `userspace()` action; `userdata` is its cookie.
         case action(userdata: [UInt8]?)
     }
 
+    /// A miss (`OVS_PACKET_CMD_MISS`) or a `userspace()` action
+    /// (`OVS_PACKET_CMD_ACTION`).
     public var reason: Reason
+    /// Ifindex of the datapath's local port: the datapath the packet went through.
     public var datapathIfindex: Int32
     /// The flow key the kernel extracted (metadata + headers), unmasked.
     public var key: [FlowKeyAttribute]

@@ -2,17 +2,25 @@ import CNetlink
 
 /// A port of a kernel datapath, as the `ovs_vport` family reports it.
 public struct Vport: Sendable, Equatable {
+    /// Ifindex of the datapath's local port: the datapath the vport belongs to.
     public var datapathIfindex: Int32
+    /// The port number, as flows' `in_port` and `output` name it.
     public var portNumber: UInt32
+    /// The kind of port: netdev, internal, or a tunnel type.
     public var type: VportType
+    /// The port's name; for a netdev port, its network device's name.
     public var name: String
+    /// Netlink port ids of the sockets that get this port's upcalls under
+    /// per-vport dispatch; unused with per-CPU dispatch.
     public var upcallPIDs: [UInt32]
+    /// The port's traffic counters, when the reply carries them.
     public var stats: VportStats?
     /// For tunnel types: the UDP destination port (`OVS_TUNNEL_ATTR_DST_PORT`).
     public var tunnelDestinationPort: UInt16?
     /// The netdev's ifindex, on kernels that report it.
     public var ifindex: Int32?
 
+    /// A vport from its parts; decoding fills them from a reply.
     public init(
         datapathIfindex: Int32, portNumber: UInt32, type: VportType, name: String,
         upcallPIDs: [UInt32] = [], stats: VportStats? = nil, tunnelDestinationPort: UInt16? = nil, ifindex: Int32? = nil
@@ -57,14 +65,22 @@ public struct Vport: Sendable, Equatable {
 
 /// `OVS_VPORT_TYPE_*`. Unknown future types survive as their number.
 public struct VportType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    /// The `OVS_VPORT_TYPE_*` number.
     public let rawValue: UInt32
+    /// The type numbered `rawValue`, known or not.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
+    /// `OVS_VPORT_TYPE_NETDEV`: an existing network device; `ovs-dpctl show` calls
+    /// it `system`.
     public static let netdev = VportType(rawValue: OVS_VPORT_TYPE_NETDEV.rawValue)
+    /// `OVS_VPORT_TYPE_INTERNAL`: a netdev the datapath itself implements, such
+    /// as port 0.
     public static let `internal` = VportType(rawValue: OVS_VPORT_TYPE_INTERNAL.rawValue)
+    /// `OVS_VPORT_TYPE_GRE`: the in-kernel GRE tunnel vport.
     public static let gre = VportType(rawValue: OVS_VPORT_TYPE_GRE.rawValue)
     /// The legacy in-kernel VXLAN vport (slated for removal upstream).
     public static let vxlan = VportType(rawValue: OVS_VPORT_TYPE_VXLAN.rawValue)
+    /// `OVS_VPORT_TYPE_GENEVE`: the in-kernel Geneve tunnel vport.
     public static let geneve = VportType(rawValue: OVS_VPORT_TYPE_GENEVE.rawValue)
 
     /// The names `ovs-dpctl show` uses.

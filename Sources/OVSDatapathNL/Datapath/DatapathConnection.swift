@@ -7,7 +7,9 @@ import OVSDatapathCore
 ///
 /// Single owner, like the socket under it.
 public final class DatapathConnection {
+    /// The generic netlink socket every request of this connection goes through.
     public let socket: NetlinkSocket
+    /// The openvswitch families' ids and versions, resolved when connecting.
     public let families: OVSFamilies
 
     /// Fails with `.familyUnavailable` when the openvswitch module is absent.

@@ -10,6 +10,8 @@ extension DatapathConnection {
         if case .failure(let error) = execute([.put(flow, mode)], in: datapath)[0] { throw error }
     }
 
+    /// Deletes one flow, found by UFID or by key.
+    /// - Throws: `NetlinkError`; the kernel's ENOENT when there is no such flow.
     public func deleteFlow(_ selector: FlowSelector, in datapath: Datapath) throws(NetlinkError) {
         try socket.transact(flowRequest(.delete(selector), datapath: datapath))
     }
@@ -22,6 +24,12 @@ extension DatapathConnection {
         try socket.transact(request)
     }
 
+    /// Reads one flow, found by UFID or by key, leaving out what `omit` names.
+    /// - Parameters:
+    ///   - selector: the flow's UFID, or its key for a flow without one.
+    ///   - datapath: the datapath that holds it.
+    ///   - omit: parts of the reply to leave out (key, mask, actions).
+    /// - Throws: `NetlinkError`; the kernel's ENOENT when there is no such flow.
     public func flow(_ selector: FlowSelector, in datapath: Datapath, omit: FlowOmissions = []) throws(NetlinkError) -> Flow {
         let request = flowRequest(.get(selector, omit: omit), datapath: datapath)
         return try single(try socket.transact(request), operation: request.operation, object: request.object, Flow.decode)
@@ -55,6 +63,8 @@ extension DatapathConnection {
         }
     }
 
+    /// Every flow of the datapath, dumped into an array; `dumpFlows(in:omit:_:)`
+    /// streams them instead.
     public func flows(in datapath: Datapath, omit: FlowOmissions = []) throws(NetlinkError) -> [Flow] {
         var result: [Flow] = []
         try dumpFlows(in: datapath, omit: omit) { result.append($0) }

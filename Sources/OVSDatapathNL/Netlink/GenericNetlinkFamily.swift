@@ -4,11 +4,18 @@ import OVSDatapathCore
 /// A generic netlink family as the kernel numbered it at load time, with the
 /// multicast group of the same name when the family has one.
 public struct GenericNetlinkFamily: Sendable, Equatable {
+    /// The family's name (`ovs_flow`, say).
     public let name: String
+    /// The id the kernel gave the family at load time: the `nlmsg_type` of its
+    /// messages.
     public let id: UInt16
+    /// The family's interface version, sent in every request's `genlmsghdr`.
     public let version: UInt8
+    /// The id of the multicast group that shares the family's name, when asked
+    /// for and the family has one.
     public let multicastGroup: UInt32?
 
+    /// A family from already resolved numbers; `resolve` asks the kernel.
     public init(name: String, id: UInt16, version: UInt8, multicastGroup: UInt32?) {
         self.name = name
         self.id = id

@@ -13,7 +13,10 @@ import OVSDatapathCore
 /// request leaves the socket usable for the next one.
 public final class NetlinkSocket {
     private let handle: OpaquePointer
+    /// The netlink port id the kernel bound the socket to: what a datapath or
+    /// vport is told to send upcalls to.
     public let portID: UInt32
+    /// The netlink protocol: `NETLINK_GENERIC`, or `NETLINK_ROUTE` for rtnetlink.
     public let netlinkProtocol: Int32
     private var nextSequence: UInt32
     private var receiveBuffer: [UInt8]
@@ -56,6 +59,7 @@ public final class NetlinkSocket {
 
     deinit { mnl_socket_close(handle) }
 
+    /// The socket's file descriptor, for `poll`; the socket still owns it.
     public var fileDescriptor: Int32 { mnl_socket_get_fd(handle) }
 
     /// Joins a multicast group (notifications of another writer, say).

@@ -25,9 +25,14 @@ extension DatapathConnection {
 
     /// One packet to run actions on (see `execute(packet:metadata:actions:in:)`).
     public struct PacketExecution: Sendable {
+        /// The whole frame, as an upcall carried it.
         public var packet: [UInt8]
+        /// The metadata it is taken to have arrived with (an upcall's key will do:
+        /// only the metadata attributes are sent).
         public var metadata: [FlowKeyAttribute]
+        /// What to do with it, as a flow's actions.
         public var actions: [FlowAction]
+        /// A packet to run `actions` on, as if it had arrived with `metadata`.
         public init(packet: [UInt8], metadata: [FlowKeyAttribute], actions: [FlowAction]) {
             self.packet = packet
             self.metadata = metadata

@@ -25,6 +25,9 @@ public final class UpcallListener: @unchecked Sendable {
     public let upcalls: AsyncStream<Result<Upcall, NetlinkError>>
     private let continuation: AsyncStream<Result<Upcall, NetlinkError>>.Continuation
 
+    /// Opens one netlink socket per handler (at least one); nothing is received
+    /// until `receive(timeout:)` or `start()`.
+    /// - Throws: `NetlinkError` when a socket or the wake-up eventfd cannot be made.
     public init(handlers: Int = 1) throws(NetlinkError) {
         var sockets: [NetlinkSocket] = []
         for _ in 0..<max(1, handlers) { sockets.append(try NetlinkSocket(protocol: NETLINK_GENERIC)) }

@@ -7,8 +7,11 @@ import OVSDatapathCore
 /// learning off, zero UDP checksums accepted over IPv6, MTU 65000. It is then
 /// attached to the datapath as an ordinary netdev vport.
 public struct VXLANDevice: Sendable, Equatable {
+    /// The device's name, `vxlan_sys_<port>`.
     public let name: String
+    /// The UDP port the device listens on and sends to (4789 by default).
     public let destinationPort: UInt16
+    /// The device's ifindex.
     public let ifindex: Int32
 
     /// Creates and brings up the device, or adopts an existing one that is

@@ -5,6 +5,7 @@ public struct DesiredDatapathState: Sendable {
     /// Every flow by UFID; each UFID is derived from the flow's identity,
     /// so the same state compiles to the same UFIDs in any process.
     public var flows: [FlowUFID: CompiledFlow] = [:]
+    /// The bindings that compiled, in the order the compiler found them.
     public var bindings: [Binding] = []
     /// `switch_fault_status` of our Physical_Switch.
     public var switchFaults: Set<String> = []
@@ -16,6 +17,7 @@ public struct DesiredDatapathState: Sendable {
     /// One line per thing skipped, for the log: what and why.
     public var problems: [String] = []
 
+    /// An empty state: no flows, no bindings, no faults.
     public init() {}
 
     mutating func add(_ identity: String, _ flow: Flow, from: Binding? = nil, to: [Binding] = []) {
@@ -31,12 +33,17 @@ public struct DesiredDatapathState: Sendable {
 
 /// One VLAN of one physical port (0 = untagged): where a binding sits.
 public struct PortVLAN: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The Physical_Port's name, which is also its network device's.
     public var port: String
+    /// The VLAN id (0 = untagged).
     public var vlan: UInt16
+    /// The binding on `vlan` of `port`.
     public init(port: String, vlan: UInt16) { self.port = port; self.vlan = vlan }
     /// Where `binding` sits.
     public init(_ binding: Binding) { self.init(port: binding.port, vlan: binding.vlan) }
+    /// Orders by port name, then VLAN.
     public static func < (a: Self, b: Self) -> Bool { (a.port, a.vlan) < (b.port, b.vlan) }
+    /// `p0` for an untagged binding, `p0 vlan 10` for a tagged one.
     public var description: String { vlan == 0 ? port : "\(port) vlan \(vlan)" }
 }
 

@@ -36,6 +36,8 @@ public struct IncrementalCompiler: Sendable {
     private var frame: [FlowUFID: CompiledFlow] = [:]
     private var localMACs = LocalMACMemo()
 
+    /// A compiler that has compiled nothing yet: its first `compile` compiles
+    /// every row.
     public init() {}
 
     /// The UFIDs of the frame's flows: every flow that counts for a

@@ -19,6 +19,7 @@ public struct MissFacts: Hashable, Sendable {
     /// VNIs arriving over VXLAN that no logical switch here carries: dropped.
     public var unknownVNIs: Set<UInt32> = []
 
+    /// Facts from their parts; by default, none.
     public init(
         taggedEtherTypes: [LocalMAC: Set<UInt16>] = [:], unknownDestinations: Set<UnknownDestination> = [],
         unboundTagged: Set<UnboundTagged> = [], unknownVNIs: Set<UInt32> = []
@@ -29,7 +30,10 @@ public struct MissFacts: Hashable, Sendable {
         self.unknownVNIs = unknownVNIs
     }
 
+    /// Whether no miss has taught anything.
     public var isEmpty: Bool { taggedEtherTypes.isEmpty && unknownDestinations.isEmpty && unboundTagged.isEmpty && unknownVNIs.isEmpty }
+    /// The number of facts: each tagged EtherType, unknown destination, unbound
+    /// VLAN and EtherType, and unknown VNI counts one.
     public var count: Int {
         taggedEtherTypes.values.reduce(0) { $0 + $1.count } + unknownDestinations.count + unboundTagged.count + unknownVNIs.count
     }
@@ -37,32 +41,42 @@ public struct MissFacts: Hashable, Sendable {
 
 /// A unicast MAC sent to inside a logical switch that nobody has claimed.
 public struct UnknownDestination: Hashable, Sendable, CustomStringConvertible {
+    /// The VNI of the logical switch the destination was sent to.
     public var vni: UInt32
     /// The local port it was sent from; nil when it came from a tunnel.
     public var port: String?
+    /// The destination MAC nobody claims.
     public var mac: EthernetAddress
 
+    /// An unknown `mac` in the switch `vni`, sent from `port` (nil: a tunnel).
     public init(vni: UInt32, port: String?, mac: EthernetAddress) {
         self.vni = vni
         self.port = port
         self.mac = mac
     }
 
+    /// `MAC in VNI N from PORT` (or `from a tunnel`), for the log.
     public var description: String { "\(mac) in VNI \(vni) from \(port ?? "a tunnel")" }
 }
 
 /// Tagged frames with one inner EtherType on a port and VLAN that no
 /// logical switch is bound to.
 public struct UnboundTagged: Hashable, Sendable, CustomStringConvertible {
+    /// The Physical_Port the frames arrived on.
     public var port: String
+    /// Their VLAN id (never 0: untagged frames on an unbound port are dropped
+    /// from the start).
     public var vlan: UInt16
+    /// Their inner EtherType, behind the 802.1Q tag.
     public var etherType: UInt16
 
+    /// Tagged frames of `etherType` on `vlan` of `port`.
     public init(port: String, vlan: UInt16, etherType: UInt16) {
         self.port = port
         self.vlan = vlan
         self.etherType = etherType
     }
 
+    /// `PORT vlan N type 0xXXXX`, for the log.
     public var description: String { "\(port) vlan \(vlan) type 0x\(String(etherType, radix: 16))" }
 }

@@ -26,14 +26,20 @@ public struct CompiledFlow: Hashable, Sendable {
 
     private var box: Box
 
+    /// A compiled flow. `flow` must carry a UFID (`ufid` reads it),
+    /// normally the one derived from `identity`; the compiler's own
+    /// initializer derives it.
     public init(identity: String, flow: Flow, countsFrom: PortVLAN? = nil, countsTo: [PortVLAN] = []) {
         box = Box(identity: identity, flow: flow, countsFrom: countsFrom, countsTo: countsTo)
     }
 
+    /// The canonical text of the flow's match (`s2 vni=33 dst=00:11:22:33:44:55`):
+    /// what its UFID is derived from, and what names it in the log.
     public var identity: String {
         _read { yield box.identity }
         set { self = CompiledFlow(identity: newValue, flow: flow, countsFrom: countsFrom, countsTo: countsTo) }
     }
+    /// The kernel flow: key, mask, actions, and the UFID derived from `identity`.
     public var flow: Flow {
         _read { yield box.flow }
         set { self = CompiledFlow(identity: identity, flow: newValue, countsFrom: countsFrom, countsTo: countsTo) }
@@ -45,16 +51,20 @@ public struct CompiledFlow: Hashable, Sendable {
         _read { yield box.countsFrom }
         set { self = CompiledFlow(identity: identity, flow: flow, countsFrom: newValue, countsTo: countsTo) }
     }
+    /// The bindings the flow delivers to: its counters count for their
+    /// Logical_Binding_Stats *to_local* side.
     public var countsTo: [PortVLAN] {
         _read { yield box.countsTo }
         set { self = CompiledFlow(identity: identity, flow: flow, countsFrom: countsFrom, countsTo: newValue) }
     }
 
+    /// Equal when they hold the same box, or the same identity, flow and bindings.
     public static func == (a: CompiledFlow, b: CompiledFlow) -> Bool {
         a.box === b.box
             || (a.identity == b.identity && a.flow == b.flow && a.countsFrom == b.countsFrom && a.countsTo == b.countsTo)
     }
 
+    /// Hashes the identity, the flow and the bindings counted.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(identity)
         hasher.combine(flow)

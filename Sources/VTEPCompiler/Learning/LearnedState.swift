@@ -5,11 +5,14 @@ import VTEPModel
 /// misses revealed. Bounded: past `limits`, new entries are refused and
 /// the switch is reported as full (`mac_table_exhaustion`).
 public struct LearnedState: Sendable {
+    /// How much `LearnedState` keeps before it refuses new entries.
     public struct Limits: Sendable {
         /// Learned MACs per logical switch.
         public var macsPerSwitch: Int
         /// Unknown destinations, unbound VLANs and foreign VNIs together.
         public var facts: Int
+        /// Limits of `macsPerSwitch` learned MACs per logical switch (`--mac-limit`)
+        /// and `facts` other facts.
         public init(macsPerSwitch: Int = 50_000, facts: Int = 10_000) {
             self.macsPerSwitch = macsPerSwitch
             self.facts = facts
@@ -18,18 +21,24 @@ public struct LearnedState: Sendable {
 
     struct Place: Hashable { var vni: UInt32; var mac: EthernetAddress }
 
+    /// The bounds this state enforces.
     public let limits: Limits
     private var macs: [Place: LocalMAC] = [:]
     private var perSwitch: [UInt32: Int] = [:]
+    /// Everything misses taught besides the MACs themselves: tagged EtherTypes,
+    /// unknown destinations, unbound VLANs, unknown VNIs.
     public private(set) var facts = MissFacts()
     /// VNIs whose MAC table is full.
     public private(set) var exhausted: Set<UInt32> = []
 
+    /// Nothing learned yet, bounded by `limits`.
     public init(limits: Limits = Limits()) { self.limits = limits }
 
+    /// Every learned MAC with the binding it sits behind.
     public var localMACs: [LocalMAC] { Array(macs.values) }
     /// Each learned MAC with the VNI of the switch it was learned in.
     public var entries: [(local: LocalMAC, vni: UInt32)] { macs.map { ($0.value, $0.key.vni) } }
+    /// The number of learned MACs, across all logical switches.
     public var macCount: Int { macs.count }
     /// The facts `limits.facts` bounds (tagged EtherTypes go with their MAC).
     var boundedFactCount: Int { facts.unknownDestinations.count + facts.unboundTagged.count + facts.unknownVNIs.count }
@@ -37,6 +46,7 @@ public struct LearnedState: Sendable {
     /// The local MAC's place in the switch `vni`, if learned.
     public func localMAC(_ mac: EthernetAddress, vni: UInt32) -> LocalMAC? { macs[Place(vni: vni, mac: mac)] }
 
+    /// What `apply(_:)` did to the learned state.
     public enum Change: Equatable, Sendable {
         case unchanged
         case added

@@ -15,6 +15,7 @@ public enum MissDecision: Hashable, Sendable, CustomStringConvertible {
     /// Nothing to install (the reason is for the debug log).
     case ignore(String)
 
+    /// The decision for the log (`learn aa:…:01 on p0 (VNI 33)`).
     public var description: String {
         switch self {
         case .learn(let local, let vni, let type):
@@ -31,10 +32,14 @@ public enum MissDecision: Hashable, Sendable, CustomStringConvertible {
 /// The layout a miss is read against: the bindings and port numbers of
 /// the last sync pass.
 public struct MissContext: Sendable {
+    /// The bindings that compiled in the last pass.
     public var bindings: [Binding]
+    /// The datapath port number of the VXLAN vport.
     public var tunnelPort: UInt32
+    /// The names of our physical ports, by datapath port number.
     public var portNames: [UInt32: String]
 
+    /// The layout of the last sync pass.
     public init(bindings: [Binding], tunnelPort: UInt32, portNames: [UInt32: String]) {
         self.bindings = bindings
         self.tunnelPort = tunnelPort
@@ -42,7 +47,15 @@ public struct MissContext: Sendable {
     }
 }
 
+/// Decides what a flow-table miss means: pure, so every rule of learning,
+/// flooding and dropping can be tested without a kernel.
 public enum MissClassifier {
+    /// What `upcall` means for the pipeline, read from its key against the
+    /// bindings of the last pass.
+    /// - Parameters:
+    ///   - upcall: the miss, as the kernel sent it.
+    ///   - context: the bindings and port numbers it is read against.
+    /// - Returns: learn, flood an unknown destination, drop, or ignore, with why.
     public static func classify(_ upcall: Upcall, in context: MissContext) -> MissDecision {
         classify(FlowKeyFields(key: upcall.key), in: context)
     }

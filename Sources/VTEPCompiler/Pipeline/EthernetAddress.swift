@@ -1,5 +1,6 @@
 /// A 48-bit MAC address, parsed from the VTEP database's text form.
 public struct EthernetAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The six bytes, in transmission order.
     public let bytes: [UInt8]
 
     /// `xx:xx:xx:xx:xx:xx`, either case. Read byte by byte: the compiler
@@ -31,6 +32,8 @@ public struct EthernetAddress: Hashable, Comparable, Sendable, CustomStringConve
         }
     }
 
+    /// Whether the group bit (the first byte's lowest bit) is set: broadcast and
+    /// multicast addresses, which are flooded rather than looked up.
     public var isMulticast: Bool { bytes[0] & 1 == 1 }
 
     /// Lower-case `xx:xx:xx:xx:xx:xx` (part of every MAC flow's identity).
@@ -55,5 +58,6 @@ public struct EthernetAddress: Hashable, Comparable, Sendable, CustomStringConve
         return at
     }
 
+    /// Orders addresses byte by byte.
     public static func < (a: Self, b: Self) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 }

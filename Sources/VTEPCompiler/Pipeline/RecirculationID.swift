@@ -6,12 +6,15 @@
 /// VNI so that a restarted vtep-kdp computes the same ids and finds its old
 /// flows intact. Id 0 means "not recirculated" and is never produced.
 public struct RecirculationID: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The id as the kernel's `recirc_id` holds it.
     public let rawValue: UInt32
+    /// The id `rawValue`, whatever it stands for.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     /// Bit 24 marks ids of logical switches; VNIs are 24-bit, so the two
     /// never collide and the id is never 0.
     public static let logicalSwitchTag: UInt32 = 0x0100_0000
+    /// The largest VNI: VXLAN's VNI is 24 bits wide.
     public static let maxVNI: UInt32 = 0x00FF_FFFF
 
     /// The id of the logical switch with this VNI, or nil for a VNI outside

@@ -9,8 +9,11 @@ import VTEPModel
 /// ports, `unknown-dst` → our tunnel IP, local MACs, faults). `vtep-kdp
 /// sync` runs it once; the daemon runs it on every change.
 public struct SyncPass {
+    /// The client whose replica the pass reads and whose database it writes back to.
     public let client: OVSDBClient<VTEPDatabase>
+    /// The only writer to the kernel: the pass hands it the desired flows.
     public let reconciler: Reconciler
+    /// The name of the Physical_Switch this vtep-kdp serves (its PS-NAME).
     public let switchName: String
 
     /// The UDP port of the VXLAN port, if the pass has to make one.
@@ -29,6 +32,17 @@ public struct SyncPass {
     /// once, each on a netlink socket of its own (see `StagedReconcile`).
     public let bulkInstallSockets: Int
 
+    /// A pass over `switchName`'s part of the database, written to the kernel
+    /// through `reconciler`.
+    /// - Parameters:
+    ///   - client: the OVSDB client to read from and write back through.
+    ///   - reconciler: the writer to the datapath.
+    ///   - switchName: the Physical_Switch to serve.
+    ///   - vxlanPort: the UDP port of the VXLAN port, if one must be made.
+    ///   - overlapsBulkChanges: compile and install a bulk change in
+    ///     overlapping parts (`--no-overlap-bulk-installs` turns it off).
+    ///   - bulkInstallSockets: how many parts may be in the kernel at once
+    ///     (`--bulk-install-sockets`).
     public init(
         client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, vxlanPort: UInt16 = VXLANNaming.defaultPort,
         overlapsBulkChanges: Bool = true, bulkInstallSockets: Int = 2
@@ -52,9 +66,12 @@ public struct SyncPass {
         public var report: Reconciler.Report
         /// The datapath's port numbers by name, and the VXLAN port's.
         public var portNumbers: [String: UInt32]
+        /// The datapath port number of the VXLAN vport.
         public var tunnelPort: UInt32
         /// Where the pass's time went: compiling, and the kernel's batch.
         public var compileTime: Duration = .zero
+        /// Time spent in the reconcile: the kernel's batch, or what was left of it
+        /// after the stages.
         public var kernelTime: Duration = .zero
         /// Parts handed to the kernel while compiling went on (0: none);
         /// then `compileTime` overlapped the kernel's work and `kernelTime`
@@ -65,6 +82,7 @@ public struct SyncPass {
         /// With stages: how long their threads worked (encoding and the
         /// kernel), and how much of `compileTime` was spent waiting for them.
         public var stagedKernelTime: Duration = .zero
+        /// How much of `compileTime` was spent waiting for stages to finish.
         public var stagedWaitTime: Duration = .zero
         /// What the pass compiled from the learned state: the local MACs
         /// (declared and learned) and the VNIs whose learned-MAC limit was
@@ -72,6 +90,8 @@ public struct SyncPass {
         /// write-back reports these, not the learned state as it is by
         /// then, so a MAC is listed only once its flows are installed.
         public var localMACs: [LocalMAC] = []
+        /// The VNIs whose learned-MAC limit was reached: their switches get
+        /// `mac_table_exhaustion`.
         public var exhaustedVNIs: Set<UInt32> = []
 
         /// What the upcall handler reads misses against.

@@ -6,6 +6,7 @@ import VTEPCompiler
 public struct BindingCounters: Hashable, Sendable {
     public var packetsFromLocal: UInt64 = 0, bytesFromLocal: UInt64 = 0
     public var packetsToLocal: UInt64 = 0, bytesToLocal: UInt64 = 0
+    /// All four counters at 0.
     public init() {}
 
     mutating func add(_ packets: UInt64, _ bytes: UInt64, from: Bool) {
@@ -29,6 +30,7 @@ public struct BindingStatistics: Sendable {
     private var tracked: [FlowUFID: Tracked] = [:]
     private var retired: [PortVLAN: BindingCounters] = [:]
 
+    /// No flow tracked, nothing counted yet.
     public init() {}
 
     /// Folds in a fresh statistics dump (`dump`: UFID → stats) of the flows `flows` describes.
@@ -58,6 +60,8 @@ public struct BindingStatistics: Sendable {
         for to in compiled.countsTo { retired[to, default: .init()].add(1, UInt64(bytes), from: false) }
     }
 
+    /// Each binding's counters: what its live flows counted since they took
+    /// their roles, plus what gone flows and sent-on frames counted before.
     public var totals: [PortVLAN: BindingCounters] {
         var result = retired
         for entry in tracked.values { add(entry, into: &result) }

@@ -7,10 +7,18 @@ import OVSDatapathNL
 public struct Idleness: Sendable {
     private var firstSeen: [FlowUFID: UInt64] = [:]
     private var used: [FlowUFID: UInt64] = [:]
+    /// The time of the last `update`, in the kernel's CLOCK_MONOTONIC
+    /// milliseconds: what idle times are measured to.
     public private(set) var now: UInt64 = 0
 
+    /// No flow seen yet.
     public init() {}
 
+    /// Takes in a statistics dump; flows absent from it are forgotten.
+    /// - Parameters:
+    ///   - dump: each flow's statistics by UFID, with its `used` time.
+    ///   - now: the time of the dump, in CLOCK_MONOTONIC milliseconds (the
+    ///     clock of the kernel's `used`).
     public mutating func update(dump: [FlowUFID: FlowStats], now: UInt64 = MonotonicClock.nowMilliseconds()) {
         self.now = now
         var seen: [FlowUFID: UInt64] = [:]

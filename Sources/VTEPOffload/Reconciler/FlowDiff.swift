@@ -9,13 +9,27 @@ import VTEPCompiler
 /// Flows in the datapath without a UFID, or with one we did not derive,
 /// are left alone unless `removeForeign` is set.
 public struct FlowDiff: Sendable {
+    /// Flows to create: desired, not installed.
     public var additions: [Flow] = []
+    /// Flows to modify: installed under the same UFID with other actions; they
+    /// carry the desired actions.
     public var modifications: [Flow] = []
+    /// UFIDs of installed flows to delete.
     public var deletions: [FlowUFID] = []
 
+    /// Whether the kernel already holds exactly what is desired.
     public var isEmpty: Bool { additions.isEmpty && modifications.isEmpty && deletions.isEmpty }
+    /// The number of operations.
     public var count: Int { additions.count + modifications.count + deletions.count }
 
+    /// The operations that make `installed` equal `desired`, every flow compared.
+    /// - Parameters:
+    ///   - desired: what the compiler wants, by UFID.
+    ///   - installed: what the kernel holds, by UFID (actions are all that is
+    ///     compared).
+    ///   - removeForeign: delete installed flows that nothing desired has the
+    ///     UFID of (left by an earlier run, or by hand); on by default, as the
+    ///     datapath is vtep-kdp's alone.
     public init(desired: [FlowUFID: CompiledFlow], installed: [FlowUFID: Flow], removeForeign: Bool = true) {
         var added: [FlowUFID] = [], modified: [FlowUFID] = []
         for (ufid, compiled) in desired {

@@ -28,6 +28,10 @@ public final class Reconciler {
     private var stagingConnection: DatapathConnection?
     private var stagingConnectionTried = false
 
+    /// A reconciler writing to `datapath` through `connection`; it reads the
+    /// kernel's flows at once, so a restart changes nothing that is already
+    /// right.
+    /// - Throws: `NetlinkError` when the first dump of the flows fails.
     public init(connection: DatapathConnection, datapath: Datapath, logger: Logger = Logger(label: "vtep-kdp.reconciler"))
         throws(NetlinkError)
     {
@@ -102,10 +106,15 @@ public final class Reconciler {
         return (vports.portNumbersByName, tunnel.portNumber)
     }
 
+    /// What a reconcile (or a staged part of one) did to the kernel.
     public struct Report: Sendable, CustomStringConvertible {
         public var added = 0, modified = 0, deleted = 0
+        /// The operations the kernel refused; each is retried on the next reconcile.
         public var failures: [NetlinkError] = []
+        /// Whether a lost reply (ENOBUFS) made the reconciler read the kernel's
+        /// flows again and make one more pass; the counts are that pass's.
         public var resynced = false
+        /// All operations that succeeded: added, modified and deleted together.
         public var changes: Int { added + modified + deleted }
         /// Counts another report's operations in with these (its failures
         /// are the caller's to keep or not).
@@ -114,6 +123,7 @@ public final class Reconciler {
             modified += other.modified
             deleted += other.deleted
         }
+        /// `3 added, 0 modified, 0 deleted`, with the failures and a resync if any.
         public var description: String {
             "\(added) added, \(modified) modified, \(deleted) deleted" + (failures.isEmpty ? "" : ", \(failures.count) failed")
                 + (resynced ? " (after a resync)" : "")

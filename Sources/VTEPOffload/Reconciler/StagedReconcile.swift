@@ -33,6 +33,8 @@ public final class StagedReconcile {
     /// how long the caller waited for them: what the overlap hid, and what
     /// it could not.
     public private(set) var kernelBusy: Duration = .zero
+    /// How long the caller waited for stages to finish: the kernel's work the
+    /// overlap with compiling could not hide.
     public private(set) var waited: Duration = .zero
 
     /// `lanes`: how many stages may be in flight at once (at least 1; more

@@ -4,10 +4,16 @@ import OVSDatapathCore
 /// miss) gets `rate` upcalls a second handled, the rest dropped, so one
 /// port cannot starve the daemon or the other ports.
 public struct UpcallRateLimiter: Sendable {
+    /// Upcalls a second each port may have handled in the long run: the
+    /// bucket's refill rate.
     public var rate: Double
+    /// The bucket's size: how many upcalls a port that was quiet may have
+    /// handled at once.
     public var burst: Double
     private var buckets: [UInt32: (tokens: Double, at: ContinuousClock.Instant)] = [:]
 
+    /// A limiter that lets each port have `rate` upcalls a second handled, in
+    /// bursts of up to `burst`; 2,000 of each by default.
     public init(rate: Double = 2_000, burst: Double = 2_000) {
         self.rate = rate
         self.burst = burst

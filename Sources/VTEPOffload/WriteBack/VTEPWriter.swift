@@ -9,8 +9,10 @@ import VTEPModel
 /// Every write is idempotent against the replica it was built from: run
 /// again after a lost connection, it changes nothing that is already there.
 public struct VTEPWriter: Sendable {
+    /// The client whose replica the writes are built from and sent through.
     public let client: OVSDBClient<VTEPDatabase>
 
+    /// A writer through `client`.
     public init(client: OVSDBClient<VTEPDatabase>) { self.client = client }
 
     static let encapsulation = "vxlan_over_ipv4"
@@ -106,6 +108,8 @@ public struct VTEPWriter: Sendable {
         return operations.count
     }
 
+    /// Deletes one Ucast_Macs_Local row, by UUID.
+    /// - Throws: `OVSDBError` when the transaction fails.
     public func removeUcastMacLocal(_ row: OVSDBUUID) async throws(OVSDBError) {
         _ = try await client.transact([Op.delete("Ucast_Macs_Local", where: Op.whereUUID(row))])
     }
