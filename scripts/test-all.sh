@@ -17,8 +17,24 @@ config="${VTEPKDP_TEST_CONFIG:-release}"
 build_flags=(-c "$config")
 [[ "$config" == release ]] && build_flags+=(-Xswiftc -enable-testing)   # for @testable imports
 
+echo "== house style and layers"
+# The layers: each target imports only what lies below it (the build checks
+# it again below); the style: swift format's lint with the committed
+# .swift-format, every public declaration documented.
+scripts/check-layers.sh
+swift format lint --strict --recursive --parallel Sources Tests perf Package.swift
+echo "swift format lint: clean"
+# One concept per file: a source file past 400 lines is two concepts.
+long=$(find Sources Tests perf -name '*.swift' -exec awk 'END { if (NR > 400) print FILENAME " has " NR " lines" }' {} \;)
+[[ -z "$long" ]] || { echo "$long"; echo "FAIL: split these files (400 lines at most)"; exit 1; }
+
 echo "== build ($config)"
-swift build "${build_flags[@]}" --build-tests 2>&1 | tail -n 3
+set +e
+swift build "${build_flags[@]}" --build-tests --explicit-target-dependency-import-check error > "$results/build.log" 2>&1
+build_status=$?
+set -e
+tail -n 3 "$results/build.log"
+[[ $build_status -eq 0 ]] || { grep -E "error" "$results/build.log" | head -20; echo "FAIL: the build failed"; exit 1; }
 
 echo "== host tests (no kernel datapath here: kernel tests skip)"
 set +e
