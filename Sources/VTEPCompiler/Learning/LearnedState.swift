@@ -11,11 +11,17 @@ public struct LearnedState: Sendable {
         public var macsPerSwitch: Int
         /// Unknown destinations, unbound VLANs and foreign VNIs together.
         public var facts: Int
-        /// Limits of `macsPerSwitch` learned MACs per logical switch (`--mac-limit`)
-        /// and `facts` other facts.
-        public init(macsPerSwitch: Int = 50_000, facts: Int = 10_000) {
+        /// Inner EtherTypes per MAC behind a tagged binding. The kernel needs
+        /// a stage-1 flow per inner EtherType of a tagged frame, so a VM
+        /// sending 3,000 EtherTypes made 3,000 flows; each type past the
+        /// first also counts against `macsPerSwitch`.
+        public var etherTypesPerMAC: Int
+        /// Limits of `macsPerSwitch` learned MACs per logical switch (`--mac-limit`),
+        /// `facts` other facts and `etherTypesPerMAC` inner EtherTypes per tagged MAC.
+        public init(macsPerSwitch: Int = 50_000, facts: Int = 10_000, etherTypesPerMAC: Int = 8) {
             self.macsPerSwitch = macsPerSwitch
             self.facts = facts
+            self.etherTypesPerMAC = etherTypesPerMAC
         }
     }
 
@@ -24,6 +30,7 @@ public struct LearnedState: Sendable {
     /// The bounds this state enforces.
     public let limits: Limits
     private var macs: [Place: LocalMAC] = [:]
+    /// Per logical switch: its learned MACs, plus their tagged EtherTypes past the first.
     private var perSwitch: [UInt32: Int] = [:]
     /// Everything misses taught besides the MACs themselves: tagged EtherTypes,
     /// unknown destinations, unbound VLANs, unknown VNIs.
@@ -64,6 +71,7 @@ public struct LearnedState: Sendable {
             let place = Place(vni: vni, mac: local.mac)
             var change = Change.unchanged
             if let old = macs[place], old != local {
+                perSwitch[vni, default: 0] -= extraEtherTypes(of: old)
                 facts.taggedEtherTypes[old] = nil
                 macs[place] = local
                 change = .moved(from: old)
@@ -76,8 +84,18 @@ public struct LearnedState: Sendable {
                 perSwitch[vni, default: 0] += 1
                 change = .added
             }
-            if let etherType, facts.taggedEtherTypes[local, default: []].insert(etherType).inserted, change == .unchanged {
-                change = .added
+            if let etherType, facts.taggedEtherTypes[local]?.contains(etherType) != true {
+                let known = facts.taggedEtherTypes[local]?.count ?? 0
+                if known > 0 {
+                    // Another stage-1 flow for the same MAC: within the MAC's cap and the switch's budget.
+                    guard known < limits.etherTypesPerMAC, perSwitch[vni, default: 0] < limits.macsPerSwitch else {
+                        exhausted.insert(vni)
+                        return change == .unchanged ? .refused : change
+                    }
+                    perSwitch[vni, default: 0] += 1
+                }
+                facts.taggedEtherTypes[local, default: []].insert(etherType)
+                if change == .unchanged { change = .added }
             }
             return change
         case .unknownDestination(let unknown):
@@ -104,10 +122,19 @@ public struct LearnedState: Sendable {
     public mutating func forget(_ mac: EthernetAddress, vni: UInt32) {
         let place = Place(vni: vni, mac: mac)
         guard let old = macs.removeValue(forKey: place) else { return }
+        perSwitch[vni, default: 1] -= 1 + extraEtherTypes(of: old)
         facts.taggedEtherTypes[old] = nil
-        perSwitch[vni, default: 1] -= 1
         exhausted.remove(vni)
     }
+
+    /// The tagged EtherTypes of `local` past its first: what it costs the
+    /// switch's budget besides the MAC itself.
+    private func extraEtherTypes(of local: LocalMAC) -> Int {
+        max((facts.taggedEtherTypes[local]?.count ?? 0) - 1, 0)
+    }
+
+    /// The number of entries counted against switch `vni`'s budget.
+    public func budgetUsed(vni: UInt32) -> Int { perSwitch[vni, default: 0] }
 
     /// Forgets a remembered miss (its flow went idle).
     public mutating func forget(_ decision: MissDecision) {
