@@ -9,8 +9,16 @@ public struct BindingCounters: Hashable, Sendable {
     /// All four counters at 0.
     public init() {}
 
+    /// Counts `packets` and `bytes` in one direction, saturating at the
+    /// top rather than trapping: a counter only ever grows.
     mutating func add(_ packets: UInt64, _ bytes: UInt64, from: Bool) {
-        if from { packetsFromLocal += packets; bytesFromLocal += bytes } else { packetsToLocal += packets; bytesToLocal += bytes }
+        if from {
+            packetsFromLocal.addSaturating(packets)
+            bytesFromLocal.addSaturating(bytes)
+        } else {
+            packetsToLocal.addSaturating(packets)
+            bytesToLocal.addSaturating(bytes)
+        }
     }
 }
 
@@ -35,7 +43,9 @@ public struct BindingStatistics: Sendable {
 
     /// Folds in a fresh statistics dump (`dump`: UFID → stats) of the flows `flows` describes.
     public mutating func update(dump: [FlowUFID: FlowStats], flows: [FlowUFID: CompiledFlow]) {
-        for (ufid, old) in tracked where dump[ufid] == nil || dump[ufid]!.packets < old.stats.packets {
+        // A flow that is gone, or whose counters went back (deleted and
+        // made again between two reads), keeps what it counted until then.
+        for (ufid, old) in tracked where dump[ufid].map({ $0.packets < old.stats.packets || $0.bytes < old.stats.bytes }) ?? true {
             retire(old)
             tracked[ufid] = nil
         }
@@ -56,8 +66,8 @@ public struct BindingStatistics: Sendable {
 
     /// A frame sent on from userspace with `compiled`'s actions.
     public mutating func addSentOn(_ compiled: CompiledFlow, bytes: Int) {
-        if let from = compiled.countsFrom { retired[from, default: .init()].add(1, UInt64(bytes), from: true) }
-        for to in compiled.countsTo { retired[to, default: .init()].add(1, UInt64(bytes), from: false) }
+        if let from = compiled.countsFrom { retired[from, default: .init()].add(1, UInt64(clamping: bytes), from: true) }
+        for to in compiled.countsTo { retired[to, default: .init()].add(1, UInt64(clamping: bytes), from: false) }
     }
 
     /// Each binding's counters: what its live flows counted since they took
@@ -71,8 +81,20 @@ public struct BindingStatistics: Sendable {
     private mutating func retire(_ entry: Tracked) { add(entry, into: &retired) }
 
     private func add(_ entry: Tracked, into result: inout [PortVLAN: BindingCounters]) {
-        let packets = entry.stats.packets &- entry.baseline.packets, bytes = entry.stats.bytes &- entry.baseline.bytes
+        let packets = entry.stats.packets.subtractingSaturating(entry.baseline.packets)
+        let bytes = entry.stats.bytes.subtractingSaturating(entry.baseline.bytes)
         if let from = entry.from { result[from, default: .init()].add(packets, bytes, from: true) }
         for to in entry.to { result[to, default: .init()].add(packets, bytes, from: false) }
     }
+}
+
+extension UInt64 {
+    /// `self += other`, stopping at `.max`.
+    fileprivate mutating func addSaturating(_ other: UInt64) {
+        let (sum, overflow) = addingReportingOverflow(other)
+        self = overflow ? .max : sum
+    }
+
+    /// `self - other`, stopping at 0.
+    fileprivate func subtractingSaturating(_ other: UInt64) -> UInt64 { self > other ? self - other : 0 }
 }

@@ -44,6 +44,40 @@ import Testing
         #expect(statistics.totals[Self.p0]?.packetsToLocal == 4 && statistics.totals[Self.p1]?.packetsToLocal == 7)
     }
 
+    /// A flow that changed roles (its counters then start from a baseline)
+    /// and was deleted and made again between two reads, with more packets
+    /// but fewer bytes than that baseline: the subtraction wrapped and the
+    /// next addition trapped. Now each total only grows, and saturates.
+    @Test func aFlowRemadeBetweenTwoReadsNeverTrapsAndTotalsOnlyGrow() {
+        let (flood, floodFlow) = compiled("tun flood", to: [Self.p0])
+        let (deliver, deliverFlow) = compiled("tun deliver", to: [Self.p1])  // a second flow into p1: totals add up
+        var moved = floodFlow
+        moved.countsTo = [Self.p1]
+        var statistics = BindingStatistics()
+        var last: [PortVLAN: BindingCounters] = [:]
+        func read(_ packets: UInt64, _ bytes: UInt64, _ flow: CompiledFlow) {
+            statistics.update(
+                dump: [flood: FlowStats(packets: packets, bytes: bytes), deliver: FlowStats(packets: 1, bytes: 100)],
+                flows: [flood: flow, deliver: deliverFlow])
+            for (place, counters) in statistics.totals {
+                let before = last[place] ?? BindingCounters()
+                #expect(counters.packetsToLocal >= before.packetsToLocal && counters.bytesToLocal >= before.bytesToLocal, "\(place)")
+            }
+            last = statistics.totals
+        }
+        read(100, 10_000, floodFlow)
+        read(100, 10_000, moved)  // roles changed: the baseline is 100 / 10,000
+        read(120, 5_000, moved)  // deleted and made again between the reads
+        read(130, 6_000, moved)
+        #expect(statistics.totals[Self.p0]?.packetsToLocal == 100 && statistics.totals[Self.p0]?.bytesToLocal == 10_000)
+        #expect(statistics.totals[Self.p1]?.packetsToLocal == 131 && statistics.totals[Self.p1]?.bytesToLocal == 6_100)
+        // Near the top, the counters stop there instead of trapping.
+        statistics.addSentOn(moved, bytes: Int.max)
+        statistics.addSentOn(moved, bytes: Int.max)
+        statistics.addSentOn(moved, bytes: Int.max)
+        #expect(statistics.totals[Self.p1]?.bytesToLocal == .max)
+    }
+
     @Test func idleTimeComesFromUsedOrFromWhenANeverUsedFlowWasFirstSeen() {
         let a = FlowUFID(deriving: "a"), b = FlowUFID(deriving: "b")
         var idleness = Idleness()

@@ -31,14 +31,7 @@ final class EndToEndRig {
     func underlayIP(_ host: Int) -> String { "\(subnet).\(host)" }
     /// The executable built with these tests: the kernel suite runs them
     /// optimised (scripts/test-all.sh), as vtep-kdp ships.
-    static var binary: String {
-        #if DEBUG
-        let configuration = "debug"
-        #else
-        let configuration = "release"
-        #endif
-        return ProcessInfo.processInfo.environment["VTEPKDP_BINARY"] ?? ".build/\(configuration)/vtep-kdp"
-    }
+    static var binary: String { VTEPKDPBinary.path }
 
     func ns(_ name: String) -> String { "\(prefix)-\(name)" }
     func port(_ name: String) -> String { "\(prefix)\(name)" }
