@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "VTEPCompiler", "VTEPModel", "OVSDB", "OVSDatapathCore", "OVSDatapathNL",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .executableTarget(
@@ -72,6 +73,7 @@ let package = Package(
                 "OVSDatapathCore", "OVSDatapathNL", "OVSDB", "VTEPModel", "VTEPCompiler", "VTEPOffload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // Benchmarks (perf/): not tests; run by perf/*.sh inside the VM.
@@ -103,6 +105,7 @@ let package = Package(
             name: "VTEPOffloadTests",
             dependencies: [
                 "VTEPOffload", "VTEPCompiler", "VTEPModel", "OVSDB", "OVSDatapathCore", "OVSDatapathNL", "TestSupport",
+                .product(name: "SystemPackage", package: "swift-system"),
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -5,6 +5,7 @@ import Logging
 import OVSDB
 import OVSDatapathCore
 import OVSDatapathNL
+import SystemPackage
 import VTEPCompiler
 import VTEPModel
 import VTEPOffload
@@ -66,15 +67,37 @@ struct RunCommand: AsyncParsableCommand {
             discussion: "With 2, the kernel checks and copies two parts' flows on two cores; only inserting them takes turns."))
     var bulkInstallSockets = 2
 
+    /// The longest `--mac-aging-time`: a year, in seconds.
+    static let longestAgingTime: Double = 365 * 24 * 3600
+
     func validate() throws {
         guard (1...2).contains(bulkInstallSockets) else {
             throw ValidationError("--bulk-install-sockets takes 1 or 2, not \(bulkInstallSockets)")
         }
+        // A value that cannot be a duration (negative, nan, inf, past what
+        // Duration holds) trapped when turned into one: refuse it here.
+        guard macAgingTime.isFinite, macAgingTime >= 1, macAgingTime <= Self.longestAgingTime else {
+            throw ValidationError("--mac-aging-time takes seconds from 1 to \(Int(Self.longestAgingTime)), not \(macAgingTime)")
+        }
+        guard macLimit >= 1 else { throw ValidationError("--mac-limit takes a positive number of MACs, not \(macLimit)") }
+        guard vxlanPort != 0 else { throw ValidationError("--vxlan-port takes a UDP port from 1 to 65535, not 0") }
     }
 
     func run() async throws {
         if detach { Detach.respawn(droppingFlag: "--detach") }
-        let logger = bootstrapLogging()
+        let (logger, log) = bootstrapLogging()
+        // One daemon per pidfile and one per datapath, checked before the
+        // kernel is touched: a second one would take the upcalls and the
+        // two would delete each other's flows and rows.
+        let pid: PidFile?
+        let claim: DatapathClaim
+        do {
+            pid = try pidfile.map { (path) throws(PidFile.Failure) in try PidFile(path: path) }
+            claim = try DatapathClaim(datapath: datapath)
+        } catch {
+            throw StartupFailure(description: "vtep-kdp: \(error)")
+        }
+        defer { pid?.remove() }
         try StartupChecks.requireDatapathModule()
         if !allowOVSVswitchd { try StartupChecks.refuseOVSVswitchd(datapath: datapath) }
         let remotes = try db.map { try OVSDBRemote(parsing: $0) }
@@ -107,8 +130,6 @@ struct RunCommand: AsyncParsableCommand {
             bulkInstallSockets: bulkInstallSockets, logger: logger)
         try await daemon.recoverLearnedState()
 
-        if let pidfile { try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8) }
-        defer { if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) } }
         Detach.notifyReady()
 
         listener.start()
@@ -127,13 +148,27 @@ struct RunCommand: AsyncParsableCommand {
         }
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
         let term = DispatchSource.makeSignalSource(signal: SIGTERM)
         let int = DispatchSource.makeSignalSource(signal: SIGINT)
+        let hup = DispatchSource.makeSignalSource(signal: SIGHUP)
         term.setEventHandler { stop("SIGTERM") }
         int.setEventHandler { stop("SIGINT") }
+        // SIGHUP: logrotate moved the log file away; start a new one.
+        hup.setEventHandler {
+            guard let log else { return }
+            do throws(Errno) {
+                try log.reopen()
+                logger.info("vtep-kdp: SIGHUP: reopened the log file \(log.path) (\(log.failedWrites) lines could not be written so far)")
+            } catch {
+                FileHandle.standardError.write(Data("vtep-kdp: SIGHUP: cannot reopen \(log.path): \(error)\n".utf8))
+            }
+        }
         term.resume()
         int.resume()
+        hup.resume()
         await work.value
+        withExtendedLifetime(claim) {}
     }
 
     /// The database not up yet is a state to wait out, not an error: say so, now and then.
@@ -156,7 +191,9 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    func bootstrapLogging() -> Logger {
+    /// Sets up swift-log for the daemon: to `--log-file` (see `LogFile`) or
+    /// standard error; returns the logger and the log file, if any.
+    func bootstrapLogging() -> (Logger, LogFile?) {
         // swift-log stamps each line with localtime(), and glibc's localtime()
         // stats /etc/localtime on every call while TZ is unset. Naming the
         // file in TZ makes glibc read it once: a syscall less per line, and
@@ -165,26 +202,33 @@ struct RunCommand: AsyncParsableCommand {
         // logged one by one cost 20 s of the daemon's single loop.
         if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
         let level: Logger.Level = verbose ? .debug : .info
-        let stream: FileLogStream? = logFile.flatMap { path in
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-            guard let handle = FileHandle(forWritingAtPath: path) else { return nil }
-            handle.seekToEndOfFile()
-            return FileLogStream(handle: handle)
+        var log: LogFile?
+        if let logFile {
+            do throws(Errno) {
+                log = try LogFile(path: logFile)
+            } catch {
+                FileHandle.standardError.write(
+                    Data("vtep-kdp: cannot open the log file \(logFile): \(error); logging to standard error\n".utf8))
+            }
         }
-        if logFile != nil && stream == nil {
-            FileHandle.standardError.write(Data("vtep-kdp: cannot open the log file \(logFile!); logging to standard error\n".utf8))
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = stream.map { StreamLogHandler(label: label, stream: $0) } ?? StreamLogHandler.standardError(label: label)
+        LoggingSystem.bootstrap { [log] label in
+            var handler =
+                log.map { StreamLogHandler(label: label, stream: LogFileStream(file: $0)) } ?? StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
-        return Logger(label: "vtep-kdp")
+        return (Logger(label: "vtep-kdp"), log)
     }
 }
 
-/// swift-log's stream handler writing to a file.
-struct FileLogStream: TextOutputStream, @unchecked Sendable {
-    let handle: FileHandle
-    mutating func write(_ string: String) { handle.write(Data(string.utf8)) }
+/// swift-log's stream handler writing to the log file; a line that cannot
+/// be written is counted by the file, never a crash.
+struct LogFileStream: TextOutputStream, Sendable {
+    let file: LogFile
+    mutating func write(_ string: String) { file.write(string) }
+}
+
+/// A start-up refusal, said in one line.
+struct StartupFailure: Error, CustomStringConvertible {
+    let description: String
 }

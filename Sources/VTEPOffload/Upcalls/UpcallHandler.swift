@@ -17,6 +17,7 @@ final class UpcallHandler {
     private let logger: Logger
     private var pending: [Upcall] = []
     private var limiter = UpcallRateLimiter()
+    private var lines = LogLineBudget()
     /// Missed frames sent on, and misses dropped before classifying.
     private(set) var handled = 0
     private(set) var dropped = 0
@@ -56,33 +57,43 @@ final class UpcallHandler {
         pending.removeAll(keepingCapacity: true)
         var batch = Batch()
         var batchLog = UpcallBatchLog()
+        let debug = logger.logLevel <= .debug
         for upcall in upcalls {
             let decision = MissClassifier.classify(upcall, in: context)
-            switch learned.apply(decision) {
+            let change = learned.apply(decision)
+            switch change {
             case .unchanged:
-                if batchLog.note(.unchanged, shown: logger.logLevel <= .debug) { logger.debug("upcall: \(decision)") }
+                if batchLog.note(.unchanged, shown: debug), lines.take() { logger.debug("upcall: \(decision)") }
             case .added:
                 batch.learnedChanged = true
-                if batchLog.note(.added) { logger.info("upcall: \(decision)") }
+                if batchLog.note(.added), lines.take() { logger.info("upcall: \(decision)") }
             case .moved(let old):
                 batch.learnedChanged = true
-                if batchLog.note(.moved) { logger.info("upcall: \(decision), moved from \(old.port) vlan \(old.vlan)") }
+                if batchLog.note(.moved), lines.take() { logger.info("upcall: \(decision), moved from \(old.port) vlan \(old.vlan)") }
             case .refused:
-                if batchLog.note(.refused) { logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits))") }
-                continue
+                if batchLog.note(.refused), lines.take() {
+                    logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits)); its frames go on through userspace")
+                }
             }
+            // A refused decision is not learned, but its frame is not dropped
+            // either: it goes on with the actions its stage-1 flow would have
+            // (into its switch, where it is forwarded or flooded), without the flow.
             if let stageOne = decision.stageOneFlow(in: context) {
                 batch.sentAtOnce.append((upcall, stageOne))
-            } else {
+            } else if change != .refused {
                 batch.decided.append((upcall, decision))
             }
         }
-        if batchLog.untold > 0 {
+        if batchLog.untold > 0, lines.take() {
             let level: Logger.Level = batchLog.counts[.refused] != nil ? .warning : .info
             logger.log(
                 level: level,
                 "upcalls: \(batchLog.total) in this batch (\(batchLog.summary)); the first \(batchLog.told) are logged above, the rest only counted"
             )
+        }
+        if lines.suppressed > 0, lines.take(counted: false) {
+            logger.warning(
+                "upcalls: \(lines.takeSuppressed()) log lines about single frames left out (more than \(Int(lines.rate)) a second)")
         }
         return batch
     }

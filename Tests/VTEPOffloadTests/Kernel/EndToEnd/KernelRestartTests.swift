@@ -16,6 +16,16 @@ extension KernelVTEPSuites {
             #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
             let flows = try rig.kernelFlowCount()
 
+            // A second vtep-kdp on the same datapath is refused, names the
+            // first, and changes nothing (two used to run side by side).
+            let second = try ChildProcess.run(
+                EndToEndRig.binary,
+                ["--db", "unix:\(rig.db.socketPath)", "--datapath", rig.datapath, "--vxlan-port", String(rig.vxlanPort), "br0"])
+            let first = try #require(rig.daemon?.pid)
+            #expect(second.status == 1)
+            #expect(second.errors.contains("datapath \(rig.datapath) is already served by vtep-kdp pid \(first)"), "\(second.errors)")
+            #expect(try rig.kernelFlowCount() == flows)
+
             // 500 pings 10 ms apart; vtep-kdp is killed a second in and is back a second later.
             let output = rig.db.directory + "/ping.txt"
             let ping = try ChildProcess(
