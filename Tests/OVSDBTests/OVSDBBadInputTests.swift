@@ -8,7 +8,9 @@ import Testing
 /// A server that misbehaves: each case ends the connection with a clear
 /// error, the replica keeps nothing half-decoded, and the client goes on
 /// retrying (a second disconnect shows it reconnected).
-@Suite(.serialized) struct OVSDBBadInputTests {
+/// Each test is cut off (and fails) after 3 minutes instead of waiting forever
+/// for an event that never comes.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct OVSDBBadInputTests {
     static let fakeServer = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/fake-ovsdb-server.py").path
 

@@ -7,7 +7,9 @@ import Testing
 
 /// The client against a real ovsdb-server with the real vtep.ovsschema,
 /// driven by the documentation's own vtep-ctl commands.
-@Suite(.serialized) struct OVSDBClientTests {
+/// Each test is cut off (and fails) after 3 minutes instead of waiting forever
+/// for an event that never comes.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct OVSDBClientTests {
     func startClient(_ rig: OVSDBServerRig, probe: Duration = .seconds(5)) -> (OVSDBClient<VTEPDatabase>, Task<Void, Never>) {
         var options = OVSDBClient<VTEPDatabase>.Options()
         options.inactivityProbe = probe
@@ -22,7 +24,7 @@ import Testing
         let rig = try OVSDBServerRig()
         let (client, task) = startClient(rig)
         defer { task.cancel() }
-        await client.waitUntilSynced()
+        try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
 
         try rig.applySeedScenario()
         try rig.vtepctl("set-replication-mode", "ls0", "source_node")
@@ -151,7 +153,7 @@ import Testing
         #expect(await logicalSwitchChanges(&events, count: 1) == ["insert marker"])
         let (fresh, freshTask) = startClient(rig)
         defer { freshTask.cancel() }
-        await fresh.waitUntilSynced()
+        try #require(await fresh.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
         #expect(await fresh.replica == client.replica)
     }
 
@@ -226,7 +228,7 @@ import Testing
         try rig.vtepctl("add-ls", "taken")
         let (client, task) = startClient(rig)
         defer { task.cancel() }
-        await client.waitUntilSynced()
+        try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
         do {
             _ = try await client.transact([
                 OVSDBOperation.comment("first op succeeds on its own"),
@@ -247,7 +249,7 @@ import Testing
         try rig.vtepctl("add-ls", "ls0")
         let (client, task) = startClient(rig)
         defer { task.cancel() }
-        await client.waitUntilSynced()
+        try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
         do {
             _ = try await client.transact([
                 OVSDBOperation.comment("fine"),

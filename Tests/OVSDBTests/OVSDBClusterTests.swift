@@ -8,7 +8,9 @@ import Testing
 /// A 3-member clustered hardware_vtep database (ovsdb-tool create-cluster /
 /// join-cluster): the client writes through the leader, and killing the
 /// leader mid-stream loses no write.
-@Suite(.serialized) struct OVSDBClusterTests {
+/// Each test is cut off (and fails) after 5 minutes instead of waiting forever
+/// for an event that never comes.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct OVSDBClusterTests {
     final class Cluster: @unchecked Sendable {
         let directory: String
         let raftPorts: [Int]
@@ -103,7 +105,7 @@ import Testing
         let client = OVSDBClient<VTEPDatabase>(remotes: cluster.remotes, options: options)
         let task = Task { await client.run() }
         defer { task.cancel() }
-        await client.waitUntilSynced()
+        try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
 
         let names = (0..<40).map { "ls\($0)" }
         var killed: Int?

@@ -31,7 +31,13 @@ import Testing
         let structural: [UInt8] = Array(#"{}[]",:\ 0-9e."#.utf8) + [0xff, 0xc3, 0x00, 0x80]
         for _ in 0..<Int.random(in: 1...4, using: &rng) where !bytes.isEmpty {
             let at = Int.random(in: 0..<bytes.count, using: &rng)
-            switch Int.random(in: 0..<6, using: &rng) {
+            switch Int.random(in: 0..<8, using: &rng) {
+            case 6:
+                // Deep nesting: far past the reader's bound, within what a message may hold.
+                bytes.insert(contentsOf: Array(repeating: UInt8(ascii: "["), count: Int.random(in: 100...3_000, using: &rng)), at: at)
+            case 7:
+                // A huge member count for the look-ahead to find.
+                bytes.insert(contentsOf: Array(repeating: UInt8(ascii: ","), count: Int.random(in: 100...3_000, using: &rng)), at: at)
             case 0: bytes[at] ^= UInt8.random(in: 1...255, using: &rng)
             case 1: bytes.remove(at: at)
             case 2: bytes.insert(structural.randomElement(using: &rng)!, at: at)
@@ -46,10 +52,12 @@ import Testing
     }
 
     /// The client's receive path, minus the socket.
-    static func feed(_ stream: [UInt8], chunk: Int, limit: Int, replica: inout VTEPDatabase) -> (messages: Int, rejected: Int) {
+    static func feed(_ stream: [UInt8], chunk: Int, limit: Int, replica: inout VTEPDatabase) -> (
+        messages: Int, rejected: Int, largest: Int
+    ) {
         var framer = JSONFramer(maxMessageBytes: limit)
         var pending: [UInt8] = []
-        var messages = 0, rejected = 0
+        var messages = 0, rejected = 0, largest = 0
         var offset = 0
         while offset < stream.count {
             pending += stream[offset..<min(offset + chunk, stream.count)]
@@ -57,10 +65,11 @@ import Testing
             while true {
                 let length: Int?
                 do { length = try pending.withUnsafeBytes { try framer.nextMessageLength(in: $0) } } catch {
-                    return (messages, rejected + 1)
+                    return (messages, rejected + 1, largest)
                 }  // the connection would close here
                 guard let length else { break }
                 let frame = Array(pending[..<length])
+                largest = max(largest, length)
                 pending.removeFirst(length)
                 messages += 1
                 do throws(JSONError) {
@@ -83,13 +92,13 @@ import Testing
             }
             precondition(pending.count <= limit + chunk, "the framer let its input grow past the limit")
         }
-        return (messages, rejected)
+        return (messages, rejected, largest)
     }
 
     @Test func theCorpusItselfDecodesCleanly() {
         var replica = VTEPDatabase()
         let stream = Array(Self.corpus.joined(separator: "\n").utf8)
-        let (messages, rejected) = Self.feed(stream, chunk: 7, limit: 1 << 16, replica: &replica)
+        let (messages, rejected, _) = Self.feed(stream, chunk: 7, limit: 1 << 16, replica: &replica)
         #expect(messages == Self.corpus.count)
         #expect(rejected == 0)
         #expect(replica.physicalPorts.count == 1 && replica.logicalSwitches.isEmpty && replica.ucastMacsRemote.count == 1)
@@ -100,22 +109,34 @@ import Testing
         let seed = UInt64(ProcessInfo.processInfo.environment["VTEPKDP_FUZZ_SEED"] ?? "") ?? 0x5EED
         var rng = SplitMix64(state: seed)
         let deadline = Date().addingTimeInterval(seconds)
-        var runs = 0, messages = 0, rejected = 0
+        var runs = 0, messages = 0, rejected = 0, overLimit = 0, largest = 0
         while Date() < deadline {
             for _ in 0..<50 {
                 var stream: [UInt8] = []
+                var longestPiece = 0
                 for _ in 0..<Int.random(in: 1...4, using: &rng) {
-                    stream += Self.mutate(Array(Self.corpus.randomElement(using: &rng)!.utf8), &rng)
+                    let piece = Self.mutate(Array(Self.corpus.randomElement(using: &rng)!.utf8), &rng)
+                    longestPiece = max(longestPiece, piece.count)
+                    stream += piece
                 }
+                // A limit below some messages' size, so the framer's cut is exercised too
+                // (with the old fixed 4,096 bytes no stream ever reached it).
+                let limit = Int.random(in: 256...4_096, using: &rng)
                 var replica = VTEPDatabase()
-                let result = Self.feed(stream, chunk: Int.random(in: 1...512, using: &rng), limit: 4096, replica: &replica)
+                let result = Self.feed(stream, chunk: Int.random(in: 1...512, using: &rng), limit: limit, replica: &replica)
                 messages += result.messages
                 rejected += result.rejected
+                largest = max(largest, result.largest)
+                if longestPiece > limit { overLimit += 1 }
+                #expect(result.largest <= limit, "a message past the limit was framed")
                 runs += 1
             }
         }
-        print("fuzz: seed \(seed), \(runs) streams, \(messages) messages framed, \(rejected) rejected with typed errors")
+        print(
+            "fuzz: seed \(seed), \(runs) streams (\(overLimit) with a message longer than their limit), \(messages) messages framed (largest \(largest) bytes), "
+                + "\(rejected) rejected with typed errors")
         #expect(runs > 0)
         #expect(rejected > 0, "mutations must exercise the error paths")
+        #expect(overLimit > 0, "some messages must exceed the framer's limit")
     }
 }

@@ -132,11 +132,39 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
         eventSink.finish()
     }
 
-    /// Waits until the replica has caught up with a server.
+    /// Waits until the replica has caught up with a server, or until the
+    /// waiting task is cancelled.
     public func waitUntilSynced() async {
         while !isSynced && !Task.isCancelled {
-            await withCheckedContinuation { waitingForSync.append($0) }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { waitingForSync.append($0) }
+            } onCancel: {
+                Task { await self.wakeSyncWaiters() }
+            }
         }
+    }
+
+    /// Waits at most `timeout` for the replica to catch up; says whether it did.
+    public func waitUntilSynced(timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { [self] in
+                await waitUntilSynced()
+                return await isSynced
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first || isSynced
+        }
+    }
+
+    /// Resumes every waiter, so a cancelled one can leave (the others look again).
+    private func wakeSyncWaiters() {
+        for waiter in waitingForSync { waiter.resume() }
+        waitingForSync.removeAll()
     }
 
     var waitingForSync: [CheckedContinuation<Void, Never>] = []
@@ -164,7 +192,6 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
         isSynced = true
         flushChanges()
         eventSink.yield(.synced)
-        for waiter in waitingForSync { waiter.resume() }
-        waitingForSync.removeAll()
+        wakeSyncWaiters()
     }
 }

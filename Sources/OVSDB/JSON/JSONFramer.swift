@@ -92,6 +92,9 @@ public struct JSONFramer: Sendable {
                 depth -= 1
                 if depth < 0 { throw .unbalanced(offset: index) }
                 if depth == 0 {
+                    // Complete, but a message over the limit is refused even
+                    // when it arrived whole in one read.
+                    guard index < maxMessageBytes else { throw .tooLarge(limit: maxMessageBytes) }
                     reset()
                     return index + 1
                 }

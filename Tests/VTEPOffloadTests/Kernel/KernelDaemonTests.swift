@@ -48,15 +48,16 @@ extension KernelVTEPSuites {
             try rig.vtepctl("add-ucast-remote", "ls0", mac.description, "10.2.2.3")
             let committed = ContinuousClock.now
             var seen: Duration?
-            while ContinuousClock.now - committed < .seconds(10) {
+            while ContinuousClock.now - committed < .seconds(60) {
                 if (try? observer.flow(.ufid(ufid), in: scratch.datapath)) != nil { seen = ContinuousClock.now - committed; break }
                 try await Task.sleep(for: .milliseconds(1))
             }
             let latency = try #require(seen, "the flow never reached the kernel")
             print("daemon: vtep-ctl add-ucast-remote → kernel flow in \(latency) (emulated VM)")
-            // Promptly, by itself; how fast is a benchmark's question (perf/), not a test's: under
-            // emulation, with other suites running beside it, this has ranged from 37 ms to 4 s.
-            #expect(latency < .seconds(15))
+            // It arrives by itself (the #require above, with a deadline generous
+            // enough for a busy emulated machine); how fast is the benchmark's
+            // question (perf/), not a test's: under emulation, with other suites
+            // running beside it, this has ranged from 37 ms to 4 s.
 
             // Deleted again: gone again, and nothing else moved.
             try rig.vtepctl("del-ucast-remote", "ls0", mac.description)

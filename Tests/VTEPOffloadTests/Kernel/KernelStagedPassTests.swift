@@ -24,7 +24,7 @@ extension KernelVTEPSuites {
             let client = OVSDBClient<VTEPDatabase>(remotes: [rig.remote])
             let task = Task { await client.run() }
             defer { task.cancel() }
-            await client.waitUntilSynced()
+            try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
             let pass = SyncPass(
                 client: client, reconciler: try Reconciler(connection: scratch.connection, datapath: scratch.datapath),
                 switchName: "br0", vxlanPort: 4799, overlapsBulkChanges: true)

@@ -29,7 +29,7 @@ extension KernelVTEPSuites {
             let client = OVSDBClient<VTEPDatabase>(remotes: [rig.remote])
             let task = Task { await client.run() }
             defer { task.cancel() }
-            await client.waitUntilSynced()
+            try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
             let vm1 = LocalMAC(mac: EthernetAddress("aa:00:00:00:00:01")!, port: "kts0", vlan: 0)
             let pass = SyncPass(
                 client: client, reconciler: try Reconciler(connection: connection, datapath: datapath), switchName: "br0",

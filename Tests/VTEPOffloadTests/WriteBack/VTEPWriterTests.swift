@@ -7,7 +7,9 @@ import Testing
 @testable import VTEPOffload
 
 /// The write-back's rows, written to a real ovsdb-server and read back with vtep-ctl.
-@Suite(.serialized) struct VTEPWriterTests {
+/// Each test is cut off (and fails) after 3 minutes instead of waiting forever
+/// for an event that never comes.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct VTEPWriterTests {
     func startClient(_ rig: OVSDBServerRig, probe: Duration = .seconds(5)) -> (OVSDBClient<VTEPDatabase>, Task<Void, Never>) {
         var options = OVSDBClient<VTEPDatabase>.Options()
         options.inactivityProbe = probe
@@ -26,7 +28,7 @@ import Testing
         try rig.vtepctl("add-mcast-remote", "ls0", "unknown-dst", "10.2.2.2")
         let (client, task) = startClient(rig)
         defer { task.cancel() }
-        await client.waitUntilSynced()
+        try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
         let writer = VTEPWriter(client: client)
         let (lsID, _) = try #require(await client.replica.logicalSwitch(named: "ls0"))
         let (switchID, _) = try #require(await client.replica.physicalSwitch(named: "br0"))
