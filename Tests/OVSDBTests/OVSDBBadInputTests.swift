@@ -106,4 +106,38 @@ import Testing
             })
         #expect(await client.isSynced)
     }
+
+    /// A transaction the server never answers, or made while no server is
+    /// there to take it, ends with `.timedOut` after `transactTimeout`
+    /// instead of stalling its caller (the write-back) for good.
+    @Test(arguments: ["deaf", "stall"])
+    func aTransactionNeverAnsweredTimesOut(mode: String) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-fake-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/db.sock"
+        let server = try ChildProcess("/usr/bin/python3", [Self.fakeServer, socket, mode])
+        defer { server.terminate() }
+        #expect(await eventually { FileManager.default.fileExists(atPath: socket) })
+        var options = OVSDBClient<VTEPDatabase>.Options()
+        options.transactTimeout = .seconds(1)
+        let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: socket)], options: options)
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+        if mode == "deaf" { try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced") }
+        let started = ContinuousClock.now
+        do {
+            _ = try await client.transact([OVSDBOperation.insert("Logical_Switch", [("name", .string("ls9"))])])
+            Issue.record("a transaction nobody answered succeeded")
+        } catch {
+            guard case .timedOut = error else {
+                Issue.record("got \(error)")
+                return
+            }
+        }
+        let waited = ContinuousClock.now - started
+        print("transact against a \(mode) server: timed out after \(waited)")
+        #expect(waited >= .seconds(1) && waited < .seconds(30))
+        if mode == "deaf" { #expect(await client.isSynced, "the connection itself is fine") }
+    }
 }

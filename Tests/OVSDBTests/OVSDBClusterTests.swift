@@ -95,7 +95,13 @@ import Testing
         throw RigError("could not write \(name)")
     }
 
-    @Test func killingTheLeaderLosesNoWrite() async throws {
+    /// What the client promises across a leader's death: a write cut off
+    /// fails with a typed, transient error (connection lost, not leader,
+    /// timed out) and never silently; retried by its caller, as this test's
+    /// `insertLogicalSwitch` does, it commits exactly once. Retrying is the
+    /// caller's job: the daemon's write-back does it on its own schedule
+    /// (`DatabaseWriteBackTests`).
+    @Test func aWriteCutByALeaderKillFailsTypedAndARetryCommitsOnce() async throws {
         let cluster = try Cluster()
         #expect(await eventually(30) { cluster.leader() != nil && cluster.allJoined() })
         var options = OVSDBClient<VTEPDatabase>.Options()

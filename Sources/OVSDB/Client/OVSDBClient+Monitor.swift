@@ -10,8 +10,7 @@ extension OVSDBClient {
             try await monitor(session)
             markSynced()
             logger.info("OVSDB: \(Replica.databaseName) synchronised from \(session.remote)")
-            for waiter in waitingForSession { waiter.resume() }
-            waitingForSession.removeAll()
+            wakeSessionWaiters()
             return nil
         } catch {
             abort(session, error)

@@ -125,11 +125,19 @@ extension OVSDBClient {
     /// client's actor before any later message is handled — a monitor reply
     /// is applied before the updates that follow it.
     func call<T: Sendable>(
-        _ method: String, _ params: JSONValue, in session: Session,
+        _ method: String, _ params: JSONValue, in session: Session, timeout: Duration? = nil,
         decode: @escaping @Sendable (isolated OVSDBClient, OVSDBMessage) throws(OVSDBError) -> T
     ) async throws(OVSDBError) -> T {
+        let id = session.nextID
+        // With a timeout, an alarm fails the call if no reply came by then.
+        let alarm = timeout.map { timeout in
+            Task { [weak self] in
+                try await Task.sleep(for: timeout)
+                await self?.expire(id, in: session)
+            }
+        }
+        defer { alarm?.cancel() }
         let result: Result<T, OVSDBError> = await withCheckedContinuation { continuation in
-            let id = session.nextID
             session.nextID += 1
             session.pending[id] = Session.Pending(
                 onReply: { [unowned self] message in
@@ -148,6 +156,12 @@ extension OVSDBClient {
             send(["id": .integer(id), "method": .string(method), "params": params], in: session)
         }
         return try result.get()
+    }
+
+    /// Fails call `id` as timed out, unless its reply came first.
+    private func expire(_ id: Int, in session: Session) {
+        guard let pending = session.pending.removeValue(forKey: id) else { return }
+        pending.onFailure(transactTimedOut(remote: session.remote.description))
     }
 
     // MARK: Receiving

@@ -15,16 +15,28 @@ extension OVSDBClient {
     /// `.operationFailed` naming it (the whole transaction is then void);
     /// a connection lost mid-call throws `.connectionLost`, after which the
     /// transaction may or may not have committed — write idempotently.
+    /// Neither the wait nor the reply takes longer than `Options.transactTimeout`
+    /// (`.timedOut`; the transaction may still commit later, as after a lost
+    /// connection).
     public func transact(_ operations: [JSONValue]) async throws(OVSDBError) -> [OVSDBOperationResult] {
+        let deadline = ContinuousClock.now + options.transactTimeout
         while session == nil || !isSynced {
             if Task.isCancelled { throw .cancelled }
+            if ContinuousClock.now >= deadline { throw transactTimedOut(remote: remotes.map(\.description).joined(separator: ",")) }
+            // Woken when a session is ready, or at the deadline at the latest.
+            let alarm = Task { [weak self] in
+                try await Task.sleep(until: deadline)
+                await self?.wakeSessionWaiters()
+            }
             await withCheckedContinuation { waitingForSession.append($0) }
+            alarm.cancel()
         }
         guard let session else { throw .cancelled }
         let params = JSONValue.array([.string(Replica.databaseName)] + operations)
         let remote = session.remote.description
         let count = operations.count
-        return try await call("transact", params, in: session) { (_, message) throws(OVSDBError) in
+        let timeout = deadline - ContinuousClock.now
+        return try await call("transact", params, in: session, timeout: timeout) { (_, message) throws(OVSDBError) in
             guard let result = message.result else { throw .protocolViolation(remote: remote, reason: "transact reply without result") }
             let decoded: [(OVSDBOperationResult, error: String?, details: String)]
             do {
@@ -62,5 +74,17 @@ extension OVSDBClient {
             }
             return decoded.map(\.0)
         }
+    }
+
+    /// Resumes everyone waiting for a session, so each looks again (and a
+    /// transaction past its deadline gives up).
+    func wakeSessionWaiters() {
+        for waiter in waitingForSession { waiter.resume() }
+        waitingForSession.removeAll()
+    }
+
+    /// The error of a transaction that ran out of time.
+    func transactTimedOut(remote: String) -> OVSDBError {
+        .timedOut(remote: remote, seconds: Int(options.transactTimeout.components.seconds))
     }
 }

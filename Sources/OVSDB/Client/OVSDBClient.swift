@@ -46,9 +46,13 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
         public var maxMessageBytes = 256 * 1024 * 1024
         /// Only talk to a cluster's leader (what a writer wants).
         public var leaderOnly = true
+        /// The longest a `transact` waits, for a synchronised connection and
+        /// then for its reply, before it throws `.timedOut`: a write never
+        /// stalls its caller for good.
+        public var transactTimeout: Duration = .seconds(30)
         /// The defaults: probe after 5 s of silence (not `unix:` remotes),
         /// reconnect after 0.1 s doubling up to 8 s, messages up to 256 MiB,
-        /// the leader only.
+        /// the leader only, transactions given 30 s.
         public init() {}
     }
 

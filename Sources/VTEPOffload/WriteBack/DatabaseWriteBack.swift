@@ -34,10 +34,19 @@ actor DatabaseWriteBack {
         wakeUp.yield()
     }
 
-    /// Writes what is asked for until cancelled.
+    /// The first wait before a failed write-back is tried again; it doubles
+    /// on each failure in a row, up to `longestRetryDelay`.
+    static let firstRetryDelay: Duration = .seconds(1)
+    static let longestRetryDelay: Duration = .seconds(30)
+    private var retryDelay = DatabaseWriteBack.firstRetryDelay
+
+    /// Writes what is asked for until cancelled. A write that fails is tried
+    /// again on its own schedule — not only when an unrelated pass asks for
+    /// the next one — unless a newer request replaced it meanwhile.
     func run() async {
         for await _ in wake {
             while !Task.isCancelled, outcomeDue != nil || statisticsDue != nil {
+                var failed = false
                 if let outcome = outcomeDue {
                     outcomeDue = nil
                     let started = ContinuousClock.now
@@ -45,16 +54,39 @@ actor DatabaseWriteBack {
                         try await writer.write(outcome)
                         logger.debug("database: written back in \(ContinuousClock.now - started)")
                     } catch {
-                        logger.warning("writing to the VTEP database failed: \(error); retrying on the next pass")
+                        logger.warning("writing to the VTEP database failed: \(error); trying again in \(retryDelay)")
+                        if outcomeDue == nil { outcomeDue = outcome }
+                        failed = true
                     }
                 }
-                if let (totals, bindings) = statisticsDue {
+                if !failed, let (totals, bindings) = statisticsDue {
                     statisticsDue = nil
                     let result = await writer.writeStatistics(totals, bindings: bindings, written: writtenStatistics)
                     writtenStatistics = result.written
                     for failure in result.failures { logger.warning("\(failure)") }
+                    if !result.failures.isEmpty {
+                        if statisticsDue == nil { statisticsDue = (totals, bindings) }
+                        failed = true
+                    }
                 }
+                if failed {
+                    scheduleRetry()
+                    break
+                }
+                retryDelay = Self.firstRetryDelay
             }
         }
     }
+
+    /// Wakes the loop after `retryDelay`, and doubles the next delay.
+    private func scheduleRetry() {
+        let delay = retryDelay
+        retryDelay = min(retryDelay * 2, Self.longestRetryDelay)
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            await self?.retryNow()
+        }
+    }
+
+    private func retryNow() { wakeUp.yield() }
 }

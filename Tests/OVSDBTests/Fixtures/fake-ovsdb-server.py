@@ -15,6 +15,7 @@ misbehaves according to MODE:
   huge       starts a reply and never ends it
   old        behaves, but as a server from before monitor_cond: only RFC 7047's
              monitor and update exist (an update follows the monitor reply)
+  deaf       behaves, answers echo, but never answers a transact on hardware_vtep
 """
 import json
 import os
@@ -51,6 +52,8 @@ def serve(conn):
             if mode == "stall":
                 continue
             method, params, rid = msg.get("method"), msg.get("params"), msg.get("id")
+            if mode == "deaf" and method == "transact" and params and params[0] == "hardware_vtep":
+                continue
             if method == "transact" and params and params[0] == "_Server":
                 send(conn, {"id": rid, "result": None, "error": {"error": "unknown database", "details": "_Server"}})
             elif method == "get_schema":
