@@ -49,6 +49,10 @@ struct RunCommand: AsyncParsableCommand {
     var macAgingTime: Double = 300
     @Option(name: .customLong("mac-limit"), help: "Learned MACs per logical switch before mac_table_exhaustion is raised.")
     var macLimit = 50_000
+    @Option(
+        name: .customLong("mac-limit-per-port"),
+        help: "Learned MACs behind one physical port (all its VLANs), so one port cannot fill the table for the others.")
+    var macLimitPerPort = 10_000
     @Option(help: "Write the process id to this file while running.") var pidfile: String?
     @Option(name: .customLong("log-file"), help: "Append the log to this file instead of standard error.") var logFile: String?
     @Flag(help: "Run in the background once started (OVS style); use with --log-file and --pidfile.") var detach = false
@@ -80,6 +84,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--mac-aging-time takes seconds from 1 to \(Int(Self.longestAgingTime)), not \(macAgingTime)")
         }
         guard macLimit >= 1 else { throw ValidationError("--mac-limit takes a positive number of MACs, not \(macLimit)") }
+        guard macLimitPerPort >= 1 else {
+            throw ValidationError("--mac-limit-per-port takes a positive number of MACs, not \(macLimitPerPort)")
+        }
         guard vxlanPort != 0 else { throw ValidationError("--vxlan-port takes a UDP port from 1 to 65535, not 0") }
     }
 
@@ -118,14 +125,14 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw StartupChecks.explain(error, doing: "datapath \(self.datapath)")
         }
-        let reconciler = try Reconciler(connection: connection, datapath: datapath, logger: logger)
+        let reconciler = try Reconciler(connection: connection, datapath: datapath, upcalls: .perCPU(listener.perCPUPIDs), logger: logger)
         logger.info(
             "vtep-kdp: serving \(physicalSwitch) on datapath \(self.datapath) (\(reconciler.installed.count) flows already there); VTEP database \(db.joined(separator: ", "))"
         )
         let client = OVSDBClient<VTEPDatabase>(remotes: remotes, logger: logger)
         let daemon = VTEPDaemon(
             client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: localMACs,
-            vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit),
+            vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit, macsPerPort: macLimitPerPort),
             agingTime: .milliseconds(Int(macAgingTime * 1000)), overlapsBulkChanges: overlapBulkInstalls,
             bulkInstallSockets: bulkInstallSockets, logger: logger)
         try await daemon.recoverLearnedState()

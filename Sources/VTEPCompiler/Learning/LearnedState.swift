@@ -16,12 +16,19 @@ public struct LearnedState: Sendable {
         /// sending 3,000 EtherTypes made 3,000 flows; each type past the
         /// first also counts against `macsPerSwitch`.
         public var etherTypesPerMAC: Int
+        /// Learned MACs behind one physical port, all its VLANs together: so
+        /// that one port flooding new sources cannot fill its switches'
+        /// tables for the others. A full table refuses a new MAC rather than
+        /// evicting an old one (the refused MAC's frames still go on).
+        public var macsPerPort: Int
         /// Limits of `macsPerSwitch` learned MACs per logical switch (`--mac-limit`),
-        /// `facts` other facts and `etherTypesPerMAC` inner EtherTypes per tagged MAC.
-        public init(macsPerSwitch: Int = 50_000, facts: Int = 10_000, etherTypesPerMAC: Int = 8) {
+        /// `macsPerPort` per physical port (`--mac-limit-per-port`), `facts` other
+        /// facts and `etherTypesPerMAC` inner EtherTypes per tagged MAC.
+        public init(macsPerSwitch: Int = 50_000, facts: Int = 10_000, etherTypesPerMAC: Int = 8, macsPerPort: Int = 10_000) {
             self.macsPerSwitch = macsPerSwitch
             self.facts = facts
             self.etherTypesPerMAC = etherTypesPerMAC
+            self.macsPerPort = macsPerPort
         }
     }
 
@@ -32,6 +39,8 @@ public struct LearnedState: Sendable {
     private var macs: [Place: LocalMAC] = [:]
     /// Per logical switch: its learned MACs, plus their tagged EtherTypes past the first.
     private var perSwitch: [UInt32: Int] = [:]
+    /// Per physical port: the MACs learned behind it.
+    private var perPort: [String: Int] = [:]
     /// Everything misses taught besides the MACs themselves: tagged EtherTypes,
     /// unknown destinations, unbound VLANs, unknown VNIs.
     public private(set) var facts = MissFacts()
@@ -71,6 +80,11 @@ public struct LearnedState: Sendable {
             let place = Place(vni: vni, mac: local.mac)
             var change = Change.unchanged
             if let old = macs[place], old != local {
+                if old.port != local.port {
+                    guard perPort[local.port, default: 0] < limits.macsPerPort else { return .refused }
+                    perPort[old.port, default: 1] -= 1
+                    perPort[local.port, default: 0] += 1
+                }
                 perSwitch[vni, default: 0] -= extraEtherTypes(of: old)
                 facts.taggedEtherTypes[old] = nil
                 macs[place] = local
@@ -80,8 +94,10 @@ public struct LearnedState: Sendable {
                     exhausted.insert(vni)
                     return .refused
                 }
+                guard perPort[local.port, default: 0] < limits.macsPerPort else { return .refused }
                 macs[place] = local
                 perSwitch[vni, default: 0] += 1
+                perPort[local.port, default: 0] += 1
                 change = .added
             }
             if let etherType, facts.taggedEtherTypes[local]?.contains(etherType) != true {
@@ -123,6 +139,7 @@ public struct LearnedState: Sendable {
         let place = Place(vni: vni, mac: mac)
         guard let old = macs.removeValue(forKey: place) else { return }
         perSwitch[vni, default: 1] -= 1 + extraEtherTypes(of: old)
+        perPort[old.port, default: 1] -= 1
         facts.taggedEtherTypes[old] = nil
         exhausted.remove(vni)
     }
@@ -135,6 +152,9 @@ public struct LearnedState: Sendable {
 
     /// The number of entries counted against switch `vni`'s budget.
     public func budgetUsed(vni: UInt32) -> Int { perSwitch[vni, default: 0] }
+
+    /// The number of MACs learned behind physical port `port`.
+    public func macCount(port: String) -> Int { perPort[port, default: 0] }
 
     /// Forgets a remembered miss (its flow went idle).
     public mutating func forget(_ decision: MissDecision) {

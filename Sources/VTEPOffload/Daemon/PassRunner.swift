@@ -1,6 +1,7 @@
 import Logging
 import OVSDB
 import OVSDatapathCore
+import OVSDatapathNL
 import VTEPCompiler
 import VTEPModel
 
@@ -40,10 +41,52 @@ final class PassRunner {
 
     /// Compiles and reconciles; returns what the pass did, nil when it
     /// could not run (logged; the next change tries again).
+    /// A datapath deleted under us is made again and the pass run once more
+    /// from nothing, so forwarding comes back without a restart.
     func run(
         localMACs: [LocalMAC], missFacts: MissFacts, exhaustedVNIs: Set<UInt32>,
         isolation: isolated (any Actor)? = #isolation
     ) async -> SyncPass.Outcome? {
+        switch await runOnce(localMACs: localMACs, missFacts: missFacts, exhaustedVNIs: exhaustedVNIs) {
+        case .success(let outcome):
+            return outcome
+        case .failure(let error) where error.datapathGone:
+            guard recreateDatapath(after: error) else { return nil }
+            return try? await runOnce(localMACs: localMACs, missFacts: missFacts, exhaustedVNIs: exhaustedVNIs).get()
+        case .failure:
+            return nil
+        }
+    }
+
+    /// Why a pass did not produce an outcome (already logged).
+    struct PassFailure: Error {
+        /// The datapath itself was gone.
+        var datapathGone: Bool
+        /// What the kernel said.
+        var netlink: NetlinkError?
+    }
+
+    /// The datapath is gone: make it again and start from nothing (every
+    /// remote row recompiled, every flow installed). Says whether it worked.
+    private func recreateDatapath(after failure: PassFailure) -> Bool {
+        let name = pass.reconciler.datapath.name
+        let cause = failure.netlink.map(String.init(describing:)) ?? "ENODEV"
+        logger.warning("kernel: datapath \(name) is gone (\(cause)); making it again and reinstalling every flow")
+        do throws(NetlinkError) {
+            try pass.reconciler.recreateDatapath()
+        } catch {
+            logger.error("kernel: could not make datapath \(name) again: \(error); trying at the next change")
+            return false
+        }
+        compiler = IncrementalCompiler()
+        changedRemoteRows = nil
+        return true
+    }
+
+    private func runOnce(
+        localMACs: [LocalMAC], missFacts: MissFacts, exhaustedVNIs: Set<UInt32>,
+        isolation: isolated (any Actor)? = #isolation
+    ) async -> Result<SyncPass.Outcome, PassFailure> {
         let started = ContinuousClock.now
         let rows = changedRemoteRows
         changedRemoteRows = []
@@ -58,8 +101,14 @@ final class PassRunner {
             outcome = try await pass.program(localMACs: localMACs, missFacts: missFacts, compiler: &compiler, changedRemoteRows: rows)
         } catch {
             changedRemoteRows = nil  // what was taken for this pass was not compiled
-            logger.warning("sync pass failed: \(error); waiting for the next change")
-            return nil
+            let netlink = error as? NetlinkError
+            let gone = netlink.map(Reconciler.isDatapathGone) ?? false
+            if !gone { logger.warning("sync pass failed: \(error); waiting for the next change") }
+            return .failure(PassFailure(datapathGone: gone, netlink: netlink))
+        }
+        if let lost = outcome.report.failures.first(where: Reconciler.isDatapathGone) {
+            changedRemoteRows = nil
+            return .failure(PassFailure(datapathGone: true, netlink: lost))
         }
         outcome.exhaustedVNIs = exhaustedVNIs
         passes += 1
@@ -68,7 +117,26 @@ final class PassRunner {
         lastProblems = Set(outcome.findings.problems)
         let summary = Self.summary(outcome, took: ContinuousClock.now - started)
         if outcome.report.changes > 0 || !outcome.report.failures.isEmpty { logger.info("\(summary)") } else { logger.debug("\(summary)") }
-        return outcome
+        return .success(outcome)
+    }
+
+    /// Whether the kernel changed under us since the last pass: the datapath
+    /// deleted (`readFailure`, from housekeeping's read, says ENODEV) or a
+    /// port of the last pass removed or renumbered (`ovs-dpctl del-if`). Then
+    /// the next pass recompiles everything and compares every flow; the
+    /// caller runs it. One port dump, a few times per aging period.
+    func kernelChangedUnderUs(_ readFailure: NetlinkError?) -> Bool {
+        guard let outcome = lastOutcome else { return false }
+        var changed = readFailure.map(Reconciler.isDatapathGone) ?? false
+        if !changed, let ports = try? pass.reconciler.vports() {
+            let now = ports.portNumbersByName
+            changed = outcome.portNumbers.contains { name, number in now[name] != number }
+            if changed {
+                logger.warning("kernel: a port of datapath \(pass.reconciler.datapath.name) was removed or renumbered; reinstalling")
+            }
+        }
+        if changed { changedRemoteRows = nil }
+        return changed
     }
 
     /// One log line: what changed, and where the pass's time went.

@@ -20,12 +20,12 @@ public actor VTEPDaemon {
     /// MACs declared on the command line (`--local-mac`), learned or not.
     public var declaredMACs: [LocalMAC]
     /// What traffic taught us: local MACs and the other miss facts.
-    public private(set) var learned: LearnedState
-    private let reconciler: Reconciler
-    private let logger: Logger
-    private let passRunner: PassRunner
-    private let upcalls: UpcallHandler
-    private let housekeeping: Housekeeping
+    public internal(set) var learned: LearnedState
+    let reconciler: Reconciler
+    let logger: Logger
+    let passRunner: PassRunner
+    let upcalls: UpcallHandler
+    let housekeeping: Housekeeping
     private let writeBack: DatabaseWriteBack
     private var synced = false
     private var databaseChanged = false
@@ -56,33 +56,10 @@ public actor VTEPDaemon {
             overlapsBulkChanges: overlapsBulkChanges, bulkInstallSockets: bulkInstallSockets)
         passRunner = PassRunner(pass: pass, logger: logger)
         upcalls = UpcallHandler(reconciler: reconciler, logger: logger)
-        housekeeping = Housekeeping(agingTime: agingTime, datapath: reconciler.datapath, logger: logger)
+        housekeeping = Housekeeping(agingTime: agingTime, logger: logger)
         writeBack = DatabaseWriteBack(writer: PassWriteBack(client: client, switchName: switchName), logger: logger)
         // Newest-one buffering folds any number of wake-ups during a pass into one.
         (wake, wakeUp) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
-    }
-
-    /// Passes run so far.
-    public var passes: Int { passRunner.passes }
-    /// What the last pass did and found.
-    public var lastOutcome: SyncPass.Outcome? { passRunner.lastOutcome }
-    /// Every flow the daemon wants in the kernel, by UFID.
-    public var desiredFlows: [FlowUFID: CompiledFlow] { passRunner.desiredFlows }
-    /// Missed frames sent on.
-    public var upcallsHandled: Int { upcalls.handled }
-    /// Misses dropped unread (queue full or rate exceeded).
-    public var upcallsDropped: Int { upcalls.dropped }
-    /// Learned MACs and remembered misses idle this long are forgotten.
-    public var agingTime: Duration { housekeeping.agingTime }
-
-    /// Reads back what an earlier vtep-kdp learned from the kernel's flows
-    /// (see `LearnedState.recover`). Call before `run`.
-    public func recoverLearnedState() throws(NetlinkError) {
-        try reconciler.recover(into: &learned)
-        if learned.macCount > 0 || !learned.facts.isEmpty {
-            logger.info(
-                "learning: kept \(learned.macCount) local MACs and \(learned.facts.count) other learned facts from the kernel's flows")
-        }
     }
 
     /// Runs until cancelled. The OVSDB client must be running (its `run()`);
@@ -150,7 +127,9 @@ public actor VTEPDaemon {
             await handleUpcalls()
             if housekeepingDue, passRunner.lastOutcome != nil, !housekeeping.readUnderWay {
                 housekeepingDue = false
-                housekeeping.startRead(Array(passRunner.frameUFIDs), tableSize: passRunner.desiredFlows.count) { [weak self] in
+                housekeeping.startRead(
+                    Array(passRunner.frameUFIDs), tableSize: passRunner.desiredFlows.count, in: reconciler.datapath
+                ) { [weak self] in
                     await self?.noteReading($0)
                 }
             }
@@ -182,6 +161,8 @@ public actor VTEPDaemon {
     /// something, and the bindings' statistics are written either way.
     private func foldReading(_ reading: Result<FrameStatisticsReader.Reading, NetlinkError>) async {
         guard let outcome = passRunner.lastOutcome else { return }
+        let readFailure: NetlinkError? = if case .failure(let error) = reading { error } else { nil }
+        if passRunner.kernelChangedUnderUs(readFailure) { await runPass() }
         let forgotten = housekeeping.fold(
             reading, flows: passRunner.desiredFlows, learned: &learned, tunnelPort: outcome.tunnelPort, portNumbers: outcome.portNumbers)
         if forgotten > 0 { await runPass() }

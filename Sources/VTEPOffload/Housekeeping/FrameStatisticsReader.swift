@@ -10,11 +10,9 @@ import OVSDatapathNL
 /// way, so one thread at a time uses the socket.
 final class FrameStatisticsReader: @unchecked Sendable {
     private let connection: DatapathConnection
-    private let datapath: Datapath
 
-    init(datapath: Datapath) throws(NetlinkError) {
+    init() throws(NetlinkError) {
         connection = try DatapathConnection()
-        self.datapath = datapath
     }
 
     /// A reading: UFID → statistics, and when it was taken (the clock of
@@ -32,7 +30,7 @@ final class FrameStatisticsReader: @unchecked Sendable {
     /// cheaper than a request each. A flow the kernel does not have is
     /// absent; any other failure fails the whole reading (half a reading
     /// would make the statistics count a flow's packets twice).
-    func read(_ wanted: [FlowUFID], tableSize: Int) -> Result<Reading, NetlinkError> {
+    func read(_ wanted: [FlowUFID], tableSize: Int, in datapath: Datapath) -> Result<Reading, NetlinkError> {
         let takenAt = MonotonicClock.nowMilliseconds()
         var stats: [FlowUFID: FlowStats] = [:]
         guard wanted.count * 4 < tableSize else {

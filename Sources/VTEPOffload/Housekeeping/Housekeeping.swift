@@ -15,14 +15,12 @@ final class Housekeeping {
     private(set) var statistics = BindingStatistics()
     private var idleness = Idleness()
     private var reader: FrameStatisticsReader?
-    private let datapath: Datapath
     private let logger: Logger
     /// A reading is on its way; no second one starts meanwhile.
     private(set) var readUnderWay = false
 
-    init(agingTime: Duration, datapath: Datapath, logger: Logger) {
+    init(agingTime: Duration, logger: Logger) {
         self.agingTime = agingTime
-        self.datapath = datapath
         self.logger = logger
     }
 
@@ -33,16 +31,16 @@ final class Housekeeping {
     func withStatistics(_ body: (inout BindingStatistics) -> Void) { body(&statistics) }
 
     /// Starts reading the statistics of `wanted` (the frame's flows) in a
-    /// table of `tableSize` flows, on a task of its own; `finished` gets
+    /// table of `tableSize` flows of `datapath`, on a task of its own; `finished` gets
     /// the result on the caller's side. Does nothing while a read is under way.
     func startRead(
-        _ wanted: [FlowUFID], tableSize: Int,
+        _ wanted: [FlowUFID], tableSize: Int, in datapath: Datapath,
         finished: @escaping @Sendable (Result<FrameStatisticsReader.Reading, NetlinkError>) async -> Void
     ) {
         guard !readUnderWay else { return }
         if reader == nil {
             do throws(NetlinkError) {
-                reader = try FrameStatisticsReader(datapath: datapath)
+                reader = try FrameStatisticsReader()
             } catch {
                 logger.warning("housekeeping: no netlink socket to read statistics on (\(error)); trying again next time")
                 return
@@ -50,7 +48,7 @@ final class Housekeeping {
         }
         guard let reader else { return }
         readUnderWay = true
-        Task.detached { await finished(reader.read(wanted, tableSize: tableSize)) }
+        Task.detached { await finished(reader.read(wanted, tableSize: tableSize, in: datapath)) }
     }
 
     /// Folds a reading in: the bindings' counters, then aging. Returns how

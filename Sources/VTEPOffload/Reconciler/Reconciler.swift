@@ -9,8 +9,11 @@ import OVSDatapathNL
 public final class Reconciler {
     /// The reconciler's own socket: nothing else writes through it.
     let connection: DatapathConnection
-    /// The datapath it writes to.
-    public let datapath: Datapath
+    /// The datapath it writes to (made again, with a new ifindex, if it
+    /// was deleted under us: see `recreateDatapath`).
+    public private(set) var datapath: Datapath
+    /// Where the datapath sends its misses: what a re-created one is given.
+    public let upcalls: UpcallDestination
     let logger: Logger
     /// What the kernel holds, as far as we know: UFID → flow (actions only).
     public internal(set) var installed: [FlowUFID: Flow] = [:]
@@ -32,12 +35,38 @@ public final class Reconciler {
     /// kernel's flows at once, so a restart changes nothing that is already
     /// right.
     /// - Throws: `NetlinkError` when the first dump of the flows fails.
-    public init(connection: DatapathConnection, datapath: Datapath, logger: Logger = Logger(label: "vtep-kdp.reconciler"))
-        throws(NetlinkError)
-    {
+    /// `upcalls` is where a datapath made again after a deletion sends its misses.
+    public init(
+        connection: DatapathConnection, datapath: Datapath, upcalls: UpcallDestination = .none,
+        logger: Logger = Logger(label: "vtep-kdp.reconciler")
+    ) throws(NetlinkError) {
         self.connection = connection
         self.datapath = datapath
+        self.upcalls = upcalls
         self.logger = logger
+        try resync()
+    }
+
+    /// Whether `error` says the datapath itself is gone (deleted under us:
+    /// `ovs-dpctl del-dp`, or the module reloaded): every later operation
+    /// on it would fail the same way.
+    public static func isDatapathGone(_ error: NetlinkError) -> Bool {
+        error.errno == ENODEV
+    }
+
+    /// Makes the datapath again under its name, with the same upcall
+    /// destination, and forgets what was installed (nothing is, in a new
+    /// datapath): the next reconcile installs every flow.
+    /// - Throws: the kernel's `NetlinkError` when the datapath cannot be made.
+    public func recreateDatapath() throws(NetlinkError) {
+        do {
+            datapath = try connection.createDatapath(name: datapath.name, upcalls: upcalls)
+        } catch let error where error.errno == EEXIST {
+            // Someone made it again first: adopt it, with our upcalls.
+            datapath = try connection.setUpcalls(of: connection.datapath(named: datapath.name), to: upcalls)
+        }
+        failed = []
+        resyncDue = false
         try resync()
     }
 

@@ -79,4 +79,41 @@ import Testing
         }
         #expect(learned.budgetUsed(vni: 44) == 1)
     }
+
+    /// One port cannot take the whole table: past its own limit a new MAC
+    /// behind it, or one moving to it, is refused while other ports learn on.
+    @Test func onePortCannotFillTheTableForTheOthers() {
+        let (_, context) = LearningTests.seeded()
+        var learned = LearnedState(limits: .init(macsPerSwitch: 100, macsPerPort: 3))
+        func frame(_ mac: String, port: UInt32, vlan: UInt16?) -> MissDecision {
+            MissClassifier.classify(
+                LearningTests.upcall(inPort: port, source: EthernetAddress(mac)!, destination: LearningTests.other, vlan: vlan),
+                in: context)
+        }
+        for index in 1...3 { #expect(learned.apply(frame("aa:00:00:00:00:0\(index)", port: 1, vlan: nil)) == .added) }
+        #expect(learned.apply(frame("aa:00:00:00:00:04", port: 1, vlan: nil)) == .refused)
+        #expect(learned.macCount(port: "p0") == 3)
+        #expect(learned.exhausted.isEmpty, "the switch itself is not full")
+        #expect(learned.apply(frame("ba:00:00:00:00:01", port: 2, vlan: 10)) == .added, "another port learns on")
+        learned.forget(EthernetAddress("aa:00:00:00:00:01")!, vni: 33)
+        #expect(learned.apply(frame("aa:00:00:00:00:04", port: 1, vlan: nil)) == .added)
+        #expect(learned.macCount(port: "p0") == 3 && learned.macCount(port: "p1") == 1)
+
+        // p1 untagged joins ls0 too; p1 fills up; a MAC of p0 cannot move there.
+        var shared = context
+        let ls0 = shared.bindings.first { $0.vni == 33 }!
+        shared.bindings.append(
+            Binding(port: "p1", portNumber: 2, vlan: 0, logicalSwitch: ls0.logicalSwitch, logicalSwitchName: ls0.logicalSwitchName, vni: 33)
+        )
+        for index in 2...3 {
+            let decision = MissClassifier.classify(
+                LearningTests.upcall(inPort: 2, source: EthernetAddress("cc:00:00:00:00:0\(index)")!, destination: LearningTests.other),
+                in: shared)
+            #expect(learned.apply(decision) == .added)
+        }
+        let move = MissClassifier.classify(
+            LearningTests.upcall(inPort: 2, source: EthernetAddress("aa:00:00:00:00:02")!, destination: LearningTests.other), in: shared)
+        #expect(learned.apply(move) == .refused)
+        #expect(learned.localMAC(EthernetAddress("aa:00:00:00:00:02")!, vni: 33)?.port == "p0", "it stays where it was")
+    }
 }

@@ -58,5 +58,32 @@ extension KernelVTEPSuites {
             #expect(try !rig.dumpFlows().contains("eth(dst=00:11:22:33:44:77)"))
             #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
         }
+
+        /// The datapath deleted under a running vtep-kdp (`ovs-dpctl del-dp`)
+        /// left it running and forwarding nothing. Now housekeeping notices,
+        /// the pass makes the datapath again and reinstalls every flow, and
+        /// the ping comes back without a restart. A port removed
+        /// (`ovs-dpctl del-if`) is put back the same way.
+        @Test func aDatapathOrPortDeletedUnderTheDaemonIsBuiltAgain() throws {
+            let rig = try EndToEndRig.seededWithLinuxVTEP(prefix: "eg", vxlanPort: 4793, subnet: 25)
+            try rig.startDaemon(extra: ["--mac-aging-time", "8"])  // housekeeping every 2 s
+            #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
+            let flows = try rig.kernelFlowCount()
+
+            try rig.sh("ovs-dpctl del-dp \(rig.datapath)")
+            let deleted = ContinuousClock.now
+            try rig.waitFor("the datapath and its flows to be back", timeout: 120) {
+                (try? rig.kernelFlowCount()) ?? 0 >= flows
+            }
+            print("datapath deleted: back with \(try rig.kernelFlowCount()) flows after \(ContinuousClock.now - deleted) (emulated VM)")
+            #expect(rig.log().contains { $0.contains("datapath \(rig.datapath) is gone") })
+            #expect(try rig.exec("vm1", "ping -c 3 -i 0.2 -w 30 192.168.100.55").contains("3 received"))
+
+            try rig.sh("ovs-dpctl del-if \(rig.datapath) \(rig.port("p0"))")
+            try rig.waitFor("p0 to be back in the datapath", timeout: 120) {
+                ((try? rig.sh("ovs-dpctl show \(rig.datapath)")) ?? "").contains(rig.port("p0"))
+            }
+            #expect(try rig.exec("vm1", "ping -c 3 -i 0.2 -w 30 192.168.100.55").contains("3 received"))
+        }
     }
 }
