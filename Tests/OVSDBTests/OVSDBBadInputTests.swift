@@ -14,11 +14,9 @@ import Testing
     static let fakeServer = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/fake-ovsdb-server.py").path
 
-    /// Runs a client against the fake server in `mode` and returns the
-    /// first two disconnect reasons. The inactivity probe is long unless a
-    /// case is about it: on a busy machine a short one fired before the
-    /// server's bad reply arrived, and the case saw a time-out instead.
-    func disconnects(_ mode: String, maxMessageBytes: Int = 1 << 20, probe: Duration = .seconds(10)) async throws -> [OVSDBError] {
+    /// Runs `body` with the socket of a fake server in `mode`, started in a
+    /// directory of its own and gone afterwards.
+    func withFakeServer<T>(_ mode: String, _ body: (String) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-fake-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -26,24 +24,33 @@ import Testing
         let server = try ChildProcess("/usr/bin/python3", [Self.fakeServer, socket, mode])
         defer { server.terminate() }
         #expect(await eventually { FileManager.default.fileExists(atPath: socket) })
+        return try await body(socket)
+    }
 
-        var options = OVSDBClient<VTEPDatabase>.Options()
-        options.inactivityProbe = probe
-        options.probeUnixSockets = true
-        options.minBackoff = .milliseconds(50)
-        options.maxBackoff = .milliseconds(100)
-        options.maxMessageBytes = maxMessageBytes
-        let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: socket)], options: options)
-        let task = Task { await client.run() }
-        defer { task.cancel() }
-        var errors: [OVSDBError] = []
-        for await event in client.events {
-            if case .disconnected(let error) = event { errors.append(error) }
-            if errors.count == 2 { break }
+    /// Runs a client against the fake server in `mode` and returns the
+    /// first two disconnect reasons. The inactivity probe is long unless a
+    /// case is about it: on a busy machine a short one fired before the
+    /// server's bad reply arrived, and the case saw a time-out instead.
+    func disconnects(_ mode: String, maxMessageBytes: Int = 1 << 20, probe: Duration = .seconds(10)) async throws -> [OVSDBError] {
+        try await withFakeServer(mode) { socket in
+            var options = OVSDBClient<VTEPDatabase>.Options()
+            options.inactivityProbe = probe
+            options.probeUnixSockets = true
+            options.minBackoff = .milliseconds(50)
+            options.maxBackoff = .milliseconds(100)
+            options.maxMessageBytes = maxMessageBytes
+            let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: socket)], options: options)
+            let task = Task { await client.run() }
+            defer { task.cancel() }
+            var errors: [OVSDBError] = []
+            for await event in client.events {
+                if case .disconnected(let error) = event { errors.append(error) }
+                if errors.count == 2 { break }
+            }
+            #expect(await client.replica.logicalSwitches.isEmpty)
+            #expect(await !client.isSynced)
+            return errors
         }
-        #expect(await client.replica.logicalSwitches.isEmpty)
-        #expect(await !client.isSynced)
-        return errors
     }
 
     @Test func aTruncatedReplyIsALostConnection() async throws {
@@ -88,23 +95,18 @@ import Testing
     }
 
     @Test func anOldServerIsMonitoredWithRFC7047Updates() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-fake-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let socket = directory + "/db.sock"
-        let server = try ChildProcess("/usr/bin/python3", [Self.fakeServer, socket, "old"])
-        defer { server.terminate() }
-        #expect(await eventually { FileManager.default.fileExists(atPath: socket) })
-        let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: socket)])
-        let task = Task { await client.run() }
-        defer { task.cancel() }
-        // The monitor reply's two rows, then the update: ls0 modified, ls1 deleted.
-        #expect(
-            await eventually {
-                let switches = await client.replica.logicalSwitches.rows.values
-                return switches.count == 1 && switches.first?.tunnelKey == 34
-            })
-        #expect(await client.isSynced)
+        try await withFakeServer("old") { socket in
+            let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: socket)])
+            let task = Task { await client.run() }
+            defer { task.cancel() }
+            // The monitor reply's two rows, then the update: ls0 modified, ls1 deleted.
+            #expect(
+                await eventually {
+                    let switches = await client.replica.logicalSwitches.rows.values
+                    return switches.count == 1 && switches.first?.tunnelKey == 34
+                })
+            #expect(await client.isSynced)
+        }
     }
 
     /// A transaction the server never answers, or made while no server is
@@ -112,32 +114,27 @@ import Testing
     /// instead of stalling its caller (the write-back) for good.
     @Test(arguments: ["deaf", "stall"])
     func aTransactionNeverAnsweredTimesOut(mode: String) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-fake-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let socket = directory + "/db.sock"
-        let server = try ChildProcess("/usr/bin/python3", [Self.fakeServer, socket, mode])
-        defer { server.terminate() }
-        #expect(await eventually { FileManager.default.fileExists(atPath: socket) })
-        var options = OVSDBClient<VTEPDatabase>.Options()
-        options.transactTimeout = .seconds(1)
-        let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: socket)], options: options)
-        let task = Task { await client.run() }
-        defer { task.cancel() }
-        if mode == "deaf" { try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced") }
-        let started = ContinuousClock.now
-        do {
-            _ = try await client.transact([OVSDBOperation.insert("Logical_Switch", [("name", .string("ls9"))])])
-            Issue.record("a transaction nobody answered succeeded")
-        } catch {
-            guard case .timedOut = error else {
-                Issue.record("got \(error)")
-                return
+        try await withFakeServer(mode) { socket in
+            var options = OVSDBClient<VTEPDatabase>.Options()
+            options.transactTimeout = .seconds(1)
+            let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: socket)], options: options)
+            let task = Task { await client.run() }
+            defer { task.cancel() }
+            if mode == "deaf" { try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced") }
+            let started = ContinuousClock.now
+            do {
+                _ = try await client.transact([OVSDBOperation.insert("Logical_Switch", [("name", .string("ls9"))])])
+                Issue.record("a transaction nobody answered succeeded")
+            } catch {
+                guard case .timedOut? = error as? OVSDBError else {
+                    Issue.record("got \(error)")
+                    return
+                }
             }
+            let waited = ContinuousClock.now - started
+            print("transact against a \(mode) server: timed out after \(waited)")
+            #expect(waited >= .seconds(1) && waited < .seconds(30))
+            if mode == "deaf" { #expect(await client.isSynced, "the connection itself is fine") }
         }
-        let waited = ContinuousClock.now - started
-        print("transact against a \(mode) server: timed out after \(waited)")
-        #expect(waited >= .seconds(1) && waited < .seconds(30))
-        if mode == "deaf" { #expect(await client.isSynced, "the connection itself is fine") }
     }
 }

@@ -10,19 +10,9 @@ import Testing
 /// Each test is cut off (and fails) after 3 minutes instead of waiting forever
 /// for an event that never comes.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct OVSDBClientTests {
-    func startClient(_ rig: OVSDBServerRig, probe: Duration = .seconds(5)) -> (OVSDBClient<VTEPDatabase>, Task<Void, Never>) {
-        var options = OVSDBClient<VTEPDatabase>.Options()
-        options.inactivityProbe = probe
-        options.probeUnixSockets = true
-        options.maxBackoff = .milliseconds(400)
-        let client = OVSDBClient<VTEPDatabase>(remotes: [rig.remote], options: options)
-        let task = Task { await client.run() }
-        return (client, task)
-    }
-
     @Test func theSeedScenarioAppearsInTheModel() async throws {
         let rig = try OVSDBServerRig()
-        let (client, task) = startClient(rig)
+        let (client, task) = rig.startClient()
         defer { task.cancel() }
         try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
 
@@ -65,7 +55,7 @@ import Testing
 
     @Test func changesArriveAsTypedInsertModifyDelete() async throws {
         let rig = try OVSDBServerRig()
-        let (client, task) = startClient(rig)
+        let (client, task) = rig.startClient()
         defer { task.cancel() }
         var events = client.events.makeAsyncIterator()
         await skipInitialSync(&events)
@@ -120,7 +110,7 @@ import Testing
         try rig.vtepctl("add-ls", "ls0")
         try rig.vtepctl("add-ls", "ls1")
         try rig.vtepctl("add-ps", "br0")
-        let (client, task) = startClient(rig)
+        let (client, task) = rig.startClient()
         defer { task.cancel() }
         var events = client.events.makeAsyncIterator()
         await skipInitialSync(&events)
@@ -151,7 +141,7 @@ import Testing
         // Nothing else was reported, and the replica equals a fresh one.
         try rig.vtepctl("add-ls", "marker")
         #expect(await logicalSwitchChanges(&events, count: 1) == ["insert marker"])
-        let (fresh, freshTask) = startClient(rig)
+        let (fresh, freshTask) = rig.startClient()
         defer { freshTask.cancel() }
         try #require(await fresh.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
         #expect(await fresh.replica == client.replica)
@@ -160,7 +150,7 @@ import Testing
     @Test func aDroppedConnectionResumesWithoutDuplicates() async throws {
         let rig = try OVSDBServerRig()
         try rig.vtepctl("add-ls", "ls0")
-        let (client, task) = startClient(rig)
+        let (client, task) = rig.startClient()
         defer { task.cancel() }
         var events = client.events.makeAsyncIterator()
         await skipInitialSync(&events)
@@ -226,7 +216,7 @@ import Testing
     @Test func aFailedOperationIsReportedByItsIndexAndACommitFailureAsSuch() async throws {
         let rig = try OVSDBServerRig()
         try rig.vtepctl("add-ls", "taken")
-        let (client, task) = startClient(rig)
+        let (client, task) = rig.startClient()
         defer { task.cancel() }
         try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
         do {
@@ -247,7 +237,7 @@ import Testing
     @Test func aFailingOperationIsNamedByPosition() async throws {
         let rig = try OVSDBServerRig()
         try rig.vtepctl("add-ls", "ls0")
-        let (client, task) = startClient(rig)
+        let (client, task) = rig.startClient()
         defer { task.cancel() }
         try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
         do {

@@ -1,5 +1,6 @@
 import Foundation
 import OVSDB
+import VTEPModel
 
 /// A real ovsdb-server serving Debian's vtep.ovsschema from a private
 /// directory, for tests that talk to it as vtep-kdp will.
@@ -102,5 +103,20 @@ extension OVSDBServerRig {
         try vtepctl("set", "Logical_Switch", "ls0", "tunnel_key=33")
         try vtepctl("add-mcast-remote", "ls0", "unknown-dst", "10.2.2.2")
         try vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:55", "10.2.2.3")
+    }
+}
+
+extension OVSDBServerRig {
+    /// A VTEP-database client of this server, running (cancel the task to
+    /// stop it): probing even the unix socket every `probe`, reconnecting
+    /// within 0.4 s.
+    package func startClient(probe: Duration = .seconds(5)) -> (OVSDBClient<VTEPDatabase>, Task<Void, Never>) {
+        var options = OVSDBClient<VTEPDatabase>.Options()
+        options.inactivityProbe = probe
+        options.probeUnixSockets = true
+        options.maxBackoff = .milliseconds(400)
+        let client = OVSDBClient<VTEPDatabase>(remotes: [remote], options: options)
+        let task = Task { await client.run() }
+        return (client, task)
     }
 }

@@ -10,23 +10,13 @@ import Testing
 /// Each test is cut off (and fails) after 3 minutes instead of waiting forever
 /// for an event that never comes.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct VTEPWriterTests {
-    func startClient(_ rig: OVSDBServerRig, probe: Duration = .seconds(5)) -> (OVSDBClient<VTEPDatabase>, Task<Void, Never>) {
-        var options = OVSDBClient<VTEPDatabase>.Options()
-        options.inactivityProbe = probe
-        options.probeUnixSockets = true
-        options.maxBackoff = .milliseconds(400)
-        let client = OVSDBClient<VTEPDatabase>(remotes: [rig.remote], options: options)
-        let task = Task { await client.run() }
-        return (client, task)
-    }
-
     @Test func ourWritesReadBackThroughVtepCtl() async throws {
         let rig = try OVSDBServerRig()
         try rig.vtepctl("add-ps", "br0")
         try rig.vtepctl("set", "Physical_Switch", "br0", "tunnel_ips=10.2.2.1")
         try rig.vtepctl("add-ls", "ls0")
         try rig.vtepctl("add-mcast-remote", "ls0", "unknown-dst", "10.2.2.2")
-        let (client, task) = startClient(rig)
+        let (client, task) = rig.startClient()
         defer { task.cancel() }
         try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
         let writer = VTEPWriter(client: client)
