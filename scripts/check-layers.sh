@@ -35,5 +35,7 @@ if grep -rnE '\b(NetlinkSocket|DatapathConnection|UpcallListener)\b' --include='
     grep -rnE '\b(NetlinkSocket|DatapathConnection|UpcallListener)\b' --include='*.swift' Sources/VTEPCompiler Sources/VTEPModel Sources/OVSDB Sources/OVSDatapathCore >&2
     status=1
 fi
+# And within a target: no loop between files (each file reads after the ones it stands on).
+python3 "$(dirname "$0")/check-file-loops.py" Sources Tests || status=1
 [[ $status -eq 0 ]] && echo "check-layers: every import goes down"
 exit $status

@@ -75,11 +75,6 @@ package final class OVSDBServerRig: @unchecked Sendable {
     }
 }
 
-package struct RigError: Error, CustomStringConvertible {
-    package let description: String
-    package init(_ description: String) { self.description = description }
-}
-
 /// Polls `condition` on the client's replica until it holds or `seconds` pass.
 package func eventually(_ seconds: Double = 10, _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))

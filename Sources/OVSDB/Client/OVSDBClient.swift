@@ -27,6 +27,9 @@ public enum OVSDBEvent<Change: Sendable>: Sendable {
 /// `monitor_cond_since`, so only what changed meanwhile is sent again —
 /// or, on servers without it, reloads and reports just the difference.
 public actor OVSDBClient<Replica: OVSDBReplica> {
+    /// One connection's state (see `OVSDBSession`).
+    typealias Session = OVSDBSession
+
     /// How the client probes a silent server, backs off between connection
     /// attempts, and bounds what it accepts.
     public struct Options: Sendable {

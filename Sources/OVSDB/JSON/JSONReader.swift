@@ -308,3 +308,14 @@ public struct JSONReader {
         JSONError(offset: offset, reason: reason)
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Runs `body` with a reader over `range` of these bytes (all of them by default).
+    public func withJSONReader<T>(range: Range<Int>? = nil, _ body: (inout JSONReader) throws(JSONError) -> T) throws(JSONError) -> T {
+        let result: Result<T, JSONError> = withUnsafeBytes { raw in
+            var reader = JSONReader(raw, range: range)
+            do throws(JSONError) { return .success(try body(&reader)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+}

@@ -50,8 +50,8 @@ public struct IncrementalCompiler: Sendable {
     @discardableResult
     public mutating func compile(_ input: CompilerInput, changedRemoteRows: Set<OVSDBUUID>?) -> Set<FlowUFID> {
         var changed = Set<FlowUFID>()
-        let bindingsOnly = VTEPCompiler.bindings(of: input)
-        let newContext = VTEPCompiler.remoteMACContext(input, bindings: bindingsOnly)
+        let bindingsOnly = FrameCompiler.bindings(of: input)
+        let newContext = RemoteMACFlow.context(input, bindings: bindingsOnly)
         let table = input.database.ucastMacsRemote
         if let rows = changedRemoteRows, let context, let newContext, context.stillHolds(in: newContext) {
             self.context = newContext
@@ -66,7 +66,7 @@ public struct IncrementalCompiler: Sendable {
             for (id, row) in table.rows { recompileRow(id, row, &changed) }
         }
 
-        var next = VTEPCompiler.compileFrame(input, memo: &localMACs) { [owners] ufid in owners[ufid] != nil }
+        var next = FrameCompiler.compileFrame(input, memo: &localMACs) { [owners] ufid in owners[ufid] != nil }
         let newFrame = next.flows
         for (ufid, flow) in newFrame where frame[ufid] != flow { changed.insert(ufid) }
         for ufid in frame.keys where newFrame[ufid] == nil { changed.insert(ufid) }
@@ -111,7 +111,7 @@ public struct IncrementalCompiler: Sendable {
     /// switch bound or unbound…): then only a whole `compile` is right.
     public mutating func compileRemoteRows(_ rows: some Sequence<OVSDBUUID>, of input: CompilerInput) -> Set<FlowUFID>? {
         guard hasCompiled, let context,
-            let newContext = VTEPCompiler.remoteMACContext(input, bindings: VTEPCompiler.bindings(of: input)),
+            let newContext = RemoteMACFlow.context(input, bindings: FrameCompiler.bindings(of: input)),
             context.stillHolds(in: newContext)
         else { return nil }
         self.context = newContext
@@ -137,7 +137,7 @@ public struct IncrementalCompiler: Sendable {
         _ changed: inout Set<FlowUFID>
     ) -> (ufid: FlowUFID, flow: CompiledFlow, isSole: Bool)? {
         var new: RemoteMACFlow?
-        if let context, let row { new = VTEPCompiler.compileRemoteMAC(row, in: context, templates: &templates) }
+        if let context, let row { new = RemoteMACFlow.compile(row, in: context, templates: &templates) }
         // One look-up for the old value and the new.
         let old: RemoteMACFlow?
         if let new { old = remoteRows.updateValue(new, forKey: id) } else { old = remoteRows.removeValue(forKey: id) }

@@ -112,6 +112,18 @@ struct FlowBuilder {
     }
 }
 
+extension FlowBuilder {
+    /// The actions that put an untagged frame out of `binding` (tagged
+    /// first when the binding is a VLAN).
+    static func deliver(to binding: Binding) -> [FlowAction] {
+        guard binding.vlan != 0 else { return [.output(port: binding.portNumber)] }
+        return [
+            .pushVLAN(tpid: FlowAction.vlanTPID, tci: FlowAction.vlanTagPresent | binding.vlan), .output(port: binding.portNumber),
+            .popVLAN,
+        ]
+    }
+}
+
 extension EthernetAddress {
     init(_ bytes: [UInt8]) {
         self.init(bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":"))!

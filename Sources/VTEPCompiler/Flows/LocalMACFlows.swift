@@ -53,7 +53,7 @@ struct LocalMACFlows: Sendable {
                     match.flow([.popVLAN, .recirculate(id: key.recirculation)]), from: binding)
             }
         }
-        let delivery = VTEPCompiler.deliver(to: binding)
+        let delivery = FlowBuilder.deliver(to: binding)
         var fromLocal = FlowBuilder(recirculation: key.recirculation)
         fromLocal.ethernet(destination: local.mac)
         add(FlowIdentity.forward(vni: binding.vni, destination: local.mac), fromLocal.flow(delivery), to: binding)

@@ -89,10 +89,10 @@ struct RemoteMACFlow: Equatable {
     var isFault = false
 }
 
-extension VTEPCompiler {
+extension RemoteMACFlow {
     /// The context of the input's remote MACs, or nil when our switch cannot
     /// forward at all (the frame reports why).
-    static func remoteMACContext(_ input: CompilerInput, bindings: [Binding]) -> RemoteMACContext? {
+    static func context(_ input: CompilerInput, bindings: [Binding]) -> RemoteMACContext? {
         let db = input.database
         guard let (_, physicalSwitch) = db.physicalSwitch(named: input.switchName), physicalSwitch.tunnelIPs.count == 1,
             let localIP = physicalSwitch.tunnelIPs.first.flatMap(ipv4Bytes)
@@ -112,7 +112,7 @@ extension VTEPCompiler {
     /// One remote MAC out of the tunnel to its locator: `recirc_id(R(vni)),
     /// eth(dst=M)` → set the tunnel, output to the VXLAN port. Nil for a row
     /// of a logical switch we do not carry.
-    static func compileRemoteMAC(
+    static func compile(
         _ row: VTEPUcastMac<VTEPRemote>, in context: RemoteMACContext,
         templates: inout RemoteMACTemplates
     ) -> RemoteMACFlow? {

@@ -1,0 +1,267 @@
+import OVSDB
+import OVSDatapathCore
+import VTEPModel
+
+/// Everything of the desired state but the remote MACs' flows — the
+/// *frame*: bindings and their faults, local MACs' flows, BUM floods, the
+/// remembered misses' flows. `IncrementalCompiler` puts it together with
+/// the remote MACs' flows (`RemoteMACFlow`); `VTEPCompiler.compile` is that,
+/// from nothing.
+enum FrameCompiler {
+    /// The bindings the frame will instantiate (faults discarded).
+    static func bindings(of input: CompilerInput) -> [Binding] {
+        guard let (_, physicalSwitch) = input.database.physicalSwitch(named: input.switchName) else { return [] }
+        var scratch = DesiredDatapathState()
+        return resolveBindings(input, physicalSwitch, &scratch)
+    }
+
+    /// Everything but the remote MACs' flows. `isRemote(ufid)` says
+    /// whether a remote row already gives that stage-2 UFID a flow: its
+    /// MAC is no unknown destination, and one that is local too is
+    /// reported. Local MACs' flows come from `memo` where they are unchanged.
+    static func compileFrame(_ input: CompilerInput, memo: inout LocalMACMemo, isRemote: (FlowUFID) -> Bool) -> DesiredDatapathState {
+        defer { memo.endPass() }
+        var state = DesiredDatapathState()
+        let db = input.database
+        guard let (_, physicalSwitch) = db.physicalSwitch(named: input.switchName) else {
+            state.problems.append("Physical_Switch \(input.switchName) is not in the database")
+            return state
+        }
+        guard physicalSwitch.tunnelIPs.count == 1, let localIP = physicalSwitch.tunnelIPs.first, let localIPBytes = ipv4Bytes(localIP)
+        else {
+            state.switchFaults.insert("unspecified_fault")
+            state.problems.append(
+                "Physical_Switch \(input.switchName) needs exactly one IPv4 tunnel_ips entry, has \(physicalSwitch.tunnelIPs.sorted())")
+            return state
+        }
+
+        let bindings = resolveBindings(input, physicalSwitch, &state)
+        state.bindings = bindings
+        let switches = Dictionary(grouping: bindings, by: \.logicalSwitch)
+        let facts = input.missFacts
+
+        for (switchID, members) in switches.sorted(by: { $0.key < $1.key }) {
+            let vni = members[0].vni
+            let name = members[0].logicalSwitchName
+            guard let recirculation = RecirculationID.logicalSwitch(vni: vni)?.rawValue else { continue }
+            let locals = input.localMACs.filter { mac in members.contains { $0.port == mac.port && $0.vlan == mac.vlan } }
+            func binding(of local: LocalMAC) -> Binding? { members.first { $0.port == local.port && $0.vlan == local.vlan } }
+
+            // Local MACs: stage 1 from them, stage 2 and tunnel ingress to
+            // them. A MAC that a remote row lists as well keeps its local flows.
+            for local in locals.sorted(by: { $0.mac < $1.mac }) {
+                guard let binding = binding(of: local) else { continue }
+                let flows = memo.flows(
+                    LocalMACFlows.Key(
+                        local: local, binding: binding, recirculation: recirculation, localIP: localIPBytes,
+                        tunnelPort: input.tunnelPort,
+                        etherTypes: binding.vlan == 0 ? [] : facts.taggedEtherTypes[local] ?? []))
+                for compiled in flows.flows { state.flows[compiled.ufid] = compiled }
+                if !flows.liveEtherTypes.isEmpty { state.liveFacts.taggedEtherTypes[local, default: []].formUnion(flows.liveEtherTypes) }
+                if isRemote(flows.forwardUFID) {
+                    state.problems.append("\(name): \(local.mac) is both local and remote; the local one wins")
+                }
+            }
+
+            // BUM: the switch's unknown-dst locators, by replication mode.
+            let unknownDst = unknownDestinationLocators(db, switchID)
+            let sourceNode = db.logicalSwitches[switchID]?.replicationMode == "source_node"
+            let tunnels = (sourceNode ? unknownDst : Array(unknownDst.prefix(1))).map {
+                [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
+            }.flatMap { $0 }
+            // From one local binding: every other binding, then the tunnels (no hairpin).
+            var floodFrom: [UInt32: [FlowAction]] = [:]
+            var floodsTo: [UInt32: [Binding]] = [:]
+            for binding in members {
+                let others = members.filter { $0 != binding }
+                floodFrom[binding.portNumber] = others.flatMap { FlowBuilder.deliver(to: $0) } + tunnels
+                floodsTo[binding.portNumber] = others
+            }
+            // From the tunnel: every local binding, never a tunnel (split horizon).
+            let floodFromTunnel = members.flatMap { FlowBuilder.deliver(to: $0) }
+
+            for (port, actions) in floodFrom.sorted(by: { $0.key < $1.key }) {
+                var match = FlowBuilder(recirculation: recirculation)
+                match.inPort(port)
+                match.multicastDestination()
+                state.add(FlowIdentity.flood(vni: vni, port: port), match.flow(actions), to: floodsTo[port] ?? [])
+            }
+            var fromTunnel = FlowBuilder(recirculation: 0)
+            fromTunnel.tunnelID(vni, localIP: localIPBytes)
+            fromTunnel.inPort(input.tunnelPort)
+            fromTunnel.multicastDestination()
+            state.add(FlowIdentity.tunnelFlood(vni: vni, tunnelPort: input.tunnelPort), fromTunnel.flow(floodFromTunnel), to: members)
+
+            // Unknown unicast: flooded like BUM, one flow per destination a
+            // miss revealed, for as long as nobody claims the MAC.
+            let unknownHere = facts.unknownDestinations.filter { $0.vni == vni }
+            // Made only when needed: with thousands learned it is no small table.
+            let localHere = unknownHere.isEmpty ? [] : Set(locals.map(\.mac))
+            for unknown in unknownHere
+            where !localHere.contains(unknown.mac)
+                && !isRemote(FlowUFID(deriving: FlowIdentity.forward(vni: vni, destination: unknown.mac)))
+            {
+                guard !unknown.mac.isMulticast else { continue }
+                if let portName = unknown.port {
+                    guard let port = input.portNumbers[portName], let actions = floodFrom[port] else { continue }
+                    state.liveFacts.unknownDestinations.insert(unknown)
+                    var match = FlowBuilder(recirculation: recirculation)
+                    match.inPort(port)
+                    match.ethernet(destination: unknown.mac)
+                    state.add(
+                        FlowIdentity.unknownFlood(vni: vni, port: port, destination: unknown.mac), match.flow(actions),
+                        to: floodsTo[port] ?? [])
+                } else {
+                    state.liveFacts.unknownDestinations.insert(unknown)
+                    var match = FlowBuilder(recirculation: 0)
+                    match.tunnelID(vni, localIP: localIPBytes)
+                    match.inPort(input.tunnelPort)
+                    match.ethernet(destination: unknown.mac)
+                    state.add(
+                        FlowIdentity.tunnelDeliver(vni: vni, tunnelPort: input.tunnelPort, destination: unknown.mac),
+                        match.flow(floodFromTunnel), to: members)
+                }
+            }
+        }
+
+        addDrops(input, physicalSwitch, bindings, localIPBytes, &state)
+        reportUnsupported(input, physicalSwitch, bindings, &state)
+        return state
+    }
+
+    /// What vtep-kdp does not implement, said in the schema's own fault
+    /// columns instead of silently ignored (ovs-vtep ignores it all):
+    /// ACLs bound to a port, logical routers over our switches, and
+    /// unknown-dst locators of another encapsulation.
+    static func reportUnsupported(
+        _ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ bindings: [Binding],
+        _ state: inout DesiredDatapathState
+    ) {
+        let db = input.database
+        for portID in physicalSwitch.ports.sorted() {
+            guard let port = db.physicalPorts[portID], !port.aclBindings.isEmpty else { continue }
+            state.fault(port: port.name, "invalid_ACL_binding", "\(port.name): ACLs are not supported; acl_bindings ignored")
+        }
+        let ours = Set(bindings.map(\.logicalSwitch))
+        for router in db.logicalRouters.rows.values where router.switchBinding.values.contains(where: ours.contains) {
+            state.switchFaults.insert("lr_support_fault")
+            state.problems.append("logical router \(router.name): logical routing is not supported")
+        }
+        for row in db.mcastMacsRemote.rows.values where ours.contains(row.logicalSwitch) && row.mac == "unknown-dst" {
+            for locatorID in db.locatorSets[row.locatorSet]?.locators ?? [] {
+                guard let locator = db.locators[locatorID],
+                    locator.encapsulationType != "vxlan_over_ipv4" || ipv4Bytes(locator.dstIP) == nil
+                else { continue }
+                state.switchFaults.insert("unspecified_fault")
+                state.problems.append("unknown-dst locator \(locator.encapsulationType)/\(locator.dstIP) is not vxlan_over_ipv4; skipped")
+            }
+        }
+    }
+
+    /// What must not be forwarded, dropped in the kernel so it never
+    /// reaches userspace again: untagged frames on a port without an
+    /// untagged binding (known in advance), and what misses revealed —
+    /// tagged frames on an unbound VLAN, VXLAN with a VNI nobody carries.
+    /// An empty action list is the kernel's drop.
+    static func addDrops(
+        _ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ bindings: [Binding], _ localIP: [UInt8],
+        _ state: inout DesiredDatapathState
+    ) {
+        let db = input.database
+        let bound = Set(bindings.map(PortVLAN.init))
+        for portID in physicalSwitch.ports.sorted() {
+            guard let name = db.physicalPorts[portID]?.name, let port = input.portNumbers[name],
+                !bound.contains(PortVLAN(port: name, vlan: 0))
+            else { continue }
+            var match = FlowBuilder(recirculation: 0)
+            match.inPort(port)
+            match.ethernet()
+            state.add(FlowIdentity.unboundUntagged(port: port), match.flow([]))
+        }
+        for unbound in input.missFacts.unboundTagged
+        where unbound.vlan != 0 && !bound.contains(PortVLAN(port: unbound.port, vlan: unbound.vlan)) {
+            guard let port = input.portNumbers[unbound.port] else { continue }
+            var match = FlowBuilder(recirculation: 0)
+            match.inPort(port)
+            match.ethernet()
+            guard match.tagged(vlan: unbound.vlan, innerEtherType: unbound.etherType) else { continue }
+            state.liveFacts.unboundTagged.insert(unbound)
+            state.add(FlowIdentity.unboundTagged(port: port, vlan: unbound.vlan, etherType: unbound.etherType), match.flow([]))
+        }
+        let carried = Set(bindings.map(\.vni))
+        for vni in input.missFacts.unknownVNIs where !carried.contains(vni) && vni <= RecirculationID.maxVNI {
+            var match = FlowBuilder(recirculation: 0)
+            match.tunnelID(vni, localIP: localIP)
+            match.inPort(input.tunnelPort)
+            match.ethernet()
+            state.liveFacts.unknownVNIs.insert(vni)
+            state.add(FlowIdentity.unknownVNI(vni, tunnelPort: input.tunnelPort), match.flow([]))
+        }
+    }
+
+    /// Our switch's bindings that can be instantiated; the others become port faults.
+    static func resolveBindings(_ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ state: inout DesiredDatapathState)
+        -> [Binding]
+    {
+        let db = input.database
+        var bindings: [Binding] = []
+        var switchByVNI: [UInt32: OVSDBUUID] = [:]
+        for portID in physicalSwitch.ports.sorted() {
+            guard let port = db.physicalPorts[portID] else { continue }
+            for (vlan, switchID) in port.vlanBindings.sorted(by: { $0.key < $1.key }) {
+                guard let logicalSwitch = db.logicalSwitches[switchID] else { continue }
+                guard let portNumber = input.portNumbers[port.name] else {
+                    state.fault(
+                        port: port.name, "unspecified_fault",
+                        "\(port.name): bound to \(logicalSwitch.name) but there is no such network device")
+                    continue
+                }
+                guard (0...4095).contains(vlan) else {
+                    state.fault(port: port.name, "invalid_vlan_map", "\(port.name): VLAN \(vlan) is not a VLAN id")
+                    continue
+                }
+                guard let key = logicalSwitch.tunnelKey, key >= 0, UInt32(exactly: key).map({ $0 <= RecirculationID.maxVNI }) == true else {
+                    state.fault(
+                        port: port.name, "invalid_vlan_map",
+                        "\(port.name) vlan \(vlan): logical switch \(logicalSwitch.name) has \(logicalSwitch.tunnelKey.map { "VNI \($0), outside VXLAN's 24 bits" } ?? "no tunnel_key")"
+                    )
+                    continue
+                }
+                let vni = UInt32(key)
+                if let other = switchByVNI[vni], other != switchID {
+                    state.fault(
+                        port: port.name, "invalid_vlan_map",
+                        "\(port.name) vlan \(vlan): VNI \(vni) of \(logicalSwitch.name) is already used by \(db.logicalSwitches[other]?.name ?? "another logical switch")"
+                    )
+                    continue
+                }
+                if let other = bindings.first(where: { $0.port == port.name && $0.logicalSwitch == switchID }) {
+                    state.fault(
+                        port: port.name, "invalid_vlan_map",
+                        "\(port.name) vlan \(vlan): \(logicalSwitch.name) is already bound on this port (vlan \(other.vlan)); one VLAN per logical switch and port"
+                    )
+                    continue
+                }
+                switchByVNI[vni] = switchID
+                bindings.append(
+                    Binding(
+                        port: port.name, portNumber: portNumber, vlan: UInt16(vlan), logicalSwitch: switchID,
+                        logicalSwitchName: logicalSwitch.name, vni: vni))
+            }
+        }
+        return bindings
+    }
+
+    /// IPv4 addresses of the switch's `unknown-dst` Mcast_Macs_Remote locators, sorted.
+    static func unknownDestinationLocators(_ db: VTEPDatabase, _ switchID: OVSDBUUID) -> [[UInt8]] {
+        var addresses: Set<[UInt8]> = []
+        for row in db.mcastMacsRemote.rows.values where row.logicalSwitch == switchID && row.mac == "unknown-dst" {
+            for locatorID in db.locatorSets[row.locatorSet]?.locators ?? [] {
+                if let locator = db.locators[locatorID], locator.encapsulationType == "vxlan_over_ipv4", let ip = ipv4Bytes(locator.dstIP) {
+                    addresses.insert(ip)
+                }
+            }
+        }
+        return addresses.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+}
