@@ -1,5 +1,3 @@
-import OVSDatapathCore
-
 /// A token bucket per datapath port: a port flooding new MACs (or any
 /// miss) gets `rate` upcalls a second handled, the rest dropped, so one
 /// port cannot starve the daemon or the other ports.
@@ -10,7 +8,7 @@ public struct UpcallRateLimiter: Sendable {
     /// The bucket's size: how many upcalls a port that was quiet may have
     /// handled at once.
     public var burst: Double
-    private var buckets: [UInt32: (tokens: Double, at: ContinuousClock.Instant)] = [:]
+    private var buckets: [UInt32: TokenBucket] = [:]
 
     /// A limiter that lets each port have `rate` upcalls a second handled, in
     /// bursts of up to `burst`; 2,000 of each by default.
@@ -21,11 +19,8 @@ public struct UpcallRateLimiter: Sendable {
 
     /// Whether an upcall from `port` may be handled now.
     public mutating func admit(port: UInt32, now: ContinuousClock.Instant = .now) -> Bool {
-        var bucket = buckets[port] ?? (burst, now)
-        bucket.tokens = min(burst, bucket.tokens + (now - bucket.at).inSeconds * rate)
-        bucket.at = now
-        let admitted = bucket.tokens >= 1
-        if admitted { bucket.tokens -= 1 }
+        var bucket = buckets[port] ?? TokenBucket(rate: rate, burst: burst, now: now)
+        let admitted = bucket.take(now: now)
         buckets[port] = bucket
         return admitted
     }
