@@ -53,6 +53,13 @@ struct RunCommand: AsyncParsableCommand {
         name: .customLong("mac-limit-per-port"),
         help: "Learned MACs behind one physical port (all its VLANs), so one port cannot fill the table for the others.")
     var macLimitPerPort = 10_000
+    @Flag(
+        name: .customLong("allow-remote-mac-takeover"),
+        help: """
+            Let a local frame whose source is a remote MAC of its logical switch (Ucast_Macs_Remote) move that MAC here. \
+            Off: the controller's binding stands; the frames go on, the MAC stays remote, and the log says so.
+            """)
+    var allowRemoteMACTakeover = false
     @Option(help: "Write the process id to this file while running.") var pidfile: String?
     @Option(name: .customLong("log-file"), help: "Append the log to this file instead of standard error.") var logFile: String?
     @Flag(help: "Run in the background once started (OVS style); use with --log-file and --pidfile.") var detach = false
@@ -134,7 +141,7 @@ struct RunCommand: AsyncParsableCommand {
             client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: localMACs,
             vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit, macsPerPort: macLimitPerPort),
             agingTime: .milliseconds(Int(macAgingTime * 1000)), overlapsBulkChanges: overlapBulkInstalls,
-            bulkInstallSockets: bulkInstallSockets, logger: logger)
+            bulkInstallSockets: bulkInstallSockets, allowsRemoteMACTakeover: allowRemoteMACTakeover, logger: logger)
         try await daemon.recoverLearnedState()
 
         Detach.notifyReady()

@@ -60,6 +60,13 @@ struct StatusCommand: AsyncParsableCommand {
         print(
             "misses remembered: \(facts.unknownDestinations.count) unknown destinations flooded, "
                 + "\(facts.unboundTagged.count) unbound VLAN/EtherTypes and \(facts.unknownVNIs.count) foreign VNIs dropped")
+        let rejected = facts.rejectedTunnels.sorted { $0.description < $1.description }
+        print("VXLAN senders dropped (no locator of the VNI, or not to our tunnel IP): \(rejected.isEmpty ? "none" : "")")
+        for sender in rejected {
+            let identity = MissDecision.rejectedTunnel(sender).flowIdentities(tunnelPort: tunnel.portNumber) { _ in nil }
+            let packets = identity.first.flatMap { installed[FlowUFID(deriving: $0)]?.stats.packets } ?? 0
+            print("  \(sender): \(packets) frames dropped in the kernel")
+        }
         print(
             "faults: switch \(state.switchFaults.sorted()), ports \(state.portFaults.mapValues { $0.sorted() }.sorted { $0.key < $1.key })")
         for problem in state.problems { print("problem: \(problem)") }

@@ -18,11 +18,16 @@ public struct CompilerInput: Sendable {
     /// What flow-table misses revealed (unknown destinations, tagged
     /// EtherTypes, unbound VLANs, foreign VNIs).
     public var missFacts: MissFacts
+    /// Whether a local source that is also a remote MAC of its switch takes
+    /// that MAC over (delivered here, listed as local). Off by default: the
+    /// controller's binding stands, and a VM cannot draw another host's
+    /// traffic by sending from its MAC.
+    public var allowsRemoteMACTakeover: Bool
 
     /// Everything one compile reads; the learned parts default to nothing learned.
     public init(
         database: VTEPDatabase, switchName: String, portNumbers: [String: UInt32], tunnelPort: UInt32,
-        localMACs: [LocalMAC] = [], missFacts: MissFacts = MissFacts()
+        localMACs: [LocalMAC] = [], missFacts: MissFacts = MissFacts(), allowsRemoteMACTakeover: Bool = false
     ) {
         self.database = database
         self.switchName = switchName
@@ -30,5 +35,6 @@ public struct CompilerInput: Sendable {
         self.tunnelPort = tunnelPort
         self.localMACs = localMACs
         self.missFacts = missFacts
+        self.allowsRemoteMACTakeover = allowsRemoteMACTakeover
     }
 }

@@ -16,6 +16,13 @@ public struct DesiredDatapathState: Sendable {
     public var liveFacts = MissFacts()
     /// One line per thing skipped, for the log: what and why.
     public var problems: [String] = []
+    /// Our tunnel IP (4 bytes), when the switch has a usable one.
+    public var tunnelIP: [UInt8]?
+    /// The locators each carried VNI admits VXLAN from (4 bytes each).
+    public var tunnelSources: [UInt32: Set<[UInt8]>] = [:]
+    /// Local sources that are remote MACs of their switch and stay remote:
+    /// not delivered to here, not listed in Ucast_Macs_Local.
+    public var remoteMACsSeenLocally: Set<LocalMAC> = []
 
     /// An empty state: no flows, no bindings, no faults.
     public init() {}
@@ -45,6 +52,13 @@ public struct CompileFindings: Sendable {
     public var liveFacts = MissFacts()
     /// One line per thing skipped, for the log: what and why.
     public var problems: [String] = []
+    /// Our tunnel IP (4 bytes), when the switch has a usable one.
+    public var tunnelIP: [UInt8]?
+    /// The locators each carried VNI admits VXLAN from (4 bytes each).
+    public var tunnelSources: [UInt32: Set<[UInt8]>] = [:]
+    /// Local sources that are remote MACs of their switch and stay remote:
+    /// not delivered to here, not listed in Ucast_Macs_Local.
+    public var remoteMACsSeenLocally: Set<LocalMAC> = []
 
     /// No findings: nothing compiled yet.
     public init() {}
@@ -59,6 +73,9 @@ extension DesiredDatapathState {
         findings.portFaults = portFaults
         findings.liveFacts = liveFacts
         findings.problems = problems
+        findings.tunnelIP = tunnelIP
+        findings.tunnelSources = tunnelSources
+        findings.remoteMACsSeenLocally = remoteMACsSeenLocally
         return findings
     }
 }

@@ -19,7 +19,10 @@ enum FrameCompiler {
     /// whether a remote row already gives that stage-2 UFID a flow: its
     /// MAC is no unknown destination, and one that is local too is
     /// reported. Local MACs' flows come from `memo` where they are unchanged.
-    static func compileFrame(_ input: CompilerInput, memo: inout LocalMACMemo, isRemote: (FlowUFID) -> Bool) -> DesiredDatapathState {
+    /// `remoteSources` are the locators the remote MACs' rows sit behind.
+    static func compileFrame(
+        _ input: CompilerInput, memo: inout LocalMACMemo, remoteSources: some Sequence<TunnelSource>, isRemote: (FlowUFID) -> Bool
+    ) -> DesiredDatapathState {
         defer { memo.endPass() }
         var state = DesiredDatapathState()
         let db = input.database
@@ -37,30 +40,48 @@ enum FrameCompiler {
 
         let bindings = resolveBindings(input, physicalSwitch, &state)
         state.bindings = bindings
+        state.tunnelIP = localIPBytes
+        var remoteSourcesByVNI: [UInt32: Set<[UInt8]>] = [:]
+        for source in remoteSources { remoteSourcesByVNI[source.vni, default: []].insert(source.address) }
         let switches = Dictionary(grouping: bindings, by: \.logicalSwitch)
         let facts = input.missFacts
 
         for (switchID, members) in switches.sorted(by: { $0.key < $1.key }) {
             let vni = members[0].vni
             let name = members[0].logicalSwitchName
-            guard let recirculation = RecirculationID.logicalSwitch(vni: vni)?.rawValue else { continue }
+            guard let recirculation = RecirculationID.logicalSwitch(vni: vni)?.rawValue,
+                let tunnelRecirculation = RecirculationID.tunnel(vni: vni)?.rawValue
+            else { continue }
             let locals = input.localMACs.filter { mac in members.contains { $0.port == mac.port && $0.vlan == mac.vlan } }
             func binding(of local: LocalMAC) -> Binding? { members.first { $0.port == local.port && $0.vlan == local.vlan } }
 
-            // Local MACs: stage 1 from them, stage 2 and tunnel ingress to
-            // them. A MAC that a remote row lists as well keeps its local flows.
+            // Local MACs: stage 1 from them, stage 2 and tunnel delivery to
+            // them. A local source that a remote row of the switch lists
+            // does not take the controller's MAC over (unless the operator
+            // allows it): its frames go on, but the MAC stays remote.
             for local in locals.sorted(by: { $0.mac < $1.mac }) {
                 guard let binding = binding(of: local) else { continue }
                 let flows = memo.flows(
                     LocalMACFlows.Key(
-                        local: local, binding: binding, recirculation: recirculation, localIP: localIPBytes,
+                        local: local, binding: binding, recirculation: recirculation, tunnelRecirculation: tunnelRecirculation,
                         tunnelPort: input.tunnelPort,
                         etherTypes: binding.vlan == 0 ? [] : facts.taggedEtherTypes[local] ?? []))
-                for compiled in flows.flows { state.flows[compiled.ufid] = compiled }
                 if !flows.liveEtherTypes.isEmpty { state.liveFacts.taggedEtherTypes[local, default: []].formUnion(flows.liveEtherTypes) }
-                if isRemote(flows.forwardUFID) {
-                    state.problems.append("\(name): \(local.mac) is both local and remote; the local one wins")
+                guard !isRemote(flows.forwardUFID) else {
+                    if input.allowsRemoteMACTakeover {
+                        for compiled in flows.flows { state.flows[compiled.ufid] = compiled }
+                        state.problems.append("\(name): remote MAC \(local.mac) sends from \(local.port); taken over, as allowed")
+                    } else {
+                        for compiled in flows.flows where compiled.countsFrom != nil { state.flows[compiled.ufid] = compiled }
+                        state.remoteMACsSeenLocally.insert(local)
+                        state.problems.append(
+                            "\(name): remote MAC \(local.mac) (Ucast_Macs_Remote) sends from \(local.port)\(local.vlan == 0 ? "" : " vlan \(local.vlan)"); "
+                                + "kept remote: its frames go on, none are delivered to it here (--allow-remote-mac-takeover to let it move)"
+                        )
+                    }
+                    continue
                 }
+                for compiled in flows.flows { state.flows[compiled.ufid] = compiled }
             }
 
             // BUM: the switch's unknown-dst locators, by replication mode.
@@ -86,8 +107,20 @@ enum FrameCompiler {
                 match.multicastDestination()
                 state.add(FlowIdentity.flood(vni: vni, port: port), match.flow(actions), to: floodsTo[port] ?? [])
             }
-            var fromTunnel = FlowBuilder(recirculation: 0)
-            fromTunnel.tunnelID(vni, localIP: localIPBytes)
+            // Tunnel admission: VXLAN of this VNI from the locators the
+            // database names for it, to our tunnel IP; the rest misses and is dropped.
+            let sources = locators(of: switchID, db).union(remoteSourcesByVNI[vni] ?? [])
+            state.tunnelSources[vni] = sources
+            for source in sources.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                var admit = FlowBuilder(recirculation: 0)
+                admit.tunnel(vni: vni, source: source, destination: localIPBytes)
+                admit.inPort(input.tunnelPort)
+                admit.ethernet()
+                state.add(
+                    FlowIdentity.tunnelAdmission(vni: vni, tunnelPort: input.tunnelPort, source: source, destination: localIPBytes),
+                    admit.flow([.recirculate(id: tunnelRecirculation)]))
+            }
+            var fromTunnel = FlowBuilder(recirculation: tunnelRecirculation)
             fromTunnel.inPort(input.tunnelPort)
             fromTunnel.multicastDestination()
             state.add(FlowIdentity.tunnelFlood(vni: vni, tunnelPort: input.tunnelPort), fromTunnel.flow(floodFromTunnel), to: members)
@@ -113,8 +146,7 @@ enum FrameCompiler {
                         to: floodsTo[port] ?? [])
                 } else {
                     state.liveFacts.unknownDestinations.insert(unknown)
-                    var match = FlowBuilder(recirculation: 0)
-                    match.tunnelID(vni, localIP: localIPBytes)
+                    var match = FlowBuilder(recirculation: tunnelRecirculation)
                     match.inPort(input.tunnelPort)
                     match.ethernet(destination: unknown.mac)
                     state.add(
@@ -161,8 +193,9 @@ enum FrameCompiler {
     /// What must not be forwarded, dropped in the kernel so it never
     /// reaches userspace again: untagged frames on a port without an
     /// untagged binding (known in advance), and what misses revealed —
-    /// tagged frames on an unbound VLAN, VXLAN with a VNI nobody carries.
-    /// An empty action list is the kernel's drop.
+    /// tagged frames on an unbound VLAN, VXLAN with a VNI nobody carries,
+    /// VXLAN from a sender that is no locator of its VNI (or not to our
+    /// tunnel IP). An empty action list is the kernel's drop.
     static func addDrops(
         _ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ bindings: [Binding], _ localIP: [UInt8],
         _ state: inout DesiredDatapathState
@@ -196,6 +229,20 @@ enum FrameCompiler {
             match.ethernet()
             state.liveFacts.unknownVNIs.insert(vni)
             state.add(FlowIdentity.unknownVNI(vni, tunnelPort: input.tunnelPort), match.flow([]))
+        }
+        // The same match as an admission, so a sender that becomes a locator
+        // turns its drop into an admission under one UFID.
+        for rejected in input.missFacts.rejectedTunnels where carried.contains(rejected.vni) {
+            guard rejected.destination != localIP || state.tunnelSources[rejected.vni]?.contains(rejected.source) != true else { continue }
+            var match = FlowBuilder(recirculation: 0)
+            match.tunnel(vni: rejected.vni, source: rejected.source, destination: rejected.destination)
+            match.inPort(input.tunnelPort)
+            match.ethernet()
+            state.liveFacts.rejectedTunnels.insert(rejected)
+            state.add(
+                FlowIdentity.tunnelAdmission(
+                    vni: rejected.vni, tunnelPort: input.tunnelPort, source: rejected.source, destination: rejected.destination),
+                match.flow([]))
         }
     }
 
@@ -254,14 +301,21 @@ enum FrameCompiler {
 
     /// IPv4 addresses of the switch's `unknown-dst` Mcast_Macs_Remote locators, sorted.
     static func unknownDestinationLocators(_ db: VTEPDatabase, _ switchID: OVSDBUUID) -> [[UInt8]] {
+        locators(of: switchID, db, mac: "unknown-dst").sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// IPv4 addresses of the switch's Mcast_Macs_Remote locators: of the
+    /// rows for `mac`, or of every row (service nodes and multicast
+    /// groups: all of them may send us the switch's traffic).
+    static func locators(of switchID: OVSDBUUID, _ db: VTEPDatabase, mac: String? = nil) -> Set<[UInt8]> {
         var addresses: Set<[UInt8]> = []
-        for row in db.mcastMacsRemote.rows.values where row.logicalSwitch == switchID && row.mac == "unknown-dst" {
+        for row in db.mcastMacsRemote.rows.values where row.logicalSwitch == switchID && (mac == nil || row.mac == mac) {
             for locatorID in db.locatorSets[row.locatorSet]?.locators ?? [] {
                 if let locator = db.locators[locatorID], locator.encapsulationType == "vxlan_over_ipv4", let ip = ipv4Bytes(locator.dstIP) {
                     addresses.insert(ip)
                 }
             }
         }
-        return addresses.sorted { $0.lexicographicallyPrecedes($1) }
+        return addresses
     }
 }

@@ -31,6 +31,9 @@ public struct IncrementalCompiler: Sendable {
     /// The rows compiling to each UFID: almost always one; two rows naming
     /// the same MAC in one switch share it, and the greater UUID wins.
     private var owners: [FlowUFID: Owners] = [:]
+    /// How many compiled rows sit behind each locator of each switch: the
+    /// frame admits VXLAN from these without scanning every row.
+    private var remoteSources: [TunnelSource: Int] = [:]
     private var problemRows: Set<OVSDBUUID> = []
     private var faultyRows: Set<OVSDBUUID> = []
     private var frame: [FlowUFID: CompiledFlow] = [:]
@@ -66,7 +69,9 @@ public struct IncrementalCompiler: Sendable {
             for (id, row) in table.rows { recompileRow(id, row, &changed) }
         }
 
-        var next = FrameCompiler.compileFrame(input, memo: &localMACs) { [owners] ufid in owners[ufid] != nil }
+        var next = FrameCompiler.compileFrame(input, memo: &localMACs, remoteSources: remoteSources.keys) { [owners] ufid in
+            owners[ufid] != nil
+        }
         let newFrame = next.flows
         for (ufid, flow) in newFrame where frame[ufid] != flow { changed.insert(ufid) }
         for ufid in frame.keys where newFrame[ufid] == nil { changed.insert(ufid) }
@@ -142,6 +147,13 @@ public struct IncrementalCompiler: Sendable {
         let old: RemoteMACFlow?
         if let new { old = remoteRows.updateValue(new, forKey: id) } else { old = remoteRows.removeValue(forKey: id) }
         guard old != new else { return nil }
+        if old?.source != new?.source {
+            if let source = old?.source {
+                remoteSources[source, default: 1] -= 1
+                if remoteSources[source] == 0 { remoteSources[source] = nil }
+            }
+            if let source = new?.source { remoteSources[source, default: 0] += 1 }
+        }
         if let ufid = old?.ufid {
             owners[ufid]?.remove(id)
             if owners[ufid]?.isEmpty == true { owners[ufid] = nil }

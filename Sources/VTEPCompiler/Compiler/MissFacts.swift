@@ -18,24 +18,31 @@ public struct MissFacts: Hashable, Sendable {
     public var unboundTagged: Set<UnboundTagged> = []
     /// VNIs arriving over VXLAN that no logical switch here carries: dropped.
     public var unknownVNIs: Set<UInt32> = []
+    /// VXLAN of a VNI we carry, from an address the database does not name
+    /// as a locator of that VNI (or to an address not ours): dropped.
+    public var rejectedTunnels: Set<RejectedTunnel> = []
 
     /// Facts from their parts; by default, none.
     public init(
         taggedEtherTypes: [LocalMAC: Set<UInt16>] = [:], unknownDestinations: Set<UnknownDestination> = [],
-        unboundTagged: Set<UnboundTagged> = [], unknownVNIs: Set<UInt32> = []
+        unboundTagged: Set<UnboundTagged> = [], unknownVNIs: Set<UInt32> = [], rejectedTunnels: Set<RejectedTunnel> = []
     ) {
         self.taggedEtherTypes = taggedEtherTypes
         self.unknownDestinations = unknownDestinations
         self.unboundTagged = unboundTagged
         self.unknownVNIs = unknownVNIs
+        self.rejectedTunnels = rejectedTunnels
     }
 
     /// Whether no miss has taught anything.
-    public var isEmpty: Bool { taggedEtherTypes.isEmpty && unknownDestinations.isEmpty && unboundTagged.isEmpty && unknownVNIs.isEmpty }
+    public var isEmpty: Bool {
+        taggedEtherTypes.isEmpty && unknownDestinations.isEmpty && unboundTagged.isEmpty && unknownVNIs.isEmpty && rejectedTunnels.isEmpty
+    }
     /// The number of facts: each tagged EtherType, unknown destination, unbound
-    /// VLAN and EtherType, and unknown VNI counts one.
+    /// VLAN and EtherType, unknown VNI and rejected tunnel source counts one.
     public var count: Int {
         taggedEtherTypes.values.reduce(0) { $0 + $1.count } + unknownDestinations.count + unboundTagged.count + unknownVNIs.count
+            + rejectedTunnels.count
     }
 }
 

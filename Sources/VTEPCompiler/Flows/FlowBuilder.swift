@@ -35,6 +35,30 @@ struct FlowBuilder {
                 ]))
     }
 
+    /// `tunnel(tun_id=VNI,src=S,dst=D)`, all three exact: the tunnel
+    /// admission match, which lets a VNI in only from the locators the
+    /// database names for it and only to our tunnel IP. The TTL the kernel
+    /// wants in the key is masked out.
+    mutating func tunnel(vni: UInt32, source: [UInt8], destination: [UInt8]) {
+        key.append(
+            FlowKeyAttribute(
+                type: OVSKey.tunnel,
+                nested: [
+                    FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(UInt64(vni))),
+                    FlowKeyAttribute(type: OVSTunnelKey.ipv4Source, bytes: source),
+                    FlowKeyAttribute(type: OVSTunnelKey.ipv4Destination, bytes: destination),
+                    FlowKeyAttribute(type: OVSTunnelKey.ttl, bytes: [64]),
+                ]))
+        mask.append(
+            FlowKeyAttribute(
+                type: OVSKey.tunnel,
+                nested: [
+                    FlowKeyAttribute(type: OVSTunnelKey.id, bytes: Self.be64(.max)),
+                    FlowKeyAttribute(type: OVSTunnelKey.ipv4Source, bytes: [0xff, 0xff, 0xff, 0xff]),
+                    FlowKeyAttribute(type: OVSTunnelKey.ipv4Destination, bytes: [0xff, 0xff, 0xff, 0xff]),
+                ]))
+    }
+
     /// eth(src=…) and/or eth(dst=…[/mask]).
     mutating func ethernet(source: EthernetAddress? = nil, destination: EthernetAddress? = nil, destinationMask: [UInt8]? = nil) {
         let zero = [UInt8](repeating: 0, count: 6), full = [UInt8](repeating: 0xff, count: 6)
@@ -128,16 +152,4 @@ extension EthernetAddress {
     init(_ bytes: [UInt8]) {
         self.init(bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":"))!
     }
-}
-
-/// Dotted IPv4 text → 4 bytes in network order.
-func ipv4Bytes(_ text: String) -> [UInt8]? {
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count == 4 else { return nil }
-    var bytes: [UInt8] = []
-    for part in parts {
-        guard let byte = UInt8(part), String(byte) == part else { return nil }
-        bytes.append(byte)
-    }
-    return bytes
 }

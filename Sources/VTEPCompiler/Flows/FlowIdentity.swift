@@ -24,12 +24,18 @@ public enum FlowIdentity {
     }
     /// Stage 2 BUM from one local port: `recirc_id(R(vni)),in_port(P),eth(dst=group)`.
     public static func flood(vni: UInt32, port: UInt32) -> String { "s2 vni=\(vni) in_port=\(port) dst=group" }
-    /// Tunnel ingress to a local MAC: `recirc_id(0),tunnel(tun_id=vni),in_port(T),eth(dst=M)`.
-    public static func tunnelDeliver(vni: UInt32, tunnelPort: UInt32, destination: EthernetAddress) -> String {
-        "tun vni=\(vni) in_port=\(tunnelPort) dst=\(destination)"
+    /// Tunnel admission: `recirc_id(0),tunnel(tun_id=vni,src=S,dst=D),in_port(T),eth()`,
+    /// recirculating into the switch's tunnel id when S is a locator of the
+    /// VNI and D our tunnel IP, a drop otherwise.
+    public static func tunnelAdmission(vni: UInt32, tunnelPort: UInt32, source: [UInt8], destination: [UInt8]) -> String {
+        "tun vni=\(vni) in_port=\(tunnelPort) src=\(ipv4Text(source)) dst=\(ipv4Text(destination))"
     }
-    /// Tunnel ingress BUM: `recirc_id(0),tunnel(tun_id=vni),in_port(T),eth(dst=group)`.
-    public static func tunnelFlood(vni: UInt32, tunnelPort: UInt32) -> String { "tun vni=\(vni) in_port=\(tunnelPort) dst=group" }
+    /// Tunnel delivery to a local MAC: `recirc_id(RT(vni)),in_port(T),eth(dst=M)`.
+    public static func tunnelDeliver(vni: UInt32, tunnelPort: UInt32, destination: EthernetAddress) -> String {
+        "t2 vni=\(vni) in_port=\(tunnelPort) dst=\(destination)"
+    }
+    /// Tunnel delivery of BUM: `recirc_id(RT(vni)),in_port(T),eth(dst=group)`.
+    public static func tunnelFlood(vni: UInt32, tunnelPort: UInt32) -> String { "t2 vni=\(vni) in_port=\(tunnelPort) dst=group" }
     /// Stage 1 behind a tagged binding: `recirc_id(0),in_port(P),eth(src=M),vlan(vid=V),encap(eth_type(E))`.
     public static func taggedIngress(port: UInt32, vlan: UInt16, etherType: UInt16, source: EthernetAddress) -> String {
         "s1 in_port=\(port) vlan=\(vlan) type=\(etherType) src=\(source)"

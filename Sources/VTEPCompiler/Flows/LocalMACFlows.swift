@@ -3,14 +3,15 @@ import OVSDatapathCore
 /// The flows of one local MAC behind one binding: stage 1 (its frames into
 /// the logical switch; behind a tagged binding one per inner EtherType
 /// seen, the tag popped), stage 2 (to it from the other bindings) and
-/// tunnel ingress (to it from remote VTEPs).
+/// tunnel delivery (to it from the remote VTEPs the switch admits).
 struct LocalMACFlows: Sendable {
     /// Everything the flows depend on; equal keys, equal flows.
     struct Key: Hashable, Sendable {
         var local: LocalMAC
         var binding: Binding
         var recirculation: UInt32
-        var localIP: [UInt8]
+        /// The switch's tunnel id: tunnel admission recirculates into it.
+        var tunnelRecirculation: UInt32
         var tunnelPort: UInt32
         var etherTypes: Set<UInt16>
 
@@ -57,8 +58,7 @@ struct LocalMACFlows: Sendable {
         var fromLocal = FlowBuilder(recirculation: key.recirculation)
         fromLocal.ethernet(destination: local.mac)
         add(FlowIdentity.forward(vni: binding.vni, destination: local.mac), fromLocal.flow(delivery), to: binding)
-        var fromTunnel = FlowBuilder(recirculation: 0)
-        fromTunnel.tunnelID(binding.vni, localIP: key.localIP)
+        var fromTunnel = FlowBuilder(recirculation: key.tunnelRecirculation)
         fromTunnel.inPort(key.tunnelPort)
         fromTunnel.ethernet(destination: local.mac)
         add(

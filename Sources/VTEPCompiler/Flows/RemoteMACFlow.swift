@@ -78,11 +78,20 @@ struct RemoteMACTemplates {
     }
 }
 
+/// A locator VXLAN of one VNI is admitted from.
+struct TunnelSource: Hashable, Sendable {
+    var vni: UInt32
+    /// IPv4, 4 bytes in network order.
+    var address: [UInt8]
+}
+
 /// What one Ucast_Macs_Remote row of one of our logical switches compiles to.
 struct RemoteMACFlow: Equatable {
     /// Its stage-2 flow (`forward`), or nil when the row was skipped.
     var flow: CompiledFlow?
     var ufid: FlowUFID? { flow?.ufid }
+    /// The locator its MAC sits behind: the switch admits VXLAN from it.
+    var source: TunnelSource?
     /// Why the row was skipped, for the log.
     var problem: String?
     /// Whether skipping it is a switch fault (an unusable locator).
@@ -128,6 +137,8 @@ extension RemoteMACFlow {
         // What FlowBuilder(recirculation:).ethernet(destination:) makes, from shared parts.
         let key = [templates.recirculation(logicalSwitch.recirculation), RemoteMACTemplates.ethernetKey(destination: mac)]
         let flow = Flow(key: key, mask: templates.mask, actions: templates.actions(vni: logicalSwitch.vni, remote: remote, in: context))
-        return RemoteMACFlow(flow: CompiledFlow(FlowIdentity.forward(vni: logicalSwitch.vni, destination: mac), flow))
+        return RemoteMACFlow(
+            flow: CompiledFlow(FlowIdentity.forward(vni: logicalSwitch.vni, destination: mac), flow),
+            source: TunnelSource(vni: logicalSwitch.vni, address: remote))
     }
 }

@@ -15,6 +15,10 @@ struct FlowKeyFields {
     var etherType: UInt16?
     /// `tun_id` of a frame that came from a tunnel.
     var tunnelID: UInt64?
+    /// The outer IPv4 source and destination of a frame from a tunnel.
+    var tunnelSource: [UInt8]?, tunnelDestination: [UInt8]?
+    /// Whether the outer source is matched (a dumped flow's mask); always true for an upcall.
+    var tunnelSourceMatched = true
 
     init(key: [FlowKeyAttribute], mask: [FlowKeyAttribute]? = nil) {
         if let bytes = key[type: OVSKey.recircID]?.bytes, bytes.count == 4 { recirculationID = Self.u32(bytes) }
@@ -41,8 +45,14 @@ struct FlowKeyFields {
         } else if let type = key[type: OVSKey.ethertype]?.bytes, type.count == 2 {
             etherType = UInt16(type[0]) << 8 | UInt16(type[1])
         }
-        if let id = key[type: OVSKey.tunnel]?.children[type: OVSTunnelKey.id]?.bytes, id.count == 8 {
-            tunnelID = id.reduce(0) { $0 << 8 | UInt64($1) }
+        if let tunnel = key[type: OVSKey.tunnel]?.children {
+            if let id = tunnel[type: OVSTunnelKey.id]?.bytes, id.count == 8 { tunnelID = id.reduce(0) { $0 << 8 | UInt64($1) } }
+            if let bytes = tunnel[type: OVSTunnelKey.ipv4Source]?.bytes, bytes.count == 4 { tunnelSource = bytes }
+            if let bytes = tunnel[type: OVSTunnelKey.ipv4Destination]?.bytes, bytes.count == 4 { tunnelDestination = bytes }
+            if let mask {
+                let sourceMask = mask[type: OVSKey.tunnel]?.children[type: OVSTunnelKey.ipv4Source]?.bytes
+                tunnelSourceMatched = sourceMask == [0xff, 0xff, 0xff, 0xff]
+            }
         }
     }
 

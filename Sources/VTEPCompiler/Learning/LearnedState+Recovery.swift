@@ -11,20 +11,25 @@ extension LearnedState {
             guard let inPort = fields.inPort else {
                 continue  // stage 2 known-destination flows: compiled from the database
             }
-            if fields.recirculationID != 0 {
+            if let vni = RecirculationID(rawValue: fields.recirculationID).tunnelVNI {
+                // recirc_id(RT),in_port(T),eth(dst=X): a tunnel delivery or an unknown
+                // destination's flood share one match; kept as unknown, it yields to a
+                // local MAC in the compiler.
+                guard inPort == tunnelPort, fields.destinationMatched, let mac = fields.destination, !mac.isMulticast else { continue }
+                apply(.unknownDestination(UnknownDestination(vni: vni, port: nil, mac: mac)))
+            } else if fields.recirculationID != 0 {
                 // recirc_id(R),in_port(P),eth(dst=X): an unknown destination's flood.
                 guard let vni = RecirculationID(rawValue: fields.recirculationID).vni, let port = portNames[inPort],
                     fields.destinationMatched, let mac = fields.destination, !mac.isMulticast
                 else { continue }
                 apply(.unknownDestination(UnknownDestination(vni: vni, port: port, mac: mac)))
             } else if inPort == tunnelPort {
-                guard let id = fields.tunnelID, id <= UInt64(RecirculationID.maxVNI) else { continue }
-                if !fields.destinationMatched {
-                    if flow.actions.isEmpty { apply(.unknownVNI(UInt32(id))) }
-                } else if let mac = fields.destination, !mac.isMulticast {
-                    // A tunnel delivery or an unknown destination's flood share one
-                    // match; kept as unknown, it yields to a local MAC in the compiler.
-                    apply(.unknownDestination(UnknownDestination(vni: UInt32(id), port: nil, mac: mac)))
+                // Drops only: admissions are compiled from the database.
+                guard flow.actions.isEmpty, let id = fields.tunnelID, id <= UInt64(RecirculationID.maxVNI) else { continue }
+                if fields.tunnelSourceMatched, let source = fields.tunnelSource, let destination = fields.tunnelDestination {
+                    apply(.rejectedTunnel(RejectedTunnel(vni: UInt32(id), source: source, destination: destination)))
+                } else if !fields.tunnelSourceMatched {
+                    apply(.unknownVNI(UInt32(id)))
                 }
             } else if let port = portNames[inPort] {
                 if fields.sourceMatched, let mac = fields.source, let vni = Self.recirculatedVNI(flow.actions) {
@@ -42,7 +47,7 @@ extension LearnedState {
         keepOnly(
             MissFacts(
                 unknownDestinations: facts.unknownDestinations.filter { localMAC($0.mac, vni: $0.vni) == nil },
-                unboundTagged: facts.unboundTagged, unknownVNIs: facts.unknownVNIs))
+                unboundTagged: facts.unboundTagged, unknownVNIs: facts.unknownVNIs, rejectedTunnels: facts.rejectedTunnels))
     }
 
     /// The VNI a stage-1 flow recirculates into.

@@ -9,8 +9,14 @@ public struct LearnedState: Sendable {
     public struct Limits: Sendable {
         /// Learned MACs per logical switch.
         public var macsPerSwitch: Int
-        /// Unknown destinations, unbound VLANs and foreign VNIs together.
+        /// Unknown destinations and unbound VLANs together.
         public var facts: Int
+        /// Foreign VNIs and rejected tunnel sources together: what any host
+        /// on the underlay can make us remember. A budget of its own, so a
+        /// rogue sender cannot use up `facts` (and with it the flooding of
+        /// local unknown unicast); past it, such frames are dropped in
+        /// userspace, rate-limited like every miss.
+        public var tunnelFacts: Int
         /// Inner EtherTypes per MAC behind a tagged binding. The kernel needs
         /// a stage-1 flow per inner EtherType of a tagged frame, so a VM
         /// sending 3,000 EtherTypes made 3,000 flows; each type past the
@@ -23,10 +29,15 @@ public struct LearnedState: Sendable {
         public var macsPerPort: Int
         /// Limits of `macsPerSwitch` learned MACs per logical switch (`--mac-limit`),
         /// `macsPerPort` per physical port (`--mac-limit-per-port`), `facts` other
-        /// facts and `etherTypesPerMAC` inner EtherTypes per tagged MAC.
-        public init(macsPerSwitch: Int = 50_000, facts: Int = 10_000, etherTypesPerMAC: Int = 8, macsPerPort: Int = 10_000) {
+        /// facts, `tunnelFacts` dropped tunnel senders and `etherTypesPerMAC` inner
+        /// EtherTypes per tagged MAC.
+        public init(
+            macsPerSwitch: Int = 50_000, facts: Int = 10_000, etherTypesPerMAC: Int = 8, macsPerPort: Int = 10_000,
+            tunnelFacts: Int = 1_024
+        ) {
             self.macsPerSwitch = macsPerSwitch
             self.facts = facts
+            self.tunnelFacts = tunnelFacts
             self.etherTypesPerMAC = etherTypesPerMAC
             self.macsPerPort = macsPerPort
         }
@@ -57,7 +68,9 @@ public struct LearnedState: Sendable {
     /// The number of learned MACs, across all logical switches.
     public var macCount: Int { macs.count }
     /// The facts `limits.facts` bounds (tagged EtherTypes go with their MAC).
-    var boundedFactCount: Int { facts.unknownDestinations.count + facts.unboundTagged.count + facts.unknownVNIs.count }
+    var boundedFactCount: Int { facts.unknownDestinations.count + facts.unboundTagged.count }
+    /// The facts `limits.tunnelFacts` bounds.
+    var tunnelFactCount: Int { facts.unknownVNIs.count + facts.rejectedTunnels.count }
 
     /// The local MAC's place in the switch `vni`, if learned.
     public func localMAC(_ mac: EthernetAddress, vni: UInt32) -> LocalMAC? { macs[Place(vni: vni, mac: mac)] }
@@ -126,8 +139,13 @@ public struct LearnedState: Sendable {
             return .added
         case .unknownVNI(let vni):
             guard !facts.unknownVNIs.contains(vni) else { return .unchanged }
-            guard boundedFactCount < limits.facts else { return .refused }
+            guard tunnelFactCount < limits.tunnelFacts else { return .refused }
             facts.unknownVNIs.insert(vni)
+            return .added
+        case .rejectedTunnel(let rejected):
+            guard !facts.rejectedTunnels.contains(rejected) else { return .unchanged }
+            guard tunnelFactCount < limits.tunnelFacts else { return .refused }
+            facts.rejectedTunnels.insert(rejected)
             return .added
         case .ignore:
             return .unchanged
@@ -162,6 +180,7 @@ public struct LearnedState: Sendable {
         case .unknownDestination(let unknown): facts.unknownDestinations.remove(unknown)
         case .unboundTagged(let unbound): facts.unboundTagged.remove(unbound)
         case .unknownVNI(let vni): facts.unknownVNIs.remove(vni)
+        case .rejectedTunnel(let rejected): facts.rejectedTunnels.remove(rejected)
         case .learn(let local, let vni, _): if macs[Place(vni: vni, mac: local.mac)] == local { forget(local.mac, vni: vni) }
         case .ignore: break
         }
@@ -169,11 +188,13 @@ public struct LearnedState: Sendable {
 
     /// Keeps only the facts the last compile still turned into flows:
     /// an unknown destination that became known, an unbound VLAN that
-    /// became bound, a VNI that arrived here are forgotten, so the limits
-    /// count only live facts. Tagged EtherTypes stay with their MAC.
+    /// became bound, a VNI that arrived here, a sender that became a
+    /// locator are forgotten, so the limits count only live facts. Tagged
+    /// EtherTypes stay with their MAC.
     public mutating func keepOnly(_ live: MissFacts) {
         facts.unknownDestinations.formIntersection(live.unknownDestinations)
         facts.unboundTagged.formIntersection(live.unboundTagged)
         facts.unknownVNIs.formIntersection(live.unknownVNIs)
+        facts.rejectedTunnels.formIntersection(live.rejectedTunnels)
     }
 }

@@ -12,6 +12,9 @@ public enum MissDecision: Hashable, Sendable, CustomStringConvertible {
     case unboundTagged(UnboundTagged)
     /// VXLAN with a VNI no logical switch here carries: drop.
     case unknownVNI(UInt32)
+    /// VXLAN of a VNI we carry from an address that is no locator of it,
+    /// or to an address not ours: drop, never learn.
+    case rejectedTunnel(RejectedTunnel)
     /// Nothing to install (the reason is for the debug log).
     case ignore(String)
 
@@ -24,13 +27,15 @@ public enum MissDecision: Hashable, Sendable, CustomStringConvertible {
         case .unknownDestination(let unknown): "flood unknown \(unknown)"
         case .unboundTagged(let unbound): "drop unbound \(unbound)"
         case .unknownVNI(let vni): "drop VNI \(vni): no logical switch here"
+        case .rejectedTunnel(let rejected):
+            "drop VXLAN \(rejected): the database names no such locator of VNI \(rejected.vni) (or the destination is not our tunnel IP)"
         case .ignore(let reason): "ignore: \(reason)"
         }
     }
 }
 
-/// The layout a miss is read against: the bindings and port numbers of
-/// the last sync pass.
+/// The layout a miss is read against: the bindings, port numbers and
+/// admitted tunnel sources of the last sync pass.
 public struct MissContext: Sendable {
     /// The bindings that compiled in the last pass.
     public var bindings: [Binding]
@@ -38,12 +43,26 @@ public struct MissContext: Sendable {
     public var tunnelPort: UInt32
     /// The names of our physical ports, by datapath port number.
     public var portNames: [UInt32: String]
+    /// Our tunnel IP (4 bytes), when the switch has a usable one.
+    public var tunnelIP: [UInt8]?
+    /// The locators each VNI admits VXLAN from (4 bytes each).
+    public var tunnelSources: [UInt32: Set<[UInt8]>]
 
     /// The layout of the last sync pass.
-    public init(bindings: [Binding], tunnelPort: UInt32, portNames: [UInt32: String]) {
+    public init(
+        bindings: [Binding], tunnelPort: UInt32, portNames: [UInt32: String], tunnelIP: [UInt8]? = nil,
+        tunnelSources: [UInt32: Set<[UInt8]>] = [:]
+    ) {
         self.bindings = bindings
         self.tunnelPort = tunnelPort
         self.portNames = portNames
+        self.tunnelIP = tunnelIP
+        self.tunnelSources = tunnelSources
+    }
+
+    /// Whether VXLAN of `vni` from `source` to `destination` is admitted.
+    func admits(vni: UInt32, source: [UInt8], destination: [UInt8]) -> Bool {
+        destination == tunnelIP && tunnelSources[vni]?.contains(source) == true
     }
 }
 
@@ -65,22 +84,31 @@ public enum MissClassifier {
         guard let source = fields.source, let destination = fields.destination else { return .ignore("not an Ethernet frame") }
 
         if fields.recirculationID != 0 {
-            // Stage 2 missed: a destination without a flow in this switch.
-            guard let vni = RecirculationID(rawValue: fields.recirculationID).vni else {
-                return .ignore("recirculation id \(RecirculationID(rawValue: fields.recirculationID)) is not a logical switch's")
+            let id = RecirculationID(rawValue: fields.recirculationID)
+            if let vni = id.tunnelVNI {
+                // Tunnel delivery missed: an admitted frame to a destination nobody here claims.
+                guard inPort == context.tunnelPort else { return .ignore("tunnel id \(id) on in_port \(inPort), not the tunnel's") }
+                guard fields.vlan == nil else { return .ignore("tagged frame inside VNI \(vni)") }
+                guard !destination.isMulticast else { return .ignore("group destination \(destination) from VNI \(vni) has a flood flow") }
+                return .unknownDestination(UnknownDestination(vni: vni, port: nil, mac: destination))
             }
+            // Stage 2 missed: a destination without a flow in this switch.
+            guard let vni = id.vni else { return .ignore("recirculation id \(id) is not one of ours") }
             guard !destination.isMulticast else { return .ignore("group destination \(destination) in VNI \(vni) has a flood flow") }
             guard let port = context.portNames[inPort] else { return .ignore("in_port \(inPort) is not a port of ours") }
             return .unknownDestination(UnknownDestination(vni: vni, port: port, mac: destination))
         }
 
         if inPort == context.tunnelPort {
+            // Tunnel admission missed: a VNI nobody carries, or a sender the database does not name.
             guard let id = fields.tunnelID, id <= UInt64(RecirculationID.maxVNI) else { return .ignore("VXLAN without a usable VNI") }
             let vni = UInt32(id)
             guard context.bindings.contains(where: { $0.vni == vni }) else { return .unknownVNI(vni) }
-            guard fields.vlan == nil else { return .ignore("tagged frame inside VNI \(vni)") }
-            guard !destination.isMulticast else { return .ignore("group destination \(destination) from VNI \(vni) has a flood flow") }
-            return .unknownDestination(UnknownDestination(vni: vni, port: nil, mac: destination))
+            let source = fields.tunnelSource ?? [0, 0, 0, 0], destination = fields.tunnelDestination ?? [0, 0, 0, 0]
+            guard !context.admits(vni: vni, source: source, destination: destination) else {
+                return .ignore("VXLAN VNI \(vni) from \(ipv4Text(source)) is admitted; its flow is on its way")
+            }
+            return .rejectedTunnel(RejectedTunnel(vni: vni, source: source, destination: destination))
         }
 
         guard let port = context.portNames[inPort] else { return .ignore("in_port \(inPort) is not a port of ours") }

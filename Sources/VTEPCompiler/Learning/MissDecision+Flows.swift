@@ -25,6 +25,11 @@ extension MissDecision {
                 ?? []
         case .unknownVNI(let vni):
             return [FlowIdentity.unknownVNI(vni, tunnelPort: tunnelPort)]
+        case .rejectedTunnel(let rejected):
+            return [
+                FlowIdentity.tunnelAdmission(
+                    vni: rejected.vni, tunnelPort: tunnelPort, source: rejected.source, destination: rejected.destination)
+            ]
         case .ignore:
             return []
         }
@@ -39,26 +44,35 @@ extension MissDecision {
     public func stageOneFlow(in context: MissContext) -> CompiledFlow? {
         guard case .learn(let local, let vni, let etherType) = self,
             let binding = context.bindings.first(where: { $0.port == local.port && $0.vlan == local.vlan && $0.vni == vni }),
-            let recirculation = RecirculationID.logicalSwitch(vni: vni)?.rawValue
+            let recirculation = RecirculationID.logicalSwitch(vni: vni)?.rawValue,
+            let tunnelRecirculation = RecirculationID.tunnel(vni: vni)?.rawValue
         else { return nil }
         let flows = LocalMACFlows(
             .init(
-                local: local, binding: binding, recirculation: recirculation, localIP: [0, 0, 0, 0],
+                local: local, binding: binding, recirculation: recirculation, tunnelRecirculation: tunnelRecirculation,
                 tunnelPort: context.tunnelPort, etherTypes: etherType.map { [$0] } ?? []))
         return flows.flows.first { $0.countsFrom != nil }
     }
 
     /// The identities of the flows a missed frame may now match, most
-    /// specific first: the decision's own, or for an unknown destination
-    /// that was learned meanwhile, its forwarding flow. Drop flows have no
+    /// specific first: the decision's own; for an unknown destination
+    /// that was learned meanwhile, its forwarding flow; and last the flood
+    /// flow of where it came from, whose actions an unknown destination's
+    /// flood has — so a frame whose fact was refused (a full table) is
+    /// still flooded, only without a flow of its own. Drop flows have no
     /// actions, so their frames are not sent on.
     /// - Parameters:
     ///   - tunnelPort: the VXLAN port's number.
     ///   - portNumbers: datapath port numbers by name.
     public func sendingFlowIdentities(tunnelPort: UInt32, portNumbers: [String: UInt32]) -> [String] {
         var identities = flowIdentities(tunnelPort: tunnelPort) { portNumbers[$0] }
-        if case .unknownDestination(let unknown) = self, unknown.port != nil {
-            identities.append(FlowIdentity.forward(vni: unknown.vni, destination: unknown.mac))
+        if case .unknownDestination(let unknown) = self {
+            if let name = unknown.port {
+                identities.append(FlowIdentity.forward(vni: unknown.vni, destination: unknown.mac))
+                if let port = portNumbers[name] { identities.append(FlowIdentity.flood(vni: unknown.vni, port: port)) }
+            } else {
+                identities.append(FlowIdentity.tunnelFlood(vni: unknown.vni, tunnelPort: tunnelPort))
+            }
         }
         return identities
     }
@@ -75,10 +89,10 @@ extension LearnedState {
 
 extension MissFacts {
     /// The remembered misses that age on their own (unknown destinations,
-    /// unbound VLANs, foreign VNIs), as the decisions that taught them; a
-    /// tagged MAC's EtherTypes age with the MAC.
+    /// unbound VLANs, foreign VNIs, rejected tunnel sources), as the
+    /// decisions that taught them; a tagged MAC's EtherTypes age with the MAC.
     public var rememberedMisses: [MissDecision] {
         unknownDestinations.map { .unknownDestination($0) } + unboundTagged.map { .unboundTagged($0) }
-            + unknownVNIs.map { .unknownVNI($0) }
+            + unknownVNIs.map { .unknownVNI($0) } + rejectedTunnels.map { .rejectedTunnel($0) }
     }
 }

@@ -38,7 +38,7 @@ extension SyncPass {
         let state = VTEPCompiler.compile(
             CompilerInput(
                 database: database, switchName: switchName, portNumbers: vports.portNumbersByName, tunnelPort: tunnel.portNumber,
-                localMACs: localMACs, missFacts: missFacts))
+                localMACs: localMACs, missFacts: missFacts, allowsRemoteMACTakeover: allowsRemoteMACTakeover))
         return DryRun(
             state: state, installed: reconciler.installed, diff: FlowDiff(desired: state.flows, installed: reconciler.installed),
             tunnel: tunnel)

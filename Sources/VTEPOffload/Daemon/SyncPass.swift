@@ -32,6 +32,10 @@ public struct SyncPass {
     /// once, each on a netlink socket of its own (see `StagedReconcile`).
     public let bulkInstallSockets: Int
 
+    /// Whether a local source that is a remote MAC of its switch takes it
+    /// over (`--allow-remote-mac-takeover`; see `CompilerInput`).
+    public var allowsRemoteMACTakeover = false
+
     /// A pass over `switchName`'s part of the database, written to the kernel
     /// through `reconciler`.
     /// - Parameters:
@@ -98,7 +102,8 @@ public struct SyncPass {
         public var missContext: MissContext {
             MissContext(
                 bindings: findings.bindings, tunnelPort: tunnelPort,
-                portNames: Dictionary(portNumbers.map { ($1, $0) }, uniquingKeysWith: { first, _ in first }))
+                portNames: Dictionary(portNumbers.map { ($1, $0) }, uniquingKeysWith: { first, _ in first }),
+                tunnelIP: findings.tunnelIP, tunnelSources: findings.tunnelSources)
         }
     }
 
@@ -141,7 +146,7 @@ public struct SyncPass {
         let compileStarted = clock.now
         let input = CompilerInput(
             database: database, switchName: switchName, portNumbers: ports, tunnelPort: tunnel,
-            localMACs: localMACs, missFacts: missFacts)
+            localMACs: localMACs, missFacts: missFacts, allowsRemoteMACTakeover: allowsRemoteMACTakeover)
         // A compiler with no past cannot know which installed flows it no
         // longer wants: its first reconcile compares everything.
         let fresh = !compiler.hasCompiled

@@ -40,20 +40,22 @@ public actor VTEPDaemon {
     ///   - localMACs: MACs declared up front, learned or not.
     ///   - limits: how much may be learned.
     ///   - agingTime: learned MACs and remembered misses idle this long are forgotten.
-    ///   - overlapsBulkChanges, bulkInstallSockets: see `SyncPass`.
+    ///   - overlapsBulkChanges, bulkInstallSockets, allowsRemoteMACTakeover: see `SyncPass`.
     public init(
         client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, localMACs: [LocalMAC] = [],
         vxlanPort: UInt16 = VXLANNaming.defaultPort, limits: LearnedState.Limits = .init(), agingTime: Duration = .seconds(300),
-        overlapsBulkChanges: Bool = true, bulkInstallSockets: Int = 2, logger: Logger = Logger(label: "vtep-kdp")
+        overlapsBulkChanges: Bool = true, bulkInstallSockets: Int = 2, allowsRemoteMACTakeover: Bool = false,
+        logger: Logger = Logger(label: "vtep-kdp")
     ) {
         self.client = client
         self.reconciler = reconciler
         self.declaredMACs = localMACs
         self.learned = LearnedState(limits: limits)
         self.logger = logger
-        let pass = SyncPass(
+        var pass = SyncPass(
             client: client, reconciler: reconciler, switchName: switchName, vxlanPort: vxlanPort,
             overlapsBulkChanges: overlapsBulkChanges, bulkInstallSockets: bulkInstallSockets)
+        pass.allowsRemoteMACTakeover = allowsRemoteMACTakeover
         passRunner = PassRunner(pass: pass, logger: logger)
         upcalls = UpcallHandler(reconciler: reconciler, logger: logger)
         housekeeping = Housekeeping(agingTime: agingTime, logger: logger)

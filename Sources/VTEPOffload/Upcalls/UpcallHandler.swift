@@ -21,6 +21,10 @@ final class UpcallHandler {
     /// Missed frames sent on, and misses dropped before classifying.
     private(set) var handled = 0
     private(set) var dropped = 0
+    /// VXLAN frames that reached userspace from a sender no locator of its
+    /// VNI (the first of each sender, before its drop flow, and any past
+    /// the budget of such flows).
+    private(set) var rejectedTunnelFrames = 0
 
     init(reconciler: Reconciler, logger: Logger) {
         self.reconciler = reconciler
@@ -77,12 +81,14 @@ final class UpcallHandler {
             }
             // A refused decision is not learned, but its frame is not dropped
             // either: it goes on with the actions its stage-1 flow would have
-            // (into its switch, where it is forwarded or flooded), without the flow.
+            // (into its switch, where it is forwarded or flooded), without the
+            // flow; a refused unknown destination goes on with its port's flood.
             if let stageOne = decision.stageOneFlow(in: context) {
                 batch.sentAtOnce.append((upcall, stageOne))
-            } else if change != .refused {
+            } else {
                 batch.decided.append((upcall, decision))
             }
+            if case .rejectedTunnel = decision { rejectedTunnelFrames += 1 }
         }
         if batchLog.untold > 0, lines.take() {
             let level: Logger.Level = batchLog.counts[.refused] != nil ? .warning : .info

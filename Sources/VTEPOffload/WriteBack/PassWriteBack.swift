@@ -37,7 +37,8 @@ public struct PassWriteBack: Sendable {
                 localBySwitch[switchID] = []
             }
             let switchOf = Dictionary(findings.bindings.map { (PortVLAN($0), $0.logicalSwitch) }, uniquingKeysWith: { first, _ in first })
-            for local in outcome.localMACs {
+            // A remote MAC seen on a local port stays the controller's: not listed here.
+            for local in outcome.localMACs where !findings.remoteMACsSeenLocally.contains(local) {
                 if let switchID = switchOf[PortVLAN(port: local.port, vlan: local.vlan)] {
                     localBySwitch[switchID]?.insert(local.mac.description)
                 }

@@ -187,10 +187,26 @@ import Testing
         let first = compiler.compile(input(seed), changedRemoteRows: nil)
         #expect(first.count == compiler.state.flows.count)
         let before = Set(seed.db.ucastMacsRemote.rows.keys)
-        seed.addUcastRemote("0a:00:00:00:ff:ff", "10.2.2.4")
+        seed.addUcastRemote("0a:00:00:00:ff:ff", "10.2.2.3")
         let added = Set(seed.db.ucastMacsRemote.rows.keys).subtracting(before)
         let changed = compiler.compile(input(seed), changedRemoteRows: added)
         #expect(changed == [FlowUFID(deriving: FlowIdentity.forward(vni: 33, destination: EthernetAddress("0a:00:00:00:ff:ff")!))])
         #expect(compiler.state.flows.count == first.count + 1)
+
+        // One behind a new locator also admits VXLAN from it: two flows.
+        let before2 = Set(seed.db.ucastMacsRemote.rows.keys)
+        seed.addUcastRemote("0a:00:00:01:00:00", "10.2.2.4")
+        let added2 = Set(seed.db.ucastMacsRemote.rows.keys).subtracting(before2)
+        let admission = FlowUFID(
+            deriving: FlowIdentity.tunnelAdmission(vni: 33, tunnelPort: 3, source: [10, 2, 2, 4], destination: [10, 2, 2, 1]))
+        let changed2 = compiler.compile(input(seed), changedRemoteRows: added2)
+        #expect(
+            changed2 == [FlowUFID(deriving: FlowIdentity.forward(vni: 33, destination: EthernetAddress("0a:00:00:01:00:00")!)), admission])
+        #expect(compiler.state.flows[admission] != nil)
+        // And the last row behind it gone, the admission goes with it.
+        for id in added2 { seed.db.ucastMacsRemote.set(id, nil) }
+        let changed3 = compiler.compile(input(seed), changedRemoteRows: added2)
+        #expect(changed3.contains(admission) && compiler.state.flows[admission] == nil)
+        #expect(compiler.state.flows == VTEPCompiler.compile(input(seed)).flows)
     }
 }

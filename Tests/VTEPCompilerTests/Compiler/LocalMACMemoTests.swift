@@ -16,7 +16,7 @@ import Testing
         let mac = EthernetAddress(String(format: "06:00:00:00:%02x:%02x", index >> 8, index & 0xff))!
         return LocalMACFlows.Key(
             local: LocalMAC(mac: mac, port: binding.port, vlan: binding.vlan), binding: binding,
-            recirculation: 33, localIP: [10, 2, 2, 1], tunnelPort: 3, etherTypes: etherTypes)
+            recirculation: 0x100_0021, tunnelRecirculation: 0x200_0021, tunnelPort: 3, etherTypes: etherTypes)
     }
 
     static func ufids(_ flows: LocalMACFlows) -> [FlowUFID] { flows.flows.map(\.ufid) }
@@ -42,9 +42,9 @@ import Testing
         let ipv4 = Self.key(1, binding: Self.tagged, etherTypes: [0x0800])
         let arp = Self.key(1, binding: Self.tagged, etherTypes: [0x0806])
         #expect(Self.ufids(memo.flows(ipv4)) != Self.ufids(memo.flows(arp)))
-        var otherIP = ipv4
-        otherIP.localIP = [10, 2, 2, 9]
-        #expect(memo.flows(otherIP).flows == LocalMACFlows(otherIP).flows)
+        var otherPort = ipv4
+        otherPort.tunnelPort = 4
+        #expect(memo.flows(otherPort).flows == LocalMACFlows(otherPort).flows)
         memo.endPass()
         #expect(memo.count == 3)
     }

@@ -27,7 +27,16 @@ import Testing
     }
 
     @Test func foreignIDsHaveNoVNI() {
-        #expect(RecirculationID(rawValue: 0).vni == nil)
-        #expect(RecirculationID(rawValue: 0x200_0021).vni == nil)
+        #expect(RecirculationID(rawValue: 0).vni == nil && RecirculationID(rawValue: 0).tunnelVNI == nil)
+        #expect(RecirculationID(rawValue: 0x400_0021).vni == nil && RecirculationID(rawValue: 0x400_0021).tunnelVNI == nil)
+    }
+
+    @Test(arguments: [UInt32(0), 33, 0xFF_FFFF])
+    func aSwitchsTunnelIDIsNeitherItsOwnNorAnotherSwitchs(vni: UInt32) throws {
+        let tunnel = try #require(RecirculationID.tunnel(vni: vni))
+        #expect(tunnel.tunnelVNI == vni && tunnel.vni == nil)
+        #expect(RecirculationID.logicalSwitch(vni: vni)?.tunnelVNI == nil)
+        #expect(RecirculationID.tunnel(vni: 33)?.description == "0x2000021")
+        #expect(RecirculationID.tunnel(vni: 0x100_0000) == nil)
     }
 }

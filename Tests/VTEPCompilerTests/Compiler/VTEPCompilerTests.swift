@@ -24,17 +24,21 @@ import Testing
         #expect(state.switchFaults.isEmpty && state.portFaults.isEmpty)
         #expect(state.bindings.map(\.description) == ["p0 vlan 0 → ls0 (VNI 33)"])
         // docs/design.md's three seed flows (a kernel dump adds eth_type(0/0x0000)),
-        // plus VM1's delivery and the tunnel ingress ones.
+        // plus VM1's delivery and the tunnel ones: VNI 33 admitted from its
+        // two locators (unknown-dst 10.2.2.2, the remote MAC's 10.2.2.3) to
+        // our 10.2.2.1, then delivered.
         #expect(
             text(state) == [
                 "recirc_id(0),in_port(1),eth(src=02:00:00:00:01:01), actions:recirc(0x1000021)",
                 // p1 is not bound: what it sends is dropped in the kernel.
                 "recirc_id(0),in_port(2),eth(), actions:drop",
-                "recirc_id(0),tunnel(tun_id=0x21,flags(+key)),in_port(3),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00), actions:1",
-                "recirc_id(0),tunnel(tun_id=0x21,flags(+key)),in_port(3),eth(dst=02:00:00:00:01:01), actions:1",
+                "recirc_id(0),tunnel(tun_id=0x21,src=10.2.2.2,dst=10.2.2.1,flags(+key)),in_port(3),eth(), actions:recirc(0x2000021)",
+                "recirc_id(0),tunnel(tun_id=0x21,src=10.2.2.3,dst=10.2.2.1,flags(+key)),in_port(3),eth(), actions:recirc(0x2000021)",
                 "recirc_id(0x1000021),eth(dst=00:11:22:33:44:55), actions:set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.3,ttl=64,flags(df|key))),3",
                 "recirc_id(0x1000021),eth(dst=02:00:00:00:01:01), actions:1",
                 "recirc_id(0x1000021),in_port(1),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00), actions:set(tunnel(tun_id=0x21,src=10.2.2.1,dst=10.2.2.2,ttl=64,flags(df|key))),3",
+                "recirc_id(0x2000021),in_port(3),eth(dst=01:00:00:00:00:00/01:00:00:00:00:00), actions:1",
+                "recirc_id(0x2000021),in_port(3),eth(dst=02:00:00:00:01:01), actions:1",
             ])
     }
 
@@ -74,8 +78,9 @@ import Testing
         p1.vlanBindings = [0: seed.ls0]
         seed.db.physicalPorts.set(seed.p1, p1)
         let state = seed.compile()
-        // 501 remote MACs, 2 local floods, 1 tunnel flood; no drop (both ports bound).
-        #expect(state.flows.count == 501 + 2 + 1)
+        // 501 remote MACs, 2 local floods, 1 tunnel flood, 2 tunnel admissions
+        // (the two locators); no drop (both ports bound).
+        #expect(state.flows.count == 501 + 2 + 1 + 2)
     }
 
     @Test func theSameStateAlwaysCompilesToTheSameUFIDs() {

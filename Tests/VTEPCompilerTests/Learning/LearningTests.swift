@@ -15,13 +15,19 @@ import Testing
         var seed = Seed()
         seed.bind(seed.p1, vlan: 10, newSwitch: "ls1", vni: 44)
         let state = seed.compile()
-        return (seed, MissContext(bindings: state.bindings, tunnelPort: 3, portNames: [1: "p0", 2: "p1"]))
+        return (
+            seed,
+            MissContext(
+                bindings: state.bindings, tunnelPort: 3, portNames: [1: "p0", 2: "p1"], tunnelIP: state.tunnelIP,
+                tunnelSources: state.tunnelSources)
+        )
     }
 
     /// An upcall key as the kernel builds it.
     static func upcall(
         inPort: UInt32, recirc: UInt32 = 0, source: EthernetAddress, destination: EthernetAddress,
-        vlan: UInt16? = nil, etherType: UInt16 = 0x0800, tunnelID: UInt64? = nil
+        vlan: UInt16? = nil, etherType: UInt16 = 0x0800, tunnelID: UInt64? = nil,
+        tunnelSource: [UInt8] = [10, 2, 2, 3], tunnelDestination: [UInt8] = [10, 2, 2, 1]
     ) -> Upcall {
         var key = [
             FlowKeyAttribute(type: OVSKey.recircID, bytes: FlowBuilder.u32(recirc)),
@@ -39,7 +45,13 @@ import Testing
         }
         if let tunnelID {
             key.append(
-                FlowKeyAttribute(type: OVSKey.tunnel, nested: [FlowKeyAttribute(type: OVSTunnelKey.id, bytes: FlowBuilder.be64(tunnelID))]))
+                FlowKeyAttribute(
+                    type: OVSKey.tunnel,
+                    nested: [
+                        FlowKeyAttribute(type: OVSTunnelKey.id, bytes: FlowBuilder.be64(tunnelID)),
+                        FlowKeyAttribute(type: OVSTunnelKey.ipv4Source, bytes: tunnelSource),
+                        FlowKeyAttribute(type: OVSTunnelKey.ipv4Destination, bytes: tunnelDestination),
+                    ]))
         }
         return Upcall(reason: .miss, datapathIfindex: 1, key: key, packet: [0])
     }
@@ -86,11 +98,25 @@ import Testing
         #expect(
             classify(Self.upcall(inPort: 1, recirc: 0x1000021, source: Self.vm1, destination: Self.other))
                 == .unknownDestination(UnknownDestination(vni: 33, port: "p0", mac: Self.other)))
-        // From the tunnel: an unknown destination in a VNI we carry, or a VNI we do not.
+        // From the tunnel, admitted (a locator of VNI 33, to our IP): an unknown destination.
         #expect(
-            classify(Self.upcall(inPort: 3, source: Self.other, destination: Self.vm1, tunnelID: 33))
+            classify(Self.upcall(inPort: 3, recirc: 0x200_0021, source: Self.other, destination: Self.vm1, tunnelID: 33))
                 == .unknownDestination(UnknownDestination(vni: 33, port: nil, mac: Self.vm1)))
+        // Admission missed for an admitted sender: its flow is on its way, nothing to remember.
+        guard case .ignore = classify(Self.upcall(inPort: 3, source: Self.other, destination: Self.vm1, tunnelID: 33)) else {
+            Issue.record("admitted sender at admission"); return
+        }
+        // A VNI we do not carry; a sender that is no locator of the VNI (10.2.2.3 is one of
+        // VNI 33's, not of 44's), or a destination that is not our tunnel IP: dropped.
         #expect(classify(Self.upcall(inPort: 3, source: Self.other, destination: Self.vm1, tunnelID: 99)) == .unknownVNI(99))
+        for (vni, source, destination): (UInt32, [UInt8], [UInt8]) in [
+            (33, [10, 9, 9, 9], [10, 2, 2, 1]), (44, [10, 2, 2, 3], [10, 2, 2, 1]), (33, [10, 2, 2, 3], [10, 2, 2, 7]),
+        ] {
+            let upcall = Self.upcall(
+                inPort: 3, source: Self.other, destination: Self.vm1, tunnelID: UInt64(vni), tunnelSource: source,
+                tunnelDestination: destination)
+            #expect(classify(upcall) == .rejectedTunnel(RejectedTunnel(vni: vni, source: source, destination: destination)))
+        }
         // A multicast source is never learned.
         guard case .ignore = classify(Self.upcall(inPort: 1, source: EthernetAddress("01:00:5e:00:00:01")!, destination: Self.other)) else {
             Issue.record("multicast source"); return
@@ -98,7 +124,7 @@ import Testing
     }
 
     @Test func aMACSeenElsewhereMovesAndLimitsAreKept() {
-        var learned = LearnedState(limits: .init(macsPerSwitch: 2, facts: 1))
+        var learned = LearnedState(limits: .init(macsPerSwitch: 2, facts: 1, tunnelFacts: 1))
         let onP0 = LocalMAC(mac: Self.vm1, port: "p0", vlan: 0), onP1 = LocalMAC(mac: Self.vm1, port: "p1", vlan: 10)
         let r1 = learned.apply(.learn(onP0, vni: 33, etherType: nil))
         #expect(r1 == .added)
@@ -127,8 +153,14 @@ import Testing
         // Facts are bounded too.
         let r9 = learned.apply(.unknownVNI(7))
         #expect(r9 == .added)
-        let r10 = learned.apply(.unknownVNI(8))
+        let r10 = learned.apply(.rejectedTunnel(RejectedTunnel(vni: 33, source: [10, 9, 9, 9], destination: [10, 2, 2, 1])))
         #expect(r10 == .refused)
+        // Apart from what the underlay's senders made us remember: a full tunnel
+        // budget leaves room for local facts, and the other way round.
+        let r11 = learned.apply(.unknownDestination(UnknownDestination(vni: 33, port: "p0", mac: Self.other)))
+        #expect(r11 == .added)
+        let r12 = learned.apply(.unboundTagged(UnboundTagged(port: "p1", vlan: 30, etherType: 0x0800)))
+        #expect(r12 == .refused)
     }
 
     @Test func whatWasLearnedIsReadBackFromTheFlowsAfterARestart() {
@@ -140,11 +172,12 @@ import Testing
             Self.upcall(inPort: 2, source: EthernetAddress("aa:00:00:00:10:02")!, destination: Self.other, vlan: 10, etherType: 0x86dd),
             Self.upcall(inPort: 2, source: Self.vm1, destination: Self.other, vlan: 30, etherType: 0x0800),
             Self.upcall(inPort: 1, recirc: 0x1000021, source: Self.vm1, destination: Self.other),
-            Self.upcall(inPort: 3, source: Self.vm1, destination: Self.other, tunnelID: 33),
+            Self.upcall(inPort: 3, recirc: 0x200_0021, source: Self.vm1, destination: Self.other, tunnelID: 33),
             Self.upcall(inPort: 3, source: Self.vm1, destination: Self.other, tunnelID: 77),
+            Self.upcall(inPort: 3, source: Self.vm1, destination: Self.other, tunnelID: 33, tunnelSource: [10, 9, 9, 9]),
         ]
         for upcall in upcalls { learned.apply(MissClassifier.classify(upcall, in: context)) }
-        #expect(learned.macCount == 2 && learned.facts.count == 2 + 2 + 1 + 1)
+        #expect(learned.macCount == 2 && learned.facts.count == 2 + 2 + 1 + 1 + 1)
         let state = seed.compile(localMACs: learned.localMACs, facts: learned.facts)
         #expect(state.liveFacts.unknownDestinations == learned.facts.unknownDestinations)
 

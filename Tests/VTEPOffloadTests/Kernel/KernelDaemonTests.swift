@@ -32,10 +32,10 @@ extension KernelVTEPSuites {
             }
             defer { work.cancel() }
             #expect(await eventually(90) { await daemon.passes >= 1 })
-            // The first pass installs the seed's 6 flows and a drop for the unbound
-            // ktd1; our own write-back then
-            // triggers passes that change nothing.
-            #expect(await eventually(90) { (try? KernelTestRig.sh("ovs-dpctl show kt-daemon").contains("flows: 7")) == true })
+            // The first pass installs the seed's 8 flows (6, and the admission of
+            // VXLAN from its two locators) and a drop for the unbound ktd1; our own
+            // write-back then triggers passes that change nothing.
+            #expect(await eventually(90) { (try? KernelTestRig.sh("ovs-dpctl show kt-daemon").contains("flows: 9")) == true })
             #expect(await eventually(90) { await daemon.lastOutcome?.report.changes == 0 })
             let shown = try KernelTestRig.sh("ovs-dpctl show kt-daemon")
             for port in ["ktd0", "ktd1", "vxlan_sys_4792"] { #expect(shown.contains(port), "\(shown)") }
@@ -62,7 +62,7 @@ extension KernelVTEPSuites {
             // Deleted again: gone again, and nothing else moved.
             try rig.vtepctl("del-ucast-remote", "ls0", mac.description)
             #expect(await eventually(10) { (try? observer.flow(.ufid(ufid), in: scratch.datapath)) == nil })
-            #expect(try KernelTestRig.sh("ovs-dpctl show kt-daemon").contains("flows: 7"))
+            #expect(try KernelTestRig.sh("ovs-dpctl show kt-daemon").contains("flows: 9"))
         }
     }
 }

@@ -62,14 +62,17 @@ extension KernelVTEPSuites {
             }
             #expect(dropped != nil && dropped?.contains("packets:0,") == false, "\(String(describing: dropped))")
 
-            // The kernel holds exactly the model; deleting a remote MAC removes exactly its flow.
+            // The kernel holds exactly the model. A remote MAC behind a new locator adds
+            // its flow and the admission of VXLAN from that locator; deleting it
+            // removes exactly those two.
             let modelled = try #require(rig.lastPass()?.split(separator: "(").last?.split(separator: " ").first.flatMap { Int($0) })
             #expect(try rig.kernelFlowCount() == modelled)
             try rig.db.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:66", "10.20.0.4")
-            try rig.waitFor("the new remote MAC's flow", timeout: 10) { try rig.kernelFlowCount() == modelled + 1 }
+            try rig.waitFor("the new remote MAC's flows", timeout: 10) { try rig.kernelFlowCount() == modelled + 2 }
+            #expect(try rig.dumpFlows().contains("tunnel(tun_id=0x21,src=10.20.0.4,dst=10.20.0.1"))
             try rig.db.vtepctl("del-ucast-remote", "ls0", "00:11:22:33:44:66")
-            try rig.waitFor("its removal", timeout: 10) { try rig.kernelFlowCount() == modelled }
-            #expect(rig.log().contains { $0.contains("kernel: 0 added, 0 modified, 1 deleted") })
+            try rig.waitFor("their removal", timeout: 10) { try rig.kernelFlowCount() == modelled }
+            #expect(rig.log().contains { $0.contains("kernel: 0 added, 0 modified, 2 deleted") })
             rig.stopDaemon()
             // SIGTERM leaves the flows.
             #expect(try rig.kernelFlowCount() == modelled)

@@ -72,10 +72,12 @@ extension KernelVTEPSuites {
             // Unbinding VLAN 20 removes exactly ls55's flows (floods from p1 and from the tunnel,
             // and those of the MAC learned there), nothing else.
             let before = try rig.dumpFlows().split(separator: "\n").map { String($0.split(separator: ", packets")[0]) }
-            let ls55 = { (flow: String) in flow.contains("0x1000037") || flow.contains("tun_id=0x37") || flow.contains("vlan(vid=20") }
+            let ls55 = { (flow: String) in
+                flow.contains("0x1000037") || flow.contains("0x2000037") || flow.contains("tun_id=0x37") || flow.contains("vlan(vid=20")
+            }
             #expect(before.filter(ls55).count >= 2, "\(before)")
             try rig.db.vtepctl("unbind-ls", "br0", p1, "20")
-            try rig.waitFor("ls55's flows to go", timeout: 10) { try !rig.dumpFlows().contains("tun_id=0x37") }
+            try rig.waitFor("ls55's flows to go", timeout: 10) { try !rig.dumpFlows().contains("0x2000037") }
             let after = try rig.dumpFlows().split(separator: "\n").map { String($0.split(separator: ", packets")[0]) }
             #expect(Set(before).subtracting(after) == Set(before.filter(ls55)), "removed: \(Set(before).subtracting(after))")
             let remodelled = try #require(rig.lastPass()?.split(separator: "(").last?.split(separator: " ").first.flatMap { Int($0) })
