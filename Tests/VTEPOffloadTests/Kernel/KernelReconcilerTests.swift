@@ -58,14 +58,16 @@ extension KernelVTEPSuites {
             #expect(third.deleted == 1 && third.added == 0 && third.modified == 0)
             #expect(try dpctlFlowCount() == desired.flows.count - 1)
 
-            // A remote MAC becomes local: the same match, so one modified flow (its
-            // tunnel-ingress delivery is new), never two overlapping ones.
+            // A remote MAC becomes local where the operator allows takeover: the same
+            // match, so one modified flow (its tunnel-ingress delivery is new), never
+            // two overlapping ones.
             let moved = LocalMAC(mac: EthernetAddress("0a:00:00:00:00:07")!, port: "p1", vlan: 0)
             let fourth = restarted.reconcile(
                 VTEPCompiler.compile(
                     CompilerInput(
                         database: seed.db, switchName: "br0", portNumbers: ["p0": p0.portNumber, "p1": p1.portNumber],
-                        tunnelPort: vxlan.portNumber, localMACs: [SeedScenario.vm1, moved])
+                        tunnelPort: vxlan.portNumber, localMACs: [SeedScenario.vm1, moved],
+                        allowsRemoteMACTakeover: true)
                 ).flows)
             #expect(fourth.failures.isEmpty, "\(fourth.failures.map(\.description))")
             #expect(fourth.modified == 1 && fourth.added == 2 && fourth.deleted == 0)  // + stage 1 and tunnel delivery

@@ -37,8 +37,9 @@ extension KernelVTEPSuites {
 
             let first = try await pass.run(localMACs: [vm1])
             #expect(first.report.failures.isEmpty, "\(first.report.failures.map(\.description))")
-            // The seed's 6, and a drop for kts1, whose only binding is faulty.
-            #expect(first.report.added == 7)
+            // The seed's 6, admissions of VXLAN from its two locators (10.2.2.2 and .3),
+            // and a drop for kts1, whose only binding is faulty.
+            #expect(first.report.added == 9)
             let flows = try sh("ovs-dpctl dump-flows \(Self.datapathName)")
             #expect(
                 flows.contains(
@@ -68,11 +69,12 @@ extension KernelVTEPSuites {
                     return db.ucastMacsRemote.isEmpty && db.logicalSwitch(named: "broken")?.1.tunnelKey == 44
                 })
             let third = try await pass.run(localMACs: [vm1])
-            // The remote MAC's flow, and kts1's drop flow (kts1 now has a working untagged binding).
-            #expect(third.report.deleted == 2)
+            // The remote MAC's flow, the admission from 10.2.2.3 (no row names it any more),
+            // and kts1's drop flow (kts1 now has a working untagged binding).
+            #expect(third.report.deleted == 3)
             #expect(third.report.added == 2)  // broken's floods: from kts1, and from the tunnel
             #expect(try rig.vtepctl("get", "Physical_Port", "kts1", "port_fault_status") == "[]")
-            #expect(try sh("ovs-dpctl show \(Self.datapathName)").contains("flows: \(first.report.added - 2 + 2)"))
+            #expect(try sh("ovs-dpctl show \(Self.datapathName)").contains("flows: \(first.report.added - 3 + 2)"))
         }
     }
 }

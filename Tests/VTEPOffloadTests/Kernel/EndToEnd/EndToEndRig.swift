@@ -83,7 +83,7 @@ final class EndToEndRig {
     }
 
     /// A namespace with IPv6 off, so its interfaces send only what a test makes them send.
-    private func addNamespace(_ name: String) throws {
+    func addNamespace(_ name: String) throws {
         _ = try? sh("ip netns del \(name)")
         try sh(
             "ip netns add \(name) && ip -n \(name) link set lo up && ip netns exec \(name) sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1"
