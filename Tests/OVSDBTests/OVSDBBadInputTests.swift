@@ -137,4 +137,29 @@ import Testing
             if mode == "deaf" { #expect(await client.isSynced, "the connection itself is fine") }
         }
     }
+
+    /// A cluster member whose `_Server` row says, after the client
+    /// synchronised, that it lost its connection to the cluster is left at
+    /// once, with `.notLeader`; the replica keeps what it had, for the next
+    /// member to resume from.
+    @Test func aMemberThatLosesItsClusterIsLeftAndTheReplicaKept() async throws {
+        try await withFakeServer("unclustered") { socket in
+            var options = OVSDBClient<VTEPDatabase>.Options()
+            // Long enough that the replica is looked at before any reconnection.
+            options.minBackoff = .seconds(30)
+            let client = OVSDBClient<VTEPDatabase>(remotes: [.unix(path: socket)], options: options)
+            let disconnects = DisconnectLog()
+            await disconnects.watch(client)
+            let task = Task { await client.run() }
+            defer { task.cancel() }
+            try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
+            _ = try await client.transact([])  // the server's cue to lose its cluster
+            #expect(await eventually(30) { await !disconnects.errors.isEmpty }, "the client stayed on the member")
+            await disconnects.stop()
+            let (errors, sawNotLeader) = (await disconnects.errors, await disconnects.sawNotLeader)
+            #expect(errors.count == 1 && sawNotLeader, "got \(errors)")
+            #expect(await !client.isSynced)
+            #expect(await client.replica.logicalSwitches.rows.count == 1)
+        }
+    }
 }

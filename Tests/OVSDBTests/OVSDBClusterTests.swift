@@ -68,6 +68,12 @@ import Testing
             }
         }
 
+        /// `ovs-appctl -t CONTROL(member) ARGUMENTS`, its output trimmed.
+        @discardableResult
+        func appctl(_ member: Int, _ arguments: String...) throws -> String {
+            try OVSDBServerRig.run("ovs-appctl", ["-t", control(member)] + arguments)
+        }
+
         func kill(_ member: Int) {
             servers[member]?.terminate(signal: SIGKILL)
             servers[member] = nil
@@ -132,5 +138,49 @@ import Testing
         let survivor = try #require(cluster.leader())
         let listed = try OVSDBServerRig.run("vtep-ctl", ["--db=unix:\(cluster.socket(survivor))", "--timeout=10", "list-ls"])
         #expect(Set(listed.split(separator: "\n").map(String.init)) == Set(names))
+    }
+
+    /// A leader that becomes a follower while staying up (ovsdb-server's
+    /// own transfer of leadership, as before it writes a snapshot) still
+    /// serves, and would forward writes: the client notices through its
+    /// `_Server` monitor, leaves it, and follows the new leader, keeping
+    /// its replica.
+    @Test func aLeaderThatStepsDownIsLeftForTheNewLeader() async throws {
+        let cluster = try Cluster()
+        #expect(await eventually(30) { cluster.leader() != nil && cluster.allJoined() })
+        var options = OVSDBClient<VTEPDatabase>.Options()
+        options.inactivityProbe = .seconds(2)
+        options.probeUnixSockets = true
+        options.maxBackoff = .milliseconds(500)
+        let client = OVSDBClient<VTEPDatabase>(remotes: cluster.remotes, options: options)
+        let disconnects = DisconnectLog()
+        await disconnects.watch(client)
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+        try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
+        try await insertLogicalSwitch("before", client)
+
+        let remote = try #require(await client.connectedRemote)
+        let oldLeader = try #require(cluster.remotes.firstIndex(of: remote))
+        #expect(cluster.leader() == oldLeader, "a leader-only client is on the leader")
+        try cluster.appctl(oldLeader, "cluster/failure-test", "transfer-leadership")
+        #expect(await eventually(30) { cluster.leader().map { $0 != oldLeader } ?? false }, "leadership moved")
+        let newLeader = try #require(cluster.leader())
+
+        #expect(
+            await eventually(30) {
+                let (remote, synced) = (await client.connectedRemote, await client.isSynced)
+                return remote == cluster.remotes[newLeader] && synced
+            }, "the client moved to the new leader")
+        #expect(await disconnects.sawNotLeader)
+        // The old leader is up and serving, as a follower: it was left, not lost.
+        let status = try cluster.appctl(oldLeader, "cluster/status", "hardware_vtep")
+        #expect(status.contains("Role: follower") && status.contains("Status: cluster member"))
+        try await insertLogicalSwitch("after", client)
+        #expect(
+            await eventually(30) {
+                Set(await client.replica.logicalSwitches.rows.values.map(\.name)) == ["before", "after"]
+            })
+        await disconnects.stop()
     }
 }

@@ -1,13 +1,16 @@
-/// Bringing the replica up to date on a new connection: cluster check,
-/// schema check, then the best monitor the server offers.
+/// Bringing the replica up to date on a new connection: cluster check (and
+/// watch), schema check, then the best monitor the server offers.
 extension OVSDBClient {
     /// Returns nil once the replica is synchronised (the session then runs
     /// on updates), or the error that makes this server unusable.
     func synchronize(_ session: Session) async -> OVSDBError? {
         do throws(OVSDBError) {
-            try await checkClusterMembership(session)
+            if try await checkClusterMembership(session) { try await monitorClusterMembership(session) }
             try await checkSchema(session)
             try await monitor(session)
+            // The `_Server` watch may have left the member while the
+            // replica loaded: that session must not be offered to writers.
+            if let failure = session.failure { return failure }
             markSynced()
             logger.info("OVSDB: \(Replica.databaseName) synchronised from \(session.remote)")
             wakeSessionWaiters()
@@ -15,57 +18,6 @@ extension OVSDBClient {
         } catch {
             abort(session, error)
             return error
-        }
-    }
-
-    /// A clustered database may be served by a member that has lost the
-    /// cluster (stale) or is not the leader; `_Server` says which. A
-    /// standalone server, or one too old to have `_Server`, passes.
-    private func checkClusterMembership(_ session: Session) async throws(OVSDBError) {
-        let params: JSONValue = [
-            "_Server",
-            [
-                "op": "select", "table": "Database",
-                "where": [["name", "==", .string(Replica.databaseName)]],
-                "columns": ["model", "connected", "leader"],
-            ],
-        ]
-        let status: (clustered: Bool, connected: Bool, leader: Bool)?
-        do {
-            status = try await call("transact", params, in: session) { (_, message) throws(OVSDBError) in
-                guard let result = message.result else { return nil }
-                do {
-                    return try message.read(result) { (reader) throws(JSONError) in
-                        var status: (clustered: Bool, connected: Bool, leader: Bool)?
-                        try reader.readArray { (reader) throws(JSONError) in
-                            try reader.readObject { (reader, name) throws(JSONError) in
-                                guard name == "rows" else { try reader.skipValue(); return }
-                                try reader.readArray { (reader) throws(JSONError) in
-                                    var model = "", connected = false, leader = false
-                                    try reader.readObject { (reader, column) throws(JSONError) in
-                                        switch column {
-                                        case "model": model = try String.decodeDatum(&reader)
-                                        case "connected": connected = try Bool.decodeDatum(&reader)
-                                        case "leader": leader = try Bool.decodeDatum(&reader)
-                                        default: try reader.skipValue()
-                                        }
-                                    }
-                                    status = (model == "clustered", connected, leader)
-                                }
-                            }
-                        }
-                        return status
-                    }
-                } catch {
-                    throw .protocolViolation(remote: session.remote.description, reason: "_Server reply: \(error)")
-                }
-            }
-        } catch .serverError {
-            return  // no _Server database: not a cluster member
-        }
-        guard let status, status.clustered else { return }
-        if !status.connected || (options.leaderOnly && !status.leader) {
-            throw .notLeader(remote: session.remote.description)
         }
     }
 

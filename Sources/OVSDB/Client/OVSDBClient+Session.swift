@@ -161,7 +161,7 @@ extension OVSDBClient {
         case .notification:
             switch message.method {
             case "update", "update2", "update3":
-                applyNotification(message, in: session)
+                if isClusterUpdate(message) { applyClusterUpdate(message, in: session) } else { applyNotification(message, in: session) }
             default:
                 break  // locked / stolen: no locks are taken
             }

@@ -21,7 +21,8 @@ public enum OVSDBEvent<Change: Sendable>: Sendable {
 /// one database and writes to it.
 ///
 /// `run()` owns the connection: it connects to one of the remotes (for a
-/// cluster: a member that is connected and the leader), checks the schema,
+/// cluster: a member that is connected and the leader, left for another
+/// as soon as it no longer is), checks the schema,
 /// monitors the replica's tables and applies every update in order; when
 /// the connection ends it reconnects with backoff and resumes with
 /// `monitor_cond_since`, so only what changed meanwhile is sent again —

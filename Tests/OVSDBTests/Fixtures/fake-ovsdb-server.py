@@ -16,6 +16,9 @@ misbehaves according to MODE:
   old        behaves, but as a server from before monitor_cond: only RFC 7047's
              monitor and update exist (an update follows the monitor reply)
   deaf       behaves, answers echo, but never answers a transact on hardware_vtep
+  unclustered  behaves as the leader of a clustered hardware_vtep, until a
+             transact on it: the reply is followed by a _Server update that
+             says the member lost its connection to the cluster
 """
 import json
 import os
@@ -36,8 +39,13 @@ def send(conn, obj):
     conn.sendall(json.dumps(obj).encode())
 
 
+DATABASE_ROW = "0a1b2c3d-0000-4000-8000-0000000000db"
+CLUSTERED = {"name": "hardware_vtep", "model": "clustered", "connected": True, "leader": True}
+
+
 def serve(conn):
     buf = ""
+    server_monitor = None
     while True:
         data = conn.recv(65536)
         if not data:
@@ -54,7 +62,17 @@ def serve(conn):
             method, params, rid = msg.get("method"), msg.get("params"), msg.get("id")
             if mode == "deaf" and method == "transact" and params and params[0] == "hardware_vtep":
                 continue
-            if method == "transact" and params and params[0] == "_Server":
+            if mode == "unclustered" and method == "transact" and params and params[0] == "_Server":
+                send(conn, {"id": rid, "result": [{"rows": [CLUSTERED]}], "error": None})
+            elif mode == "unclustered" and method == "monitor" and params and params[0] == "_Server":
+                server_monitor = params[1]
+                send(conn, {"id": rid, "result": {"Database": {DATABASE_ROW: {"new": CLUSTERED}}}, "error": None})
+            elif mode == "unclustered" and method == "transact":
+                send(conn, {"id": rid, "result": [], "error": None})
+                lost = dict(CLUSTERED, connected=False)
+                send(conn, {"id": None, "method": "update", "params": [server_monitor, {"Database": {
+                    DATABASE_ROW: {"old": {"connected": True}, "new": lost}}}]})
+            elif method == "transact" and params and params[0] == "_Server":
                 send(conn, {"id": rid, "result": None, "error": {"error": "unknown database", "details": "_Server"}})
             elif method == "get_schema":
                 if mode == "truncated":
