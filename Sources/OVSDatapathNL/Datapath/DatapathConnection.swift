@@ -9,13 +9,26 @@ import OVSDatapathCore
 public final class DatapathConnection {
     /// The generic netlink socket every request of this connection goes through.
     public let socket: NetlinkSocket
-    /// The openvswitch families' ids and versions, resolved when connecting.
-    public let families: OVSFamilies
+    /// The openvswitch families' ids and versions, resolved when connecting
+    /// and again by `refreshFamilies` (a reloaded module numbers them anew).
+    public private(set) var families: OVSFamilies
 
     /// Fails with `.familyUnavailable` when the openvswitch module is absent.
     public init() throws(NetlinkError) {
         families = try OVSFamilies.resolve()
         socket = try NetlinkSocket(protocol: NETLINK_GENERIC)
+    }
+
+    /// Asks the kernel for the families again and uses what it says from
+    /// now on. A reloaded openvswitch module registers them under new ids,
+    /// and the kernel answers a request to an old one with ENOENT.
+    /// - Returns: whether they changed.
+    /// - Throws: `.familyUnavailable` while the module is absent.
+    @discardableResult
+    public func refreshFamilies() throws(NetlinkError) -> Bool {
+        let now = try OVSFamilies.resolve()
+        defer { families = now }
+        return now != families
     }
 
     func request(

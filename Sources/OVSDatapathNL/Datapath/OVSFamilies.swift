@@ -3,7 +3,7 @@ import OVSDatapathCore
 
 /// The four generic netlink families of the openvswitch module, resolved once
 /// per process. Their multicast groups share the families' names.
-public struct OVSFamilies: Sendable {
+public struct OVSFamilies: Sendable, Equatable {
     /// `ovs_datapath`: create, delete, get and set datapaths.
     public let datapath: GenericNetlinkFamily
     /// `ovs_vport`: add, delete, set and list a datapath's ports.

@@ -16,6 +16,8 @@ final class PassRunner {
     /// Ucast_Macs_Remote rows changed since the last pass; nil: recompile all.
     private var changedRemoteRows: Set<OVSDBUUID>? = nil
     private var lastProblems: Set<String> = []
+    /// Set when a failure turned out to be a reloaded module, for the log line that follows.
+    private var moduleReloaded = false
     /// Passes run so far.
     private(set) var passes = 0
     /// What the last pass that got through did and found.
@@ -70,7 +72,9 @@ final class PassRunner {
     /// remote row recompiled, every flow installed). Says whether it worked.
     private func recreateDatapath(after failure: PassFailure) -> Bool {
         let name = pass.reconciler.datapath.name
-        let cause = failure.netlink.map(String.init(describing:)) ?? "ENODEV"
+        var cause = failure.netlink.map(String.init(describing:)) ?? "ENODEV"
+        if moduleReloaded { cause = "the openvswitch module was reloaded: \(cause)" }
+        moduleReloaded = false
         logger.warning("kernel: datapath \(name) is gone (\(cause)); making it again and reinstalling every flow")
         do throws(NetlinkError) {
             try pass.reconciler.recreateDatapath()
@@ -102,11 +106,11 @@ final class PassRunner {
         } catch {
             changedRemoteRows = nil  // what was taken for this pass was not compiled
             let netlink = error as? NetlinkError
-            let gone = netlink.map(Reconciler.isDatapathGone) ?? false
+            let gone = netlink.map(isDatapathGone) ?? false
             if !gone { logger.warning("sync pass failed: \(error); waiting for the next change") }
             return .failure(PassFailure(datapathGone: gone, netlink: netlink))
         }
-        if let lost = outcome.report.failures.first(where: Reconciler.isDatapathGone) {
+        if let lost = outcome.report.failures.first(where: isDatapathGone) {
             changedRemoteRows = nil
             return .failure(PassFailure(datapathGone: true, netlink: lost))
         }
@@ -120,19 +124,34 @@ final class PassRunner {
         return .success(outcome)
     }
 
+    /// Whether `error` means our datapath no longer exists: deleted (ENODEV),
+    /// or gone with a reloaded openvswitch module (ENOENT for the old family
+    /// ids; then the families are resolved again on the way).
+    private func isDatapathGone(_ error: NetlinkError) -> Bool {
+        guard let loss = pass.reconciler.loss(from: error) else { return false }
+        if loss == .moduleReloaded { moduleReloaded = true }
+        return true
+    }
+
     /// Whether the kernel changed under us since the last pass: the datapath
-    /// deleted (`readFailure`, from housekeeping's read, says ENODEV) or a
+    /// deleted or its module reloaded (`readFailure`, from housekeeping's
+    /// read, says ENODEV or ENOENT) or a
     /// port of the last pass removed or renumbered (`ovs-dpctl del-if`). Then
     /// the next pass recompiles everything and compares every flow; the
     /// caller runs it. One port dump, a few times per aging period.
     func kernelChangedUnderUs(_ readFailure: NetlinkError?) -> Bool {
         guard let outcome = lastOutcome else { return false }
-        var changed = readFailure.map(Reconciler.isDatapathGone) ?? false
-        if !changed, let ports = try? pass.reconciler.vports() {
-            let now = ports.portNumbersByName
-            changed = outcome.portNumbers.contains { name, number in now[name] != number }
-            if changed {
-                logger.warning("kernel: a port of datapath \(pass.reconciler.datapath.name) was removed or renumbered; reinstalling")
+        var changed = readFailure.map(isDatapathGone) ?? false
+        if !changed {
+            do throws(NetlinkError) {
+                let now = try pass.reconciler.vports().portNumbersByName
+                changed = outcome.portNumbers.contains { name, number in now[name] != number }
+                if changed {
+                    logger.warning("kernel: a port of datapath \(pass.reconciler.datapath.name) was removed or renumbered; reinstalling")
+                }
+            } catch {
+                // The statistics read may not have noticed: it takes an unknown flow for one aged out.
+                changed = isDatapathGone(error)
             }
         }
         if changed { changedRemoteRows = nil }

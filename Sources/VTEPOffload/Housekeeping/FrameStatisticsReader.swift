@@ -10,6 +10,9 @@ import OVSDatapathNL
 /// way, so one thread at a time uses the socket.
 final class FrameStatisticsReader: @unchecked Sendable {
     private let connection: DatapathConnection
+    /// The datapath of the last read. A new one may belong to a reloaded
+    /// openvswitch module, whose families have new ids.
+    private var lastDatapathIfindex: Int32?
 
     init() throws(NetlinkError) {
         connection = try DatapathConnection()
@@ -31,6 +34,10 @@ final class FrameStatisticsReader: @unchecked Sendable {
     /// absent; any other failure fails the whole reading (half a reading
     /// would make the statistics count a flow's packets twice).
     func read(_ wanted: [FlowUFID], tableSize: Int, in datapath: Datapath) -> Result<Reading, NetlinkError> {
+        if datapath.ifindex != lastDatapathIfindex {
+            if lastDatapathIfindex != nil { _ = try? connection.refreshFamilies() }
+            lastDatapathIfindex = datapath.ifindex
+        }
         let takenAt = MonotonicClock.nowMilliseconds()
         var stats: [FlowUFID: FlowStats] = [:]
         guard wanted.count * 4 < tableSize else {

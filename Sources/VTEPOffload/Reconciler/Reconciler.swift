@@ -54,11 +54,35 @@ public final class Reconciler {
         error.errno == ENODEV
     }
 
+    /// Whether `error` means the datapath is gone: deleted (ENODEV), or
+    /// gone with its openvswitch module, unloaded and loaded again since
+    /// the families were resolved (the kernel answers requests to the old
+    /// family ids with ENOENT, which is what a caller sees first; then the
+    /// families are resolved again). Asks the kernel on an ENOENT (a few
+    /// small requests), so it is for after a failure.
+    public func loss(from error: NetlinkError) -> DatapathLoss? {
+        if Self.isDatapathGone(error) { return .deleted }
+        guard error.errno == ENOENT, (try? connection.refreshFamilies()) == true else { return nil }
+        return .moduleReloaded
+    }
+
+    /// How a datapath went away under us.
+    public enum DatapathLoss: Sendable {
+        /// `ovs-dpctl del-dp` or another program deleted it.
+        case deleted
+        /// The openvswitch module was reloaded, taking every datapath with it.
+        case moduleReloaded
+    }
+
     /// Makes the datapath again under its name, with the same upcall
     /// destination, and forgets what was installed (nothing is, in a new
     /// datapath): the next reconcile installs every flow.
     /// - Throws: the kernel's `NetlinkError` when the datapath cannot be made.
     public func recreateDatapath() throws(NetlinkError) {
+        try connection.refreshFamilies()
+        // A second socket made before a module reload would speak to the old families.
+        stagingConnection = nil
+        stagingConnectionTried = false
         do {
             datapath = try connection.createDatapath(name: datapath.name, upcalls: upcalls)
         } catch let error where error.errno == EEXIST {

@@ -149,6 +149,15 @@ final class EndToEndRig {
         try waitFor("vtep-kdp's first pass", timeout: 60) { self.passCount() > passesBefore }
     }
 
+    /// Stops (SIGSTOP) or continues (SIGCONT) the daemon without ending it:
+    /// the kernel goes on queueing its upcalls meanwhile.
+    func signalDaemon(_ signal: Int32) {
+        if let daemon { kill(daemon.pid, signal) }
+    }
+
+    /// Whether the daemon is still running.
+    var daemonIsAlive: Bool { daemon.map { kill($0.pid, 0) == 0 } ?? false }
+
     func stopDaemon(signal: Int32 = SIGTERM) {
         daemon?.terminate(signal: signal)
         daemon = nil
@@ -179,6 +188,22 @@ final class EndToEndRig {
     /// Runs `command` in namespace `vm`.
     @discardableResult
     func exec(_ vm: String, _ command: String) throws -> String { try sh("ip netns exec \(ns(vm)) \(command)") }
+
+    /// Sends `count` broadcast frames (EtherType 0x88b5, for local
+    /// experiments) from `source` out of `vm`'s eth0, `gap` seconds apart:
+    /// a sender as fast and as exact as a test needs, which iputils'
+    /// arping (whole-second intervals) is not.
+    func sendBroadcasts(from vm: String, source: String, count: Int, gap: Double = 0.02) throws {
+        let mac = source.split(separator: ":").map { "0x\($0)" }.joined(separator: ",")
+        try exec(
+            vm,
+            """
+            python3 -c 'import socket,time
+            s=socket.socket(socket.AF_PACKET,socket.SOCK_RAW);s.bind(("eth0",0))
+            for i in range(\(count)):
+                s.send(b"\\xff"*6+bytes([\(mac)])+b"\\x88\\xb5"+bytes(46));time.sleep(\(gap))'
+            """)
+    }
 
     /// tcpdump in namespace `where` on `interface`, writing text to a file
     /// until `stop()`; started as a process of ours (see kernel-facts.md).
