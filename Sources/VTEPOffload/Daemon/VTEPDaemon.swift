@@ -103,6 +103,7 @@ public actor VTEPDaemon {
 
     private func note(_ result: Result<Upcall, NetlinkError>) {
         switch result {
+        case .failure(let error) where error.cause == .resyncNeeded: upcalls.noteOverflow()
         case .failure(let error): logger.warning("upcalls: \(error)")
         case .success(let upcall): if upcalls.admit(upcall) { wakeUp.yield() }
         }

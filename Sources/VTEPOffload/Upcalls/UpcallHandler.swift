@@ -25,10 +25,33 @@ final class UpcallHandler {
     /// VNI (the first of each sender, before its drop flow, and any past
     /// the budget of such flows).
     private(set) var rejectedTunnelFrames = 0
+    /// Times the kernel found an upcall socket full and dropped upcalls (ENOBUFS).
+    private(set) var overflows = 0
+    private var overflowsUnreported = 0
+    private var lastOverflowReport: ContinuousClock.Instant?
 
     init(reconciler: Reconciler, logger: Logger) {
         self.reconciler = reconciler
         self.logger = logger
+    }
+
+    /// Notes that the kernel dropped upcalls because our socket was full.
+    /// There is nothing to re-read: a dropped miss's frame was not
+    /// forwarded, and the flow's next frame misses again (as in OVS). Said
+    /// in the log at once, then at most every 10 s with a count, as floods
+    /// make it happen many times a second.
+    func noteOverflow() {
+        overflows += 1
+        overflowsUnreported += 1
+        let now = ContinuousClock.now
+        if let last = lastOverflowReport, now - last < .seconds(10) { return }
+        logger.warning(
+            """
+            upcalls: the kernel found our upcall queue full \(overflowsUnreported) time(s) since the last report (ENOBUFS) \
+            and dropped those misses; their frames were not forwarded, and the next frames of the same flows miss again
+            """)
+        overflowsUnreported = 0
+        lastOverflowReport = now
     }
 
     /// Whether misses are waiting.

@@ -33,11 +33,11 @@ extension KernelVTEPSuites {
             // The named VTEP works: VM1 ↔ VM3.
             #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
 
-            // 40 broadcasts (ARP requests for VM1) from the rogue: none reaches VM1.
+            // 40 broadcasts from the rogue's VM4: none reaches VM1.
             var atVM1 = try EndToEndRig.Capture(rig, in: "vm1", interface: "eth0", filter: "ether src 00:66:00:00:00:04")
             let underlay = try EndToEndRig.Capture(
                 rig, in: "ul", interface: "eth0", filter: "-T vxlan udp port 4792 and src host \(rogueIP)")
-            _ = try? rig.exec("vm4", "arping -c 40 -i 0.02 -w 5 -I eth0 192.168.100.1")
+            try rig.sendBroadcasts(from: "vm4", source: "00:66:00:00:00:04", count: 40)
             let sent = underlay.stop().filter { $0.contains("00:66:00:00:00:04") }.count
             let reached = atVM1.stop()
             print("tunnel admission: the rogue sent \(sent) VXLAN frames, \(reached.count) reached VM1")
@@ -69,7 +69,7 @@ extension KernelVTEPSuites {
                 }
             }
             atVM1 = try EndToEndRig.Capture(rig, in: "vm1", interface: "eth0", filter: "ether src 00:66:00:00:00:04")
-            _ = try? rig.exec("vm4", "arping -c 5 -i 0.1 -w 5 -I eth0 192.168.100.1")
+            try rig.sendBroadcasts(from: "vm4", source: "00:66:00:00:00:04", count: 5, gap: 0.1)
             #expect(atVM1.stop().count >= 5)
         }
     }
