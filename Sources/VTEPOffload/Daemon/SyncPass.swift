@@ -92,7 +92,8 @@ public struct SyncPass {
         /// (declared and learned) and the VNIs whose learned-MAC limit was
         /// reached (set by the caller, which keeps that count). The
         /// write-back reports these, not the learned state as it is by
-        /// then, so a MAC is listed only once its flows are installed.
+        /// then, so a MAC is listed only once its flows are installed (and
+        /// not while one of its delivery flows failed).
         public var localMACs: [LocalMAC] = []
         /// The VNIs whose learned-MAC limit was reached: their switches get
         /// `mac_table_exhaustion`.
@@ -188,7 +189,9 @@ public struct SyncPass {
             findings: compiler.state.findings, flowCount: compiler.state.flows.count, report: report, portNumbers: ports,
             tunnelPort: tunnel,
             compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount, stageLanes: stageLanes,
-            stagedKernelTime: staged?.kernelBusy ?? .zero, stagedWaitTime: staged?.waited ?? .zero, localMACs: localMACs)
+            stagedKernelTime: staged?.kernelBusy ?? .zero, stagedWaitTime: staged?.waited ?? .zero,
+            localMACs: LocalMAC.deliverable(
+                localMACs, bindings: compiler.state.bindings, tunnelPort: tunnel, failed: reconciler.failed))
     }
 
     /// From this many changed remote MACs on, a pass makes room for them

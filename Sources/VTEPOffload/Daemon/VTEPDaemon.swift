@@ -167,7 +167,8 @@ public actor VTEPDaemon {
         let readFailure: NetlinkError? = if case .failure(let error) = reading { error } else { nil }
         if passRunner.kernelChangedUnderUs(readFailure) { await runPass() }
         let forgotten = housekeeping.fold(
-            reading, flows: passRunner.desiredFlows, learned: &learned, tunnelPort: outcome.tunnelPort, portNumbers: outcome.portNumbers)
+            reading, flows: passRunner.desiredFlows, learned: &learned, tunnelPort: outcome.tunnelPort, portNumbers: outcome.portNumbers,
+            recheck: housekeeping.recheck(in: reconciler.datapath))
         if forgotten > 0 { await runPass() }
         await writeBack.requestStatistics(housekeeping.statistics.totals, bindings: passRunner.lastOutcome?.findings.bindings ?? [])
     }

@@ -53,14 +53,20 @@ final class Housekeeping {
 
     /// Folds a reading in: the bindings' counters, then aging. Returns how
     /// many learned MACs and remembered misses were forgotten. A flow
-    /// installed after the reading began is not in it, so it is not judged idle.
+    /// installed after the reading began is not in it, so it is not judged
+    /// idle. The reading may be seconds old by the time it is folded (a busy
+    /// machine, a pass ahead of it), so what it finds idle is read again
+    /// (`recheck`, a few requests by UFID) and forgotten only if still idle:
+    /// a MAC used meanwhile through its kernel flow raised no upcall to say so.
     /// - Parameters:
     ///   - flows: the desired flows, to tell which binding a flow counts for.
     ///   - learned: forgets what was idle too long.
     ///   - tunnelPort, portNumbers: to name a learned fact's flows.
+    ///   - recheck: reads the statistics of the given flows now.
     func fold(
         _ result: Result<FrameStatisticsReader.Reading, NetlinkError>, flows: [FlowUFID: CompiledFlow],
-        learned: inout LearnedState, tunnelPort: UInt32, portNumbers: [String: UInt32]
+        learned: inout LearnedState, tunnelPort: UInt32, portNumbers: [String: UInt32],
+        recheck: ([FlowUFID]) -> Result<FrameStatisticsReader.Reading, NetlinkError>
     ) -> Int {
         readUnderWay = false
         let reading: FrameStatisticsReader.Reading
@@ -79,22 +85,40 @@ final class Housekeeping {
         let ufids = { (decision: MissDecision) in
             decision.flowIdentities(tunnelPort: tunnelPort, portNumber: portNumber).map(FlowUFID.init(deriving:))
         }
-        var forgotten = 0
-        for (local, vni) in learned.entries {
-            guard let idle = idleness.idleMilliseconds(learned.learnDecisions(of: local, vni: vni).flatMap(ufids)), idle > limit else {
-                continue
-            }
+        let isIdle = { (ufids: [FlowUFID]) in (self.idleness.idleMilliseconds(ufids) ?? 0) > limit }
+        var macs = learned.entries.map { (local: $0.0, vni: $0.1, ufids: learned.learnDecisions(of: $0.0, vni: $0.1).flatMap(ufids)) }
+            .filter { isIdle($0.ufids) }
+        var facts = learned.facts.rememberedMisses.map { (fact: $0, ufids: ufids($0)) }.filter { isIdle($0.ufids) }
+        guard !macs.isEmpty || !facts.isEmpty else { return 0 }
+
+        let asked = macs.flatMap(\.ufids) + facts.flatMap(\.ufids)
+        switch recheck(asked) {
+        case .success(let fresh): idleness.refresh(asked, with: fresh.stats, now: fresh.takenAt)
+        case .failure(let error):
+            logger.warning("housekeeping: \(error) reading idle flows again; forgetting nothing this time")
+            return 0
+        }
+        macs = macs.filter { isIdle($0.ufids) }
+        facts = facts.filter { isIdle($0.ufids) }
+        for (local, vni, ufids) in macs {
             learned.forget(local.mac, vni: vni)
-            forgotten += 1
             logger.info(
-                "aging: \(local.mac) on \(PortVLAN(port: local.port, vlan: local.vlan)) (VNI \(vni)) idle for \(idle / 1000) s; forgotten")
+                "aging: \(local.mac) on \(PortVLAN(port: local.port, vlan: local.vlan)) (VNI \(vni)) idle for \(idleness.idleMilliseconds(ufids)! / 1000) s; forgotten"
+            )
         }
-        for fact in learned.facts.rememberedMisses {
-            guard let idle = idleness.idleMilliseconds(ufids(fact)), idle > limit else { continue }
+        for (fact, ufids) in facts {
             learned.forget(fact)
-            forgotten += 1
-            logger.debug("aging: \(fact) idle for \(idle / 1000) s; forgotten")
+            logger.debug("aging: \(fact) idle for \(idleness.idleMilliseconds(ufids)! / 1000) s; forgotten")
         }
-        return forgotten
+        return macs.count + facts.count
+    }
+
+    /// Reads the statistics of `ufids` now, on the reader's socket (free:
+    /// folding happens after its read is over).
+    func recheck(in datapath: Datapath) -> ([FlowUFID]) -> Result<FrameStatisticsReader.Reading, NetlinkError> {
+        { [reader] ufids in
+            guard let reader else { return .success(.init(stats: [:], takenAt: MonotonicClock.nowMilliseconds())) }
+            return reader.read(ufids, tableSize: .max, in: datapath)
+        }
     }
 }

@@ -29,6 +29,20 @@ public struct Idleness: Sendable {
         firstSeen = seen
     }
 
+    /// Takes in a fresher reading of some flows (`asked`; those absent from
+    /// `stats` are gone) and measures idle times to its `now` from here on.
+    public mutating func refresh(_ asked: [FlowUFID], with stats: [FlowUFID: FlowStats], now: UInt64) {
+        self.now = max(self.now, now)
+        for ufid in asked {
+            if let flow = stats[ufid] {
+                if let time = flow.usedMilliseconds, time > 0 { used[ufid] = time }
+            } else {
+                used[ufid] = nil
+                firstSeen[ufid] = nil
+            }
+        }
+    }
+
     /// Milliseconds since the most recent use of any of `ufids`; nil when none is installed.
     public func idleMilliseconds(_ ufids: [FlowUFID]) -> UInt64? {
         let last = ufids.compactMap { used[$0] ?? firstSeen[$0] }.max()

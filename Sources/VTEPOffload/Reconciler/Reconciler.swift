@@ -22,7 +22,7 @@ public final class Reconciler {
     private var wholeDiffDue = true
     /// Flows whose last operation failed: compared again on every call
     /// until it succeeds.
-    private var failed: Set<FlowUFID> = []
+    public private(set) var failed: Set<FlowUFID> = []
     /// A staged reconcile lost a reply: the next `reconcile` re-reads the
     /// kernel before anything else.
     var resyncDue = false

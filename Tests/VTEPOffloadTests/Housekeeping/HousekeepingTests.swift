@@ -90,4 +90,50 @@ import Testing
         idleness.update(dump: [a: FlowStats(packets: 2, usedMilliseconds: 13_900)], now: 14_000)
         #expect(idleness.idleMilliseconds([a]) == 100 && idleness.idleMilliseconds([b]) == nil)
     }
+
+    /// Issue 20, point 11: a reading judged seconds after it was taken (a
+    /// busy machine) found an active MAC idle, and it was aged out. What a
+    /// reading finds idle is now read again before it is forgotten.
+    @Test func aMACUsedSinceTheReadingIsKeptAndAnIdleOneStillGoes() throws {
+        let active = LocalMAC(mac: EthernetAddress("aa:00:00:00:00:01")!, port: "p1", vlan: 0)
+        let idle = LocalMAC(mac: EthernetAddress("aa:00:00:00:00:09")!, port: "p0", vlan: 0)
+        var learned = LearnedState()
+        for local in [active, idle] { _ = learned.apply(.learn(local, vni: 33, etherType: nil)) }
+        let portNumbers = ["p0": UInt32(1), "p1": 2]
+        let ufid = { (local: LocalMAC) in
+            FlowUFID(deriving: FlowIdentity.ingress(port: portNumbers[local.port]!, source: local.mac))
+        }
+        let housekeeping = Housekeeping(agingTime: .seconds(4), logger: .init(label: "test"))
+        // Taken at 10 s: both last used at 5 s, idle for 5 s > 4 s.
+        let stale = FrameStatisticsReader.Reading(
+            stats: [
+                ufid(active): FlowStats(packets: 9, usedMilliseconds: 5_000), ufid(idle): FlowStats(packets: 1, usedMilliseconds: 5_000),
+            ],
+            takenAt: 10_000)
+        // Read again at 12 s: the active MAC was used at 11.5 s.
+        var asked: [FlowUFID] = []
+        let forgotten = housekeeping.fold(
+            .success(stale), flows: [:], learned: &learned, tunnelPort: 3, portNumbers: portNumbers,
+            recheck: { ufids in
+                asked = ufids
+                return .success(
+                    .init(
+                        stats: [
+                            ufid(active): FlowStats(packets: 12, usedMilliseconds: 11_500),
+                            ufid(idle): FlowStats(packets: 1, usedMilliseconds: 5_000),
+                        ], takenAt: 12_000))
+            })
+        #expect(Set(asked).isSuperset(of: [ufid(active), ufid(idle)]))
+        #expect(forgotten == 1)
+        #expect(learned.localMAC(active.mac, vni: 33) == active)
+        #expect(learned.localMAC(idle.mac, vni: 33) == nil)
+
+        // When the second read fails, nothing is forgotten on the old one.
+        var again = LearnedState()
+        _ = again.apply(.learn(active, vni: 33, etherType: nil))
+        let none = housekeeping.fold(
+            .success(stale), flows: [:], learned: &again, tunnelPort: 3, portNumbers: portNumbers,
+            recheck: { _ in .failure(NetlinkError(operation: "get flow", object: "", cause: .system(call: "recv", errno: 4))) })
+        #expect(none == 0 && again.localMAC(active.mac, vni: 33) == active)
+    }
 }

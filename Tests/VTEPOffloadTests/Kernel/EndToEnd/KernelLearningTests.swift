@@ -8,7 +8,10 @@ import Testing
 @testable import VTEPOffload
 
 /// Learning from the first frame, unicast back, MAC moves, aging and
-/// binding statistics, with the real executable in the VM.
+/// binding statistics, with the real executable in the VM. The test must
+/// hold on a slow machine (issue 20, point 11): times are printed and
+/// bounded generously, and a MAC the test needs is kept talking rather
+/// than trusted to outlive a 10 s aging time across tcpdump start-ups.
 extension KernelVTEPSuites {
     @Suite struct KernelLearningTests {
         @Test func learningMovesAgingAndStatisticsFollowTheTraffic() throws {
@@ -20,7 +23,7 @@ extension KernelVTEPSuites {
             try rig.db.vtepctl("bind-ls", "br0", rig.port("p1"), "0", "ls0")  // VM2 in ls0 too
             // Counts every frame VM1 sends and receives, to compare with Logical_Binding_Stats.
             let onVM1 = try EndToEndRig.Capture(rig, in: "vm1", interface: "eth0", filter: "")
-            try rig.startDaemon(extra: ["--mac-aging-time", "4"])
+            try rig.startDaemon(extra: ["--mac-aging-time", "10"])  // housekeeping every 2.5 s
 
             // VM1's first frame: its MAC is in the database right after, and the frame arrives.
             let vm3 = try EndToEndRig.Capture(rig, in: "vm3", interface: "eth0", filter: "arp")
@@ -43,8 +46,9 @@ extension KernelVTEPSuites {
             let requests = underlay.stop().filter { $0.contains("ICMP echo request") }
             #expect(requests.count == 3 && requests.allSatisfy { $0.contains("> \(rig.localIP).4797") }, "\(requests)")
 
-            // The statistics of p0 equal what tcpdump saw on VM1's interface.
-            Thread.sleep(forTimeInterval: 2.5)  // housekeeping writes every second with a 4 s aging time
+            // The statistics of p0 equal what tcpdump saw on VM1's interface (housekeeping
+            // writes them every 2.5 s; VM1 is quiet now).
+            Thread.sleep(forTimeInterval: 1)
             let frames = onVM1.stop()
             let sent = frames.filter { $0.contains(" aa:00:00:00:00:01 > ") },
                 received = frames.filter {
@@ -58,15 +62,20 @@ extension KernelVTEPSuites {
                     return total + value
                 }
             }
-            let stats = try rig.db.vtepctl(
-                "--columns=packets_from_local,bytes_from_local,packets_to_local,bytes_to_local", "list", "Logical_Binding_Stats"
-            )
-            .replacingOccurrences(of: " ", with: "")
             let p0Stats =
                 "packets_from_local:\(sent.count)\nbytes_from_local:\(bytes(sent))\npackets_to_local:\(received.count)\nbytes_to_local:\(bytes(received))"
+            var stats = ""
+            try? rig.waitFor("Logical_Binding_Stats to count what tcpdump saw", timeout: 30) {
+                stats = try rig.db.vtepctl(
+                    "--columns=packets_from_local,bytes_from_local,packets_to_local,bytes_to_local", "list", "Logical_Binding_Stats"
+                )
+                .replacingOccurrences(of: " ", with: "")
+                return stats.contains(p0Stats)
+            }
             #expect(stats.contains(p0Stats), "tcpdump on VM1 counted \(p0Stats); Logical_Binding_Stats: \(stats)\n\(frames)")
 
-            // VM1's MAC moves to p1 (VM2 takes it over): followed well within one (1 s) ping interval.
+            // VM1's MAC moves to p1 (VM2 takes it over): followed well within one (1 s) ping
+            // interval on an idle machine; the bound here is for a busy one.
             try rig.exec("vm1", "ip link set eth0 down")
             try rig.exec(
                 "vm2",
@@ -80,19 +89,19 @@ extension KernelVTEPSuites {
                 "/bin/sh", ["-c", "exec ip netns exec \(rig.ns("vm2")) arping -U -c 1 -w 1 -I eth0 192.168.100.1"])
             let moved = ContinuousClock.now
             var followed: Duration?
-            while ContinuousClock.now - moved < .seconds(10) {
+            while ContinuousClock.now - moved < .seconds(30) {
                 if (try? observer.flow(.ufid(onP1), in: datapath)) != nil { followed = ContinuousClock.now - moved; break }
                 Thread.sleep(forTimeInterval: 0.001)
             }
             announce.terminate()
             let took = try #require(followed, "the move was never followed")
             print("MAC move p0 → p1: the stage-1 flow on p1 was in the kernel \(took) after VM2's gratuitous ARP was started (emulated VM)")
-            #expect(took < .seconds(1))
+            #expect(took < .seconds(10))
             #expect(try !rig.dumpFlows().contains("in_port(1),eth(src=aa:00:00:00:00:01)"))
             #expect(try rig.exec("vm3", "ping -c 2 -i 0.2 -w 20 192.168.100.1").contains("2 received"))
 
             // Aging: VM1 comes back as aa:00:00:00:00:09 and sends once; VM2 (holding aa:00:00:00:00:01)
-            // keeps pinging. After the 4 s aging time only the active MAC is left.
+            // keeps pinging, until the end. After the 10 s aging time only the active MAC is left.
             try rig.exec(
                 "vm1",
                 "sh -c 'ip link set eth0 address aa:00:00:00:00:09 && ip addr flush dev eth0 && ip addr add 192.168.100.9/24 dev eth0 && ip link set eth0 up'"
@@ -103,7 +112,9 @@ extension KernelVTEPSuites {
             }
             let pinged = try rig.exec("vm2", "ping -c 30 -i 0.3 -w 30 192.168.100.55")
             #expect(pinged.contains("30 received"), "\(pinged)")
-            try rig.waitFor("the idle MAC to age out", timeout: 20) {
+            let keepTalking = try ChildProcess("/bin/sh", ["-c", "exec ip netns exec \(rig.ns("vm2")) ping -i 0.3 192.168.100.55"])
+            defer { keepTalking.terminate() }
+            try rig.waitFor("the idle MAC to age out", timeout: 60) {
                 try !rig.db.vtepctl("list-local-macs", "ls0").contains("aa:00:00:00:00:09")
             }
             #expect(try !rig.dumpFlows().contains("aa:00:00:00:00:09"))
