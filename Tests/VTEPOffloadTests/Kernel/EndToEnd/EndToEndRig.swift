@@ -112,6 +112,28 @@ final class EndToEndRig {
         for local in localMACs { try sh("ip netns exec \(ul) bridge fdb append \(local) dev vx\(vni) dst \(localIP)") }
     }
 
+    /// A rogue underlay host: a Linux VTEP for `vni` at `.host`, an address
+    /// the database does not name, with namespace `vm` behind it; returns
+    /// its IP. It shares the underlay namespace with the named VTEPs, and
+    /// the kernel allows one vxlan device per VNI and UDP port there, so it
+    /// listens on the next port and sends to ours (our replies never reach it).
+    func addRogueVTEP(vni: UInt32, host: Int, vm: String, mac: String, address: String) throws -> String {
+        let ip = underlayIP(host)
+        let (ul, rogue) = (ns("ul"), ns(vm))
+        try addNamespace(rogue)
+        try sh(
+            """
+            ip -n \(ul) addr add \(ip)/24 dev eth0 && \
+            ip -n \(ul) link add vxr\(vni) type vxlan id \(vni) local \(ip) dstport \(vxlanPort + 1) nolearning && \
+            ip -n \(ul) link add brr\(vni) type bridge && ip -n \(ul) link set vxr\(vni) master brr\(vni) && \
+            ip -n \(ul) link add \(vm) type veth peer name eth0 netns \(rogue) && ip -n \(ul) link set \(vm) master brr\(vni) && \
+            ip -n \(ul) link set \(vm) up && ip -n \(ul) link set vxr\(vni) up && ip -n \(ul) link set brr\(vni) up && \
+            ip -n \(rogue) link set eth0 address \(mac) up && ip -n \(rogue) addr add \(address) dev eth0 && \
+            ip netns exec \(ul) bridge fdb append 00:00:00:00:00:00 dev vxr\(vni) dst \(localIP) port \(vxlanPort)
+            """)
+        return ip
+    }
+
     /// The common start: VM3 (00:11:22:33:44:55) behind a Linux VTEP at
     /// .3, which is also the unknown-dst service node, and the seed scenario.
     static func seededWithLinuxVTEP(prefix: String, vxlanPort: UInt16, subnet: Int) throws -> EndToEndRig {
@@ -153,6 +175,14 @@ final class EndToEndRig {
     /// the kernel goes on queueing its upcalls meanwhile.
     func signalDaemon(_ signal: Int32) {
         if let daemon { kill(daemon.pid, signal) }
+    }
+
+    /// The daemon's resident set, in KiB (0 when it is not running).
+    var daemonResidentKiB: Int {
+        guard let pid = daemon?.pid else { return 0 }
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
     /// Whether the daemon is still running.

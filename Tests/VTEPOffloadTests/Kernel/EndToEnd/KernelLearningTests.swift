@@ -128,12 +128,7 @@ extension KernelVTEPSuites {
             let rig = try EndToEndRig(prefix: "ee", vxlanPort: 4798, subnet: 24)
             try rig.applySeedScenario(unknownDst: [rig.underlayIP(2)])
             try rig.startDaemon()
-            let pid = try #require(rig.daemon?.pid)
-            func residentKiB() -> Int {
-                let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-                let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-                return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-            }
+            func residentKiB() -> Int { rig.daemonResidentKiB }
             let before = residentKiB()
 
             // 10,000 source MACs, one broadcast frame each, at about 2,000 frames/s (in the

@@ -32,8 +32,12 @@ extension ExclusiveKernelSuites {
 
             // Stopped, so the daemon cannot make the datapath again before the module is gone.
             rig.signalDaemon(SIGSTOP)
+            // Every datapath goes (earlier suites may have left some, holding the module), then the module.
             try rig.sh(
-                "ovs-dpctl del-dp \(rig.datapath) && (rmmod vport_vxlan || true) && rmmod openvswitch && modprobe openvswitch")
+                """
+                (for dp in $(ovs-dpctl dump-dps); do ovs-dpctl del-dp "$dp"; done; rmmod vport_vxlan; rmmod openvswitch) 2>&1; \
+                lsmod | grep -q '^openvswitch ' && { lsmod | grep -E 'openvswitch|vport'; exit 1; }; modprobe openvswitch
+                """)
             let reloaded = ContinuousClock.now
             rig.signalDaemon(SIGCONT)
 

@@ -13,22 +13,8 @@ extension KernelVTEPSuites {
     @Suite struct KernelTunnelAdmissionTests {
         @Test func vxlanFromAnUnnamedUnderlayHostNeverReachesAVM() throws {
             let rig = try EndToEndRig.seededWithLinuxVTEP(prefix: "eh", vxlanPort: 4792, subnet: 26)
-            // The rogue: a Linux vxlan device for VNI 33 at .9, an address no row names, with VM4
-            // behind it. It shares the underlay namespace with VM3's VTEP, and the kernel allows
-            // one device per VNI and UDP port, so it listens on the next port and sends to ours.
-            let rogueIP = rig.underlayIP(9)
-            let (ul, vm4) = (rig.ns("ul"), rig.ns("vm4"))
-            try rig.addNamespace(vm4)
-            try rig.sh(
-                """
-                ip -n \(ul) addr add \(rogueIP)/24 dev eth0 && \
-                ip -n \(ul) link add vxr33 type vxlan id 33 local \(rogueIP) dstport \(rig.vxlanPort + 1) nolearning && \
-                ip -n \(ul) link add brr33 type bridge && ip -n \(ul) link set vxr33 master brr33 && \
-                ip -n \(ul) link add vm4 type veth peer name eth0 netns \(vm4) && ip -n \(ul) link set vm4 master brr33 && \
-                ip -n \(ul) link set vm4 up && ip -n \(ul) link set vxr33 up && ip -n \(ul) link set brr33 up && \
-                ip -n \(vm4) link set eth0 address 00:66:00:00:00:04 up && ip -n \(vm4) addr add 192.168.100.66/24 dev eth0 && \
-                ip netns exec \(ul) bridge fdb append 00:00:00:00:00:00 dev vxr33 dst \(rig.localIP) port \(rig.vxlanPort)
-                """)
+            // The rogue: VM4 behind a Linux VTEP for VNI 33 at .9, an address no row names.
+            let rogueIP = try rig.addRogueVTEP(vni: 33, host: 9, vm: "vm4", mac: "00:66:00:00:00:04", address: "192.168.100.66/24")
             try rig.startDaemon()
             // The named VTEP works: VM1 ↔ VM3.
             #expect(try rig.exec("vm1", "ping -c 2 -i 0.2 -w 20 192.168.100.55").contains("2 received"))
