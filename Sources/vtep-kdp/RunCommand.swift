@@ -63,7 +63,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write the process id to this file while running.") var pidfile: String?
     @Option(name: .customLong("log-file"), help: "Append the log to this file instead of standard error.") var logFile: String?
     @Flag(help: "Run in the background once started (OVS style); use with --log-file and --pidfile.") var detach = false
-    @Flag(name: .customLong("allow-ovs-vswitchd"), help: "Run even though ovs-vswitchd is running.") var allowOVSVswitchd = false
+    @Flag(
+        name: .customLong("allow-ovs-vswitchd"), help: "Run on ovs-system even though an ovs-vswitchd of this network namespace serves it.")
+    var allowOVSVswitchd = false
     @Flag(name: .shortAndLong, help: "Log every pass and every upcall, not only those that change something.") var verbose = false
     @Flag(
         name: .customLong("overlap-bulk-installs"), inversion: .prefixedNo,

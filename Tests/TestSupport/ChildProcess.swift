@@ -30,7 +30,11 @@ package final class ChildProcess: @unchecked Sendable {
     /// Runs `path` to completion and returns its exit status and output.
     package static func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        // Close-on-exec, so only the child's stdout and stderr (dup2'ed, which
+        // clears the flag) hold the pipes: a daemon it leaves behind keeps no
+        // copy open, and the reads below see the end.
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw RigError("pipe: \(errno)") }
+        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let pid = try spawn(path, arguments, stdout: outPipe[1], stderr: errPipe[1])
         close(outPipe[1]); close(errPipe[1])
         // Drain stderr on another thread so neither pipe can fill up.

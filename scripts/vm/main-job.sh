@@ -130,8 +130,9 @@ vtep_ctl del-ucast-remote ls0 00:11:22:33:44:66
 until ! ovs-dpctl dump-flows ovs-system | grep -q 'eth(dst=00:11:22:33:44:66)'; do :; done
 echo "--- and gone again: flows before $before, now $(ovs-dpctl dump-flows ovs-system | grep -c .)"
 
-section "A bad row is reported, the rest keeps forwarding: p1 bound to a switch without a VNI"
+section "A bad row is reported, the rest keeps forwarding: p1 bound to a switch whose VNI VXLAN cannot carry"
 vtep_ctl add-ls broken
+vtep_ctl set Logical_Switch broken tunnel_key=16777216
 vtep_ctl bind-ls br0 p1 0 broken
 sleep 1
 vtep_ctl get Physical_Port p1 port_fault_status

@@ -267,11 +267,14 @@ enum FrameCompiler {
                     state.fault(port: port.name, "invalid_vlan_map", "\(port.name): VLAN \(vlan) is not a VLAN id")
                     continue
                 }
-                guard let key = logicalSwitch.tunnelKey, key >= 0, UInt32(exactly: key).map({ $0 <= RecirculationID.maxVNI }) == true else {
+                // No key, or 0: a controller's switch not in use yet (OVN writes 0, and clears the
+                // key on exit). Not forwarded until the key arrives; not a fault, and two such
+                // switches do not collide on VNI 0.
+                guard let key = logicalSwitch.tunnelKey, key != 0 else { continue }
+                guard key > 0, UInt32(exactly: key).map({ $0 <= RecirculationID.maxVNI }) == true else {
                     state.fault(
                         port: port.name, "invalid_vlan_map",
-                        "\(port.name) vlan \(vlan): logical switch \(logicalSwitch.name) has \(logicalSwitch.tunnelKey.map { "VNI \($0), outside VXLAN's 24 bits" } ?? "no tunnel_key")"
-                    )
+                        "\(port.name) vlan \(vlan): logical switch \(logicalSwitch.name) has VNI \(key), outside VXLAN's 24 bits")
                     continue
                 }
                 let vni = UInt32(key)

@@ -117,8 +117,8 @@ import Testing
 
     @Test func badConfigurationBecomesFaultsAndTheRestStillCompiles() {
         var seed = Seed()
-        // ls1: no VNI; ls2: VNI beyond 24 bits; ls3: the same VNI as ls0.
-        for (index, key) in [nil, 1 << 24, 33].enumerated() {
+        // ls1: VNI -1; ls2: VNI beyond 24 bits; ls3: the same VNI as ls0.
+        for (index, key) in [-1, 1 << 24, 33].enumerated() {
             var ls = VTEPLogicalSwitch()
             ls.name = "ls\(index + 1)"
             ls.tunnelKey = key
@@ -139,8 +139,8 @@ import Testing
         let state = seed.compile(localMACs: [Self.vm1])
         #expect(state.portFaults == ["p1": ["invalid_vlan_map"], "p9": ["unspecified_fault"]])
         #expect(state.problems.count == 4)
-        #expect(state.problems.contains { $0.contains("ls1 has no tunnel_key") })
-        #expect(state.problems.contains { $0.contains("outside VXLAN's 24 bits") })
+        #expect(state.problems.contains { $0.contains("ls1 has VNI -1, outside VXLAN's 24 bits") })
+        #expect(state.problems.contains { $0.contains("ls2 has VNI 16777216, outside VXLAN's 24 bits") })
         #expect(state.problems.contains { $0.contains("VNI 33 of ls3 is already used by ls0") })
         // ls0 on p0 is untouched.
         #expect(text(state) == text(Seed().compile(localMACs: [Self.vm1])))

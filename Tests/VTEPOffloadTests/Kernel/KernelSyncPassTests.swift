@@ -22,8 +22,9 @@ extension KernelVTEPSuites {
 
             let rig = try OVSDBServerRig()
             try rig.applySeedScenario(p0: "kts0", p1: "kts1")
-            // A second switch bound without a VNI: a fault, and nothing else changes.
+            // A second switch bound with a VNI VXLAN cannot carry: a fault, and nothing else changes.
             try rig.vtepctl("add-ls", "broken")
+            try rig.vtepctl("set", "Logical_Switch", "broken", "tunnel_key=16777216")
             try rig.vtepctl("bind-ls", "br0", "kts1", "0", "broken")
 
             let client = OVSDBClient<VTEPDatabase>(remotes: [rig.remote])

@@ -80,6 +80,7 @@ final class EndToEndRig {
         _ = try? sh("ip link del vxlan_sys_\(vxlanPort)")
         for link in ["p0", "p1", "ul0"] { _ = try? sh("ip link del \(port(link))") }
         for name in ["vm1", "vm2", "vm3", "vm4", "ul"] { _ = try? sh("ip netns del \(ns(name))") }
+        for name in namespaces { _ = try? sh("ip netns del \(name)") }
     }
 
     /// A namespace with IPv6 off, so its interfaces send only what a test makes them send.
