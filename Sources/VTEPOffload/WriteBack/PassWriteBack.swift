@@ -44,12 +44,20 @@ public struct PassWriteBack: Sendable {
                 }
             }
             try await writer.setUcastMacsLocal(localBySwitch, tunnelIP: localIP)
+            // A switch no longer bound here is no longer reached through us.
+            try await writer.removeMcastMacsLocal("unknown-dst", except: Set(localBySwitch.keys), tunnelIP: localIP)
         }
         var switchFaults = findings.switchFaults
         if findings.bindings.contains(where: { outcome.exhaustedVNIs.contains($0.vni) }) { switchFaults.insert("mac_table_exhaustion") }
         try await writer.setSwitchFaults(switchFaults, switch: switchID)
+        let bound = Set(findings.bindings.map(PortVLAN.init))
         for (portID, port) in database.physicalPorts.rows where physicalSwitch.ports.contains(portID) {
             try await writer.setPortFaults(findings.portFaults[port.name] ?? [], port: portID)
+            // The statistics of a binding that is gone (unbound, or now faulty).
+            let unbound = port.vlanStats.keys.filter { vlan in
+                UInt16(exactly: vlan).map { !bound.contains(PortVLAN(port: port.name, vlan: $0)) } ?? true
+            }
+            try await writer.removeBindingStats(vlans: unbound, port: portID)
         }
     }
 
@@ -59,7 +67,9 @@ public struct PassWriteBack: Sendable {
         _ totals: [PortVLAN: BindingCounters], bindings: [Binding],
         written: [PortVLAN: BindingCounters]
     ) async -> (written: [PortVLAN: BindingCounters], failures: [String]) {
-        var written = written, failures: [String] = []
+        // A binding that went and came back has no row any more: write it again.
+        let current = Set(bindings.map(PortVLAN.init))
+        var written = written.filter { current.contains($0.key) }, failures: [String] = []
         let database = await client.replica
         let writer = VTEPWriter(client: client)
         for binding in bindings {

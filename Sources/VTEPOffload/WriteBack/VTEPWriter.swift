@@ -138,6 +138,19 @@ public struct VTEPWriter: Sendable {
         _ = try await client.transact(operations)
     }
 
+    /// Deletes the `mac` rows (ovs-vtep: `unknown-dst`) of Mcast_Macs_Local
+    /// whose locator set is exactly `tunnelIP` — this VTEP's — for logical
+    /// switches other than `keeping`: switches no longer bound here.
+    public func removeMcastMacsLocal(_ mac: String, except keeping: Set<OVSDBUUID>, tunnelIP: String) async throws(OVSDBError) {
+        let db = await client.replica
+        let stale = db.mcastMacsLocal.rows.filter { _, row in
+            row.mac == mac && !keeping.contains(row.logicalSwitch)
+                && db.locatorSets[row.locatorSet].map { Set($0.locators.compactMap { db.locators[$0]?.dstIP }) == [tunnelIP] } == true
+        }
+        guard !stale.isEmpty else { return }
+        _ = try await client.transact(stale.keys.sorted().map { Op.delete("Mcast_Macs_Local", where: Op.whereUUID($0)) })
+    }
+
     // MARK: Faults and statistics
 
     /// Replaces a Physical_Switch's `switch_fault_status`.
@@ -181,6 +194,18 @@ public struct VTEPWriter: Sendable {
                     ["vlan_stats", "delete", ["set", [.integer(vlan)]]],
                     ["vlan_stats", "insert", ["map", [[.integer(vlan), OVSDBOperation.RowReference.named("stats").json]]]],
                 ]),
+        ])
+    }
+
+    /// Takes the `vlans` out of a port's `vlan_stats`; their
+    /// Logical_Binding_Stats rows, referenced from nowhere else (the table
+    /// is not a root), go with them.
+    public func removeBindingStats(vlans: [Int], port: OVSDBUUID) async throws(OVSDBError) {
+        guard !vlans.isEmpty else { return }
+        _ = try await client.transact([
+            Op.mutate(
+                VTEPPhysicalPort.tableName, where: Op.whereUUID(port),
+                [["vlan_stats", "delete", ["set", .array(vlans.sorted().map { .integer($0) })]]])
         ])
     }
 

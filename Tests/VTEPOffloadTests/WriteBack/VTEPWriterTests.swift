@@ -74,4 +74,45 @@ import Testing
         #expect(
             try rig.vtepctl("--columns=bfd_status", "list", "Tunnel").replacingOccurrences(of: " ", with: "") == "bfd_status:{state=up}")
     }
+
+    /// Issue 26, point 4: nothing stale. A switch no longer bound here loses
+    /// our `unknown-dst` row (another VTEP's stays); an unbound VLAN loses
+    /// its `vlan_stats` entry and its Logical_Binding_Stats row.
+    @Test func theRowsOfWhatIsNoLongerBoundGo() async throws {
+        let rig = try OVSDBServerRig()
+        try rig.vtepctl("add-ps", "br0")
+        try rig.vtepctl("add-port", "br0", "p0")
+        for ls in ["ls0", "ls1"] { try rig.vtepctl("add-ls", ls) }
+        let (client, task) = rig.startClient()
+        defer { task.cancel() }
+        try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
+        let writer = VTEPWriter(client: client)
+        let (ls0, _) = try #require(await client.replica.logicalSwitch(named: "ls0"))
+        let (ls1, _) = try #require(await client.replica.logicalSwitch(named: "ls1"))
+        let p0 = try #require(await client.replica.physicalPorts.rows.first { $0.value.name == "p0" }?.key)
+
+        try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: ls0, tunnelIPs: ["10.2.2.1"])
+        try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: ls1, tunnelIPs: ["10.2.2.1"])
+        try await writer.setMcastMacLocal("00:00:5e:00:01:01", logicalSwitch: ls1, tunnelIPs: ["10.2.2.1"])
+        #expect(await eventually { await client.replica.mcastMacsLocal.count == 3 })
+        try await writer.setBindingStats(.init(packets: (1, 1), bytes: (100, 100)), port: p0, vlan: 0)
+        try await writer.setBindingStats(.init(packets: (2, 2), bytes: (200, 200)), port: p0, vlan: 10)
+        #expect(await eventually { await client.replica.bindingStats.count == 2 })
+
+        // ls1 is no longer bound here: its unknown-dst row goes, the rest stays.
+        try await writer.removeMcastMacsLocal("unknown-dst", except: [ls0], tunnelIP: "10.2.2.1")
+        #expect(await eventually { await client.replica.mcastMacsLocal.count == 2 })
+        #expect(try rig.vtepctl("list-local-macs", "ls1").contains("00:00:5e:00:01:01"))
+        #expect(try !rig.vtepctl("list-local-macs", "ls1").contains("unknown-dst"))
+        #expect(try rig.vtepctl("list-local-macs", "ls0").contains("unknown-dst -> vxlan_over_ipv4/10.2.2.1"))
+        try await writer.removeMcastMacsLocal("unknown-dst", except: [ls0], tunnelIP: "10.2.2.1")  // nothing left to do
+
+        // VLAN 10 is unbound: its statistics go.
+        try await writer.removeBindingStats(vlans: [10], port: p0)
+        #expect(await eventually { await client.replica.bindingStats.count == 1 })
+        #expect(try rig.vtepctl("get", "Physical_Port", "p0", "vlan_stats").hasPrefix("{0="))
+        #expect(
+            try rig.vtepctl("--columns=packets_from_local", "list", "Logical_Binding_Stats").replacingOccurrences(of: " ", with: "")
+                == "packets_from_local:1")
+    }
 }
