@@ -229,6 +229,26 @@ public final class NetlinkSocket {
         }
     }
 
+    /// Reads and drops everything queued, and the pending overflow error
+    /// with it. After an overflow the queue still holds replies to requests
+    /// the caller has given up on; while it is full, a new dump cannot even
+    /// start (the kernel fails it with ENOBUFS at once), so a resync must
+    /// begin here. Returns how many datagrams were dropped.
+    @discardableResult
+    public func discardPending() -> Int {
+        var dropped = 0
+        while true {
+            do {
+                _ = try receiveDatagram(operation: "discard", object: "", blocking: false)
+                dropped += 1
+            } catch  where error.cause == .resyncNeeded {
+                continue  // the overflow itself, reported once
+            } catch {
+                return dropped  // EAGAIN: empty
+            }
+        }
+    }
+
     // MARK: Low level
 
     /// A request whose attribute overflowed netlink's 16-bit length cannot

@@ -121,6 +121,8 @@ public final class Reconciler {
 
     /// Re-reads every flow's UFID and actions from the kernel.
     public func resync() throws(NetlinkError) {
+        connection.socket.discardPending()
+        stagingConnection?.socket.discardPending()
         var flows: [FlowUFID: Flow] = [:]
         try connection.dumpFlows(in: datapath, omit: [.key, .mask]) { flow in
             if let ufid = flow.ufid { flows[ufid] = flow }
@@ -191,7 +193,13 @@ public final class Reconciler {
     @discardableResult
     public func reconcile(_ desired: [FlowUFID: CompiledFlow], changed: Set<FlowUFID>? = nil) -> Report {
         var report = resyncDue ? Report() : apply(diff(desired, changed))
-        if resyncDue || report.failures.contains(where: { $0.cause == .resyncNeeded }) {
+        let lost = report.failures.filter { $0.cause == .resyncNeeded }.count
+        if resyncDue || lost > 0 {
+            if lost > 0 {
+                logger.warning(
+                    "reconciler: the kernel's replies overflowed our queue (ENOBUFS); \(lost) operations' outcomes are unknown, reading its flows again"
+                )
+            }
             resyncDue = false
             do throws(NetlinkError) {
                 try resync()
@@ -236,7 +244,7 @@ public final class Reconciler {
             case (_, .failure(let error)):
                 if let ufid = operation.ufid { failed.insert(ufid) }
                 report.failures.append(error)
-                logger.warning("reconciler: \(error)")
+                if error.cause != .resyncNeeded { logger.warning("reconciler: \(error)") }
             default:
                 break
             }

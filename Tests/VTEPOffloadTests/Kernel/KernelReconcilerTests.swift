@@ -75,5 +75,41 @@ extension KernelVTEPSuites {
             let delivery = printed.first { $0.hasPrefix("recirc_id(0x1000021),") && $0.contains("eth(dst=0a:00:00:00:00:07)") }
             #expect(delivery?.hasSuffix("actions:\(p1.portNumber)") == true, "\(delivery ?? "no flow")")
         }
+
+        /// ENOBUFS on the command socket (issue 20, point 6). A successful
+        /// flow operation has no reply, so the queue fills only with errors:
+        /// here 3,000 deletions of flows someone else already removed
+        /// (`ovs-dpctl del-flows`), each answered ENOENT, into a receive
+        /// queue shrunk to a few KiB. The kernel drops replies; the
+        /// reconciler cannot know which operations took, so it reads the
+        /// kernel's flows again and applies what is still missing, and the
+        /// kernel ends up holding exactly the desired flows.
+        @Test func repliesTheKernelCouldNotQueueMakeTheReconcilerReadTheKernelAgain() throws {
+            let scratch = try KernelTestRig.ScratchDatapath("kt-nobuf", ports: ["ktn0", "ktn1"], vxlanPort: 4803)
+            let ports = ["p0": scratch.ports[0].portNumber, "p1": scratch.ports[1].portNumber]
+            var seed = SeedScenario()
+            func compile() -> DesiredDatapathState {
+                VTEPCompiler.compile(
+                    CompilerInput(
+                        database: seed.db, switchName: "br0", portNumbers: ports, tunnelPort: scratch.vxlan!.portNumber,
+                        localMACs: [SeedScenario.vm1]))
+            }
+            let base = compile()
+            for i in 0..<3_000 { seed.addUcastRemote(String(format: "0e:00:00:00:%02x:%02x", i >> 8, i & 0xff), "10.2.2.3") }
+            let reconciler = try Reconciler(connection: scratch.connection, datapath: scratch.datapath)
+            #expect(reconciler.reconcile(compile().flows).failures.isEmpty)
+
+            // Behind its back, every flow goes; then the 3,000 remote MACs are deleted in the database.
+            try sh("ovs-dpctl del-flows kt-nobuf")
+            var small: Int32 = 2048
+            #expect(setsockopt(scratch.connection.socket.fileDescriptor, SOL_SOCKET, SO_RCVBUF, &small, 4) == 0)
+            let report = reconciler.reconcile(base.flows)
+            let count = try sh("ovs-dpctl dump-flows kt-nobuf").split(separator: "\n").count
+            print("command socket overflow: \(report), the kernel holds \(count) of \(base.flows.count) flows")
+            #expect(report.resynced, "the queue never overflowed: the test proves nothing")
+            #expect(report.failures.isEmpty, "\(report.failures.map(\.description))")
+            #expect(count == base.flows.count)
+            #expect(reconciler.installed.count == base.flows.count)
+        }
     }
 }
