@@ -15,11 +15,12 @@ package final class OVSDBServerRig: @unchecked Sendable {
     /// Further ovsdb-server options (an SSL remote and its keys, say).
     package var extraArguments: [String] = []
 
-    package init(start: Bool = true, extraArguments: [String] = []) throws {
+    /// - Parameter schema: the schema file to create the database from (the real vtep.ovsschema).
+    package init(start: Bool = true, extraArguments: [String] = [], schema: String = OVSDBServerRig.schema) throws {
         self.extraArguments = extraArguments
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vtep-kdp-ovsdb-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Self.run("ovsdb-tool", ["create", databasePath, Self.schema])
+        try Self.run("ovsdb-tool", ["create", databasePath, schema])
         if start { try self.start() }
     }
 

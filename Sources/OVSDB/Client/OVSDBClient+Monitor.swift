@@ -22,25 +22,42 @@ extension OVSDBClient {
     }
 
     private func checkSchema(_ session: Session) async throws(OVSDBError) {
-        let found: String = try await call("get_schema", [.string(Replica.databaseName)], in: session) { (_, message) throws(OVSDBError) in
-            guard let result = message.result else { return "" }
+        let schema = try await call("get_schema", [.string(Replica.databaseName)], in: session) {
+            (_, message) throws(OVSDBError) -> ServerSchema in
+            guard let result = message.result else { return ServerSchema() }
             do {
-                return try message.read(result) { (reader) throws(JSONError) in
-                    var version = ""
-                    try reader.readObject { (reader, name) throws(JSONError) in
-                        if name == "version" { version = try reader.readString() } else { try reader.skipValue() }
-                    }
-                    return version
-                }
+                return try message.read(result) { (reader) throws(JSONError) in try ServerSchema(reading: &reader) }
             } catch {
                 throw .protocolViolation(remote: session.remote.description, reason: "get_schema reply: \(error)")
             }
         }
         let required = Replica.requiredSchemaVersion
-        guard let version = OVSDBSchemaVersion(found), version.satisfies(required) else {
+        guard let version = OVSDBSchemaVersion(schema.version), version.satisfies(required) else {
             throw .schemaMismatch(
-                database: Replica.databaseName, found: found.isEmpty ? "(none)" : found,
+                database: Replica.databaseName, found: schema.version.isEmpty ? "(none)" : schema.version,
                 expected: "\(required.major).x ≥ \(required)")
+        }
+        // An older schema than the replica knows: monitor what it has, and say once what is missing.
+        session.serverColumns = schema.columns
+        var missing: [String: Set<String>] = [:]
+        for (table, columns) in Replica.monitoredTables where !schema.columns.isEmpty {  // no tables listed: nothing known
+            let lacking = Set(columns).subtracting(schema.columns[table] ?? [])
+            if !lacking.isEmpty { missing[table] = lacking }
+        }
+        if !missing.isEmpty, missing != missingColumns {
+            let list = missing.sorted { $0.key < $1.key }.flatMap { table, columns in columns.sorted().map { "\(table).\($0)" } }
+            logger.warning(
+                "OVSDB: \(Replica.databaseName) \(schema.version) at \(session.remote) has no \(list.joined(separator: ", ")); vtep-kdp goes on without them (neither read nor written)"
+            )
+        }
+        missingColumns = missing
+    }
+
+    /// The monitored tables and columns that `session`'s server has.
+    private func monitorable(_ session: Session) -> [(table: String, columns: [String])] {
+        Replica.monitoredTables.compactMap { table, columns in
+            guard let present = session.serverColumns[table] else { return session.serverColumns.isEmpty ? (table, columns) : nil }
+            return (table, columns.filter(present.contains))
         }
     }
 
@@ -54,15 +71,15 @@ extension OVSDBClient {
                 switch session.monitorMethod {
                 case .condSince:
                     let since = JSONValue.string(lastTransactionID ?? "00000000-0000-0000-0000-000000000000")
-                    try await call("monitor_cond_since", [database, monitorID, conditionalRequests, since], in: session) {
+                    try await call("monitor_cond_since", [database, monitorID, conditionalRequests(session), since], in: session) {
                         (client, message) throws(OVSDBError) in try client.applyMonitorReply(message, since: true, in: session)
                     }
                 case .cond:
-                    try await call("monitor_cond", [database, monitorID, conditionalRequests], in: session) {
+                    try await call("monitor_cond", [database, monitorID, conditionalRequests(session)], in: session) {
                         (client, message) throws(OVSDBError) in try client.applyMonitorReply(message, since: false, in: session)
                     }
                 case .plain:
-                    try await call("monitor", [database, monitorID, plainRequests], in: session) {
+                    try await call("monitor", [database, monitorID, plainRequests(session)], in: session) {
                         (client, message) throws(OVSDBError) in try client.applyMonitorReply(message, since: false, in: session)
                     }
                 }
@@ -74,12 +91,12 @@ extension OVSDBClient {
         }
     }
 
-    private var conditionalRequests: JSONValue {
-        .object(Replica.monitoredTables.map { ($0.table, [["columns": .array($0.columns.map { .string($0) })]]) })
+    private func conditionalRequests(_ session: Session) -> JSONValue {
+        .object(monitorable(session).map { ($0.table, [["columns": .array($0.columns.map { .string($0) })]]) })
     }
 
-    private var plainRequests: JSONValue {
-        .object(Replica.monitoredTables.map { ($0.table, ["columns": .array($0.columns.map { .string($0) })]) })
+    private func plainRequests(_ session: Session) -> JSONValue {
+        .object(monitorable(session).map { ($0.table, ["columns": .array($0.columns.map { .string($0) })]) })
     }
 
     /// Runs on the actor before any later update: installs the monitor's

@@ -93,6 +93,9 @@ public actor OVSDBClient<Replica: OVSDBReplica> {
     var hasReplica = false
     /// Where `monitor_cond_since` resumes from.
     var lastTransactionID: String?
+    /// The columns of the replica's tables that the synchronised server's
+    /// schema lacks (an older schema version): never filled, never written.
+    public internal(set) var missingColumns: [String: Set<String>] = [:]
     var remoteIndex = 0
 
     /// A client of `remotes` that does nothing until `run()`.

@@ -18,6 +18,8 @@ final class OVSDBSession: @unchecked Sendable {
     var failure: OVSDBError?
     /// Which monitor method the server accepted.
     var monitorMethod: MonitorMethod = .condSince
+    /// The server's tables and their columns, from its schema.
+    var serverColumns: [String: Set<String>] = [:]
 
     enum MonitorMethod { case condSince, cond, plain }
 

@@ -153,9 +153,17 @@ public struct VTEPWriter: Sendable {
 
     // MARK: Faults and statistics
 
+    /// Whether the server's schema is older than this column: then it is
+    /// not written (the log said so once, at connection).
+    private func serverLacks(_ table: String, _ column: String) async -> Bool {
+        await client.missingColumns[table]?.contains(column) == true
+    }
+
     /// Replaces a Physical_Switch's `switch_fault_status`.
     public func setSwitchFaults(_ faults: Set<String>, switch uuid: OVSDBUUID) async throws(OVSDBError) {
-        guard await client.replica.physicalSwitches[uuid]?.switchFaultStatus != faults else { return }
+        guard await client.replica.physicalSwitches[uuid]?.switchFaultStatus != faults,
+            await !serverLacks(VTEPPhysicalSwitch.tableName, "switch_fault_status")
+        else { return }
         _ = try await client.transact([
             Op.update(
                 VTEPPhysicalSwitch.tableName, where: Op.whereUUID(uuid),
@@ -165,7 +173,9 @@ public struct VTEPWriter: Sendable {
 
     /// Replaces a Physical_Port's `port_fault_status`.
     public func setPortFaults(_ faults: Set<String>, port uuid: OVSDBUUID) async throws(OVSDBError) {
-        guard await client.replica.physicalPorts[uuid]?.portFaultStatus != faults else { return }
+        guard await client.replica.physicalPorts[uuid]?.portFaultStatus != faults,
+            await !serverLacks(VTEPPhysicalPort.tableName, "port_fault_status")
+        else { return }
         _ = try await client.transact([
             Op.update(
                 VTEPPhysicalPort.tableName, where: Op.whereUUID(uuid),
