@@ -101,6 +101,16 @@ import Testing
         throw RigError("could not write \(name)")
     }
 
+    /// A member that dies or stops leading is noticed within seconds
+    /// (probed even over unix sockets) and left quickly.
+    static var quickToNotice: OVSDBClient<VTEPDatabase>.Options {
+        var options = OVSDBClient<VTEPDatabase>.Options()
+        options.inactivityProbe = .seconds(2)
+        options.probeUnixSockets = true
+        options.maxBackoff = .milliseconds(500)
+        return options
+    }
+
     /// What the client promises across a leader's death: a write cut off
     /// fails with a typed, transient error (connection lost, not leader,
     /// timed out) and never silently; retried by its caller, as this test's
@@ -110,11 +120,7 @@ import Testing
     @Test func aWriteCutByALeaderKillFailsTypedAndARetryCommitsOnce() async throws {
         let cluster = try Cluster()
         #expect(await eventually(30) { cluster.leader() != nil && cluster.allJoined() })
-        var options = OVSDBClient<VTEPDatabase>.Options()
-        options.inactivityProbe = .seconds(2)
-        options.probeUnixSockets = true
-        options.maxBackoff = .milliseconds(500)
-        let client = OVSDBClient<VTEPDatabase>(remotes: cluster.remotes, options: options)
+        let client = OVSDBClient<VTEPDatabase>(remotes: cluster.remotes, options: Self.quickToNotice)
         let task = Task { await client.run() }
         defer { task.cancel() }
         try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
@@ -148,11 +154,7 @@ import Testing
     @Test func aLeaderThatStepsDownIsLeftForTheNewLeader() async throws {
         let cluster = try Cluster()
         #expect(await eventually(30) { cluster.leader() != nil && cluster.allJoined() })
-        var options = OVSDBClient<VTEPDatabase>.Options()
-        options.inactivityProbe = .seconds(2)
-        options.probeUnixSockets = true
-        options.maxBackoff = .milliseconds(500)
-        let client = OVSDBClient<VTEPDatabase>(remotes: cluster.remotes, options: options)
+        let client = OVSDBClient<VTEPDatabase>(remotes: cluster.remotes, options: Self.quickToNotice)
         let disconnects = DisconnectLog()
         await disconnects.watch(client)
         let task = Task { await client.run() }
