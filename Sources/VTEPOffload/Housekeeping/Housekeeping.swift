@@ -86,9 +86,17 @@ final class Housekeeping {
             decision.flowIdentities(tunnelPort: tunnelPort, portNumber: portNumber).map(FlowUFID.init(deriving:))
         }
         let isIdle = { (ufids: [FlowUFID]) in (self.idleness.idleMilliseconds(ufids) ?? 0) > limit }
-        var macs = learned.entries.map { (local: $0.0, vni: $0.1, ufids: learned.learnDecisions(of: $0.0, vni: $0.1).flatMap(ufids)) }
-            .filter { isIdle($0.ufids) }
-        var facts = learned.facts.rememberedMisses.map { (fact: $0, ufids: ufids($0)) }.filter { isIdle($0.ufids) }
+        // Only the idle few are kept, not a tuple per learned MAC.
+        var macs: [(local: LocalMAC, vni: UInt32, ufids: [FlowUFID])] = []
+        for (local, vni) in learned.entries {
+            let flows = learned.learnDecisions(of: local, vni: vni).flatMap(ufids)
+            if isIdle(flows) { macs.append((local, vni, flows)) }
+        }
+        var facts: [(fact: MissDecision, ufids: [FlowUFID])] = []
+        for fact in learned.facts.rememberedMisses {
+            let flows = ufids(fact)
+            if isIdle(flows) { facts.append((fact, flows)) }
+        }
         guard !macs.isEmpty || !facts.isEmpty else { return 0 }
 
         let asked = macs.flatMap(\.ufids) + facts.flatMap(\.ufids)

@@ -47,13 +47,6 @@ public final class Reconciler {
         try resync()
     }
 
-    /// Whether `error` says the datapath itself is gone (deleted under us:
-    /// `ovs-dpctl del-dp`, or the module reloaded): every later operation
-    /// on it would fail the same way.
-    public static func isDatapathGone(_ error: NetlinkError) -> Bool {
-        error.errno == ENODEV
-    }
-
     /// Whether `error` means the datapath is gone: deleted (ENODEV), or
     /// gone with its openvswitch module, unloaded and loaded again since
     /// the families were resolved (the kernel answers requests to the old
@@ -61,7 +54,7 @@ public final class Reconciler {
     /// families are resolved again). Asks the kernel on an ENOENT (a few
     /// small requests), so it is for after a failure.
     public func loss(from error: NetlinkError) -> DatapathLoss? {
-        if Self.isDatapathGone(error) { return .deleted }
+        if error.errno == ENODEV { return .deleted }
         guard error.errno == ENOENT, (try? connection.refreshFamilies()) == true else { return nil }
         return .moduleReloaded
     }

@@ -25,8 +25,7 @@ final class UpcallHandler {
     /// VNI (the first of each sender, before its drop flow, and any past
     /// the budget of such flows).
     private(set) var rejectedTunnelFrames = 0
-    /// Times the kernel found an upcall socket full and dropped upcalls (ENOBUFS).
-    private(set) var overflows = 0
+    /// Times the kernel found an upcall socket full (ENOBUFS) since the last report.
     private var overflowsUnreported = 0
     private var lastOverflowReport: ContinuousClock.Instant?
 
@@ -41,7 +40,6 @@ final class UpcallHandler {
     /// in the log at once, then at most every 10 s with a count, as floods
     /// make it happen many times a second.
     func noteOverflow() {
-        overflows += 1
         overflowsUnreported += 1
         let now = ContinuousClock.now
         if let last = lastOverflowReport, now - last < .seconds(10) { return }
