@@ -40,6 +40,17 @@ struct RunCommand: AsyncParsableCommand {
     var db: [String] = ["unix:/var/run/openvswitch/db.sock"]
     @Option(help: "Datapath name.") var datapath = "ovs-system"
     @Option(
+        help: ArgumentHelp(
+            "A network device to add to the datapath at start, as a port of the switch (repeatable).",
+            discussion: "Ports also join by vtep-kdp add-port, ovs-dpctl add-if or vtep-ctl add-port; each is published as a Physical_Port row.",
+            valueName: "DEVICE"))
+    var port: [String] = []
+    @Option(help: "The Physical_Switch's description (default: names vtep-kdp and the datapath).") var description: String?
+    @Option(
+        name: .customLong("management-ip"),
+        help: "An address the switch is managed at, written to Physical_Switch management_ips (repeatable; none: the column is left alone).")
+    var managementIPs: [String] = []
+    @Option(
         name: .customLong("local-mac"),
         help: ArgumentHelp("A local MAC and the port it is behind, as MAC@PORT (repeatable).", valueName: "MAC@PORT"))
     var localMACs: [LocalMAC] = []
@@ -134,6 +145,7 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw StartupChecks.explain(error, doing: "datapath \(self.datapath)")
         }
+        addPorts(port, to: datapath, through: connection, logger: logger)
         let reconciler = try Reconciler(connection: connection, datapath: datapath, upcalls: .perCPU(listener.perCPUPIDs), logger: logger)
         logger.info(
             "vtep-kdp: serving \(physicalSwitch) on datapath \(self.datapath) (\(reconciler.installed.count) flows already there); VTEP database \(db.joined(separator: ", "))"
@@ -143,7 +155,10 @@ struct RunCommand: AsyncParsableCommand {
             client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: localMACs,
             vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit, macsPerPort: macLimitPerPort),
             agingTime: .milliseconds(Int(macAgingTime * 1000)), overlapsBulkChanges: overlapBulkInstalls,
-            bulkInstallSockets: bulkInstallSockets, allowsRemoteMACTakeover: allowRemoteMACTakeover, logger: logger)
+            bulkInstallSockets: bulkInstallSockets, allowsRemoteMACTakeover: allowRemoteMACTakeover,
+            identity: (
+                description ?? "vtep-kdp: VXLAN VTEP on kernel datapath \(self.datapath)", managementIPs.isEmpty ? nil : Set(managementIPs)
+            ), logger: logger)
         try await daemon.recoverLearnedState()
 
         Detach.notifyReady()
@@ -185,6 +200,20 @@ struct RunCommand: AsyncParsableCommand {
         hup.resume()
         await work.value
         withExtendedLifetime(claim) {}
+    }
+
+    /// `--port`: devices that join the datapath now. One that cannot (no
+    /// such device) is logged, not fatal: the others still forward.
+    private func addPorts(_ names: [String], to datapath: Datapath, through connection: DatapathConnection, logger: Logger) {
+        let present = Set((try? connection.vports(of: datapath))?.map(\.name) ?? [])
+        for name in names where !present.contains(name) {
+            do {
+                let vport = try connection.addVport(to: datapath, name: name, spec: .netdev)
+                logger.info("vtep-kdp: --port \(name): added as port \(vport.portNumber) of \(datapath.name)")
+            } catch {
+                logger.error("vtep-kdp: --port \(name): \(error)")
+            }
+        }
     }
 
     /// The database not up yet is a state to wait out, not an error: say so, now and then.

@@ -15,7 +15,7 @@ struct VTEPKDP: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, SyncCommand.self, StatusCommand.self, ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self,
-            DeleteFlowsCommand.self,
+            DeleteFlowsCommand.self, AddPortCommand.self, DeletePortCommand.self,
             ExecuteCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: RunCommand.self)

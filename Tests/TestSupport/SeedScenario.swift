@@ -44,6 +44,17 @@ package struct SeedScenario {
         return id
     }
 
+    /// A locator of its own VNI (`tunnel_key`), beside the unkeyed one of the same IP.
+    package mutating func keyedLocator(_ ip: String, key: Int) -> OVSDBUUID {
+        var locator = VTEPPhysicalLocator()
+        locator.encapsulationType = "vxlan_over_ipv4"
+        locator.dstIP = ip
+        locator.tunnelKey = key
+        let id = uuid()
+        db.locators.set(id, locator)
+        return id
+    }
+
     package mutating func addUcastRemote(_ mac: String, _ ip: String, in ls: OVSDBUUID? = nil) {
         var row = VTEPUcastMac<VTEPRemote>()
         row.mac = mac
@@ -52,13 +63,13 @@ package struct SeedScenario {
         db.ucastMacsRemote.set(uuid(), row)
     }
 
-    package mutating func addMcastRemote(_ ips: [String], in ls: OVSDBUUID? = nil) {
+    package mutating func addMcastRemote(_ ips: [String], mac: String = "unknown-dst", in ls: OVSDBUUID? = nil) {
         var set = VTEPPhysicalLocatorSet()
         set.locators = Set(ips.map { locator($0) })
         let setID = uuid()
         db.locatorSets.set(setID, set)
         var row = VTEPMcastMac<VTEPRemote>()
-        row.mac = "unknown-dst"
+        row.mac = mac
         row.logicalSwitch = ls ?? ls0
         row.locatorSet = setID
         db.mcastMacsRemote.set(uuid(), row)

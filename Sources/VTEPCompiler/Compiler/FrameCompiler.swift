@@ -101,11 +101,36 @@ enum FrameCompiler {
             // From the tunnel: every local binding, never a tunnel (split horizon).
             let floodFromTunnel = members.flatMap { FlowBuilder.deliver(to: $0) }
 
+            // Multicast MACs with rows of their own go to their rows'
+            // locators; the flood is cut around them (see `MulticastCover`).
+            let groups = multicastGroups(db, switchID, vni: vni, &state)
+            let cover = groups.isEmpty ? [] : MulticastCover.matches(excluding: Set(groups.keys))
             for (port, actions) in floodFrom.sorted(by: { $0.key < $1.key }) {
-                var match = FlowBuilder(recirculation: recirculation)
-                match.inPort(port)
-                match.multicastDestination()
-                state.add(FlowIdentity.flood(vni: vni, port: port), match.flow(actions), to: floodsTo[port] ?? [])
+                guard !groups.isEmpty else {
+                    var match = FlowBuilder(recirculation: recirculation)
+                    match.inPort(port)
+                    match.multicastDestination()
+                    state.add(FlowIdentity.flood(vni: vni, port: port), match.flow(actions), to: floodsTo[port] ?? [])
+                    continue
+                }
+                for part in cover {
+                    var match = FlowBuilder(recirculation: recirculation)
+                    match.inPort(port)
+                    match.ethernet(destination: EthernetAddress(part.value), destinationMask: part.mask)
+                    state.add(FlowIdentity.floodPart(vni: vni, port: port, part), match.flow(actions), to: floodsTo[port] ?? [])
+                }
+                let others = floodsTo[port] ?? []
+                for (group, remotes) in groups.sorted(by: { $0.key < $1.key }) {
+                    let toTunnels = (sourceNode ? remotes : Array(remotes.prefix(1))).flatMap {
+                        [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
+                    }
+                    var match = FlowBuilder(recirculation: recirculation)
+                    match.inPort(port)
+                    match.ethernet(destination: group)
+                    state.add(
+                        FlowIdentity.multicastGroup(vni: vni, port: port, group: group),
+                        match.flow(others.flatMap { FlowBuilder.deliver(to: $0) } + toTunnels), to: others)
+                }
             }
             // Tunnel admission: VXLAN of this VNI from the locators the
             // database names for it, to our tunnel IP; the rest misses and is dropped.
@@ -179,13 +204,20 @@ enum FrameCompiler {
             state.switchFaults.insert("lr_support_fault")
             state.problems.append("logical router \(router.name): logical routing is not supported")
         }
-        for row in db.mcastMacsRemote.rows.values where ours.contains(row.logicalSwitch) && row.mac == "unknown-dst" {
+        for row in db.mcastMacsRemote.rows.values where ours.contains(row.logicalSwitch) {
+            let vni = db.logicalSwitches[row.logicalSwitch]?.tunnelKey
             for locatorID in db.locatorSets[row.locatorSet]?.locators ?? [] {
-                guard let locator = db.locators[locatorID],
-                    locator.encapsulationType != "vxlan_over_ipv4" || ipv4Bytes(locator.dstIP) == nil
-                else { continue }
-                state.switchFaults.insert("unspecified_fault")
-                state.problems.append("unknown-dst locator \(locator.encapsulationType)/\(locator.dstIP) is not vxlan_over_ipv4; skipped")
+                guard let locator = db.locators[locatorID] else { continue }
+                if locator.encapsulationType != "vxlan_over_ipv4" || ipv4Bytes(locator.dstIP) == nil {
+                    state.switchFaults.insert("unspecified_fault")
+                    state.problems.append(
+                        "\(row.mac) locator \(locator.encapsulationType)/\(locator.dstIP) is not vxlan_over_ipv4; skipped")
+                } else if let key = locator.tunnelKey, key != vni {
+                    state.switchFaults.insert("unspecified_fault")
+                    state.problems.append(
+                        "\(row.mac) locator \(locator.dstIP) has tunnel_key \(key), not the switch's VNI \(vni.map(String.init) ?? "none"); per-locator keys are not supported; skipped"
+                    )
+                }
             }
         }
     }
@@ -307,16 +339,47 @@ enum FrameCompiler {
         locators(of: switchID, db, mac: "unknown-dst").sorted { $0.lexicographicallyPrecedes($1) }
     }
 
+    /// The switch's Mcast_Macs_Remote rows for specific multicast MACs
+    /// (not `unknown-dst`): each MAC's locators, sorted. A row whose MAC is
+    /// no multicast address is reported and skipped.
+    static func multicastGroups(_ db: VTEPDatabase, _ switchID: OVSDBUUID, vni: UInt32, _ state: inout DesiredDatapathState)
+        -> [EthernetAddress: [[UInt8]]]
+    {
+        var groups: [EthernetAddress: Set<[UInt8]>] = [:]
+        for row in db.mcastMacsRemote.rows.values where row.logicalSwitch == switchID && row.mac != "unknown-dst" {
+            guard let group = EthernetAddress(row.mac), group.isMulticast else {
+                state.switchFaults.insert("unspecified_fault")
+                state.problems.append(
+                    "Mcast_Macs_Remote \"\(row.mac)\" of VNI \(vni) is neither a multicast MAC nor unknown-dst; skipped")
+                continue
+            }
+            groups[group, default: []].formUnion(locators(of: row, db))
+        }
+        return groups.mapValues { $0.sorted { $0.lexicographicallyPrecedes($1) } }
+    }
+
     /// IPv4 addresses of the switch's Mcast_Macs_Remote locators: of the
     /// rows for `mac`, or of every row (service nodes and multicast
     /// groups: all of them may send us the switch's traffic).
     static func locators(of switchID: OVSDBUUID, _ db: VTEPDatabase, mac: String? = nil) -> Set<[UInt8]> {
         var addresses: Set<[UInt8]> = []
         for row in db.mcastMacsRemote.rows.values where row.logicalSwitch == switchID && (mac == nil || row.mac == mac) {
-            for locatorID in db.locatorSets[row.locatorSet]?.locators ?? [] {
-                if let locator = db.locators[locatorID], locator.encapsulationType == "vxlan_over_ipv4", let ip = ipv4Bytes(locator.dstIP) {
-                    addresses.insert(ip)
-                }
+            addresses.formUnion(locators(of: row, db))
+        }
+        return addresses
+    }
+
+    /// The usable locators of one Mcast_Macs_Remote row: vxlan_over_ipv4
+    /// to an IPv4 address, with no `tunnel_key` of their own or the
+    /// switch's (`reportUnsupported` says why the others are skipped).
+    static func locators(of row: VTEPMcastMac<VTEPRemote>, _ db: VTEPDatabase) -> Set<[UInt8]> {
+        let vni = db.logicalSwitches[row.logicalSwitch]?.tunnelKey
+        var addresses: Set<[UInt8]> = []
+        for locatorID in db.locatorSets[row.locatorSet]?.locators ?? [] {
+            if let locator = db.locators[locatorID], locator.encapsulationType == "vxlan_over_ipv4",
+                locator.tunnelKey == nil || locator.tunnelKey == vni, let ip = ipv4Bytes(locator.dstIP)
+            {
+                addresses.insert(ip)
             }
         }
         return addresses

@@ -24,6 +24,15 @@ public enum FlowIdentity {
     }
     /// Stage 2 BUM from one local port: `recirc_id(R(vni)),in_port(P),eth(dst=group)`.
     public static func flood(vni: UInt32, port: UInt32) -> String { "s2 vni=\(vni) in_port=\(port) dst=group" }
+    /// Stage 2 BUM from one local port, one part of a flood cut around
+    /// multicast MACs that have rows of their own: `eth(dst=V/M)`.
+    public static func floodPart(vni: UInt32, port: UInt32, _ part: MulticastCover.Match) -> String {
+        "s2 vni=\(vni) in_port=\(port) dst=\(EthernetAddress(part.value))/\(EthernetAddress(part.mask))"
+    }
+    /// Stage 2 to one multicast MAC with an Mcast_Macs_Remote row, from one local port.
+    public static func multicastGroup(vni: UInt32, port: UInt32, group: EthernetAddress) -> String {
+        "s2 vni=\(vni) in_port=\(port) dst=\(group)"
+    }
     /// Tunnel admission: `recirc_id(0),tunnel(tun_id=vni,src=S,dst=D),in_port(T),eth()`,
     /// recirculating into the switch's tunnel id when S is a locator of the
     /// VNI and D our tunnel IP, a drop otherwise.

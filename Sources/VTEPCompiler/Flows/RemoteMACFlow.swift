@@ -16,8 +16,14 @@ struct RemoteMACContext: Equatable {
     var tunnelPort: UInt32
     /// The logical switches bound on our ports, by row.
     var switches: [OVSDBUUID: LogicalSwitch]
-    /// Every locator's destination, if it is a usable vxlan_over_ipv4 one.
-    var locators: [OVSDBUUID: [UInt8]?]
+    /// A vxlan_over_ipv4 locator's IPv4 address, and the VNI it names
+    /// (`tunnel_key`), if any.
+    struct Locator: Equatable {
+        var address: [UInt8]
+        var tunnelKey: Int?
+    }
+    /// Every locator, if it is a usable vxlan_over_ipv4 one.
+    var locators: [OVSDBUUID: Locator?]
 
     /// Whether rows compiled in `self` are still right in `next`. Locators
     /// come and go with the rows that use them (a row holds a strong
@@ -111,9 +117,11 @@ extension RemoteMACFlow {
             guard let recirculation = RecirculationID.logicalSwitch(vni: binding.vni)?.rawValue else { continue }
             switches[binding.logicalSwitch] = .init(name: binding.logicalSwitchName, vni: binding.vni, recirculation: recirculation)
         }
-        var locators: [OVSDBUUID: [UInt8]?] = [:]
+        var locators: [OVSDBUUID: RemoteMACContext.Locator?] = [:]
         for (id, locator) in db.locators.rows {
-            locators[id] = locator.encapsulationType == "vxlan_over_ipv4" ? ipv4Bytes(locator.dstIP) : nil
+            locators[id] =
+                locator.encapsulationType == "vxlan_over_ipv4"
+                ? ipv4Bytes(locator.dstIP).map { RemoteMACContext.Locator(address: $0, tunnelKey: locator.tunnelKey) } : nil
         }
         return RemoteMACContext(localIP: localIP, tunnelPort: input.tunnelPort, switches: switches, locators: locators)
     }
@@ -129,11 +137,21 @@ extension RemoteMACFlow {
         guard let mac = EthernetAddress(row.mac), !mac.isMulticast else {
             return RemoteMACFlow(problem: "\(logicalSwitch.name): remote MAC \"\(row.mac)\" is not a unicast MAC; skipped")
         }
-        guard let remote = context.locators[row.locator] ?? nil else {
+        guard let locator = context.locators[row.locator] ?? nil else {
             return RemoteMACFlow(
                 problem: "\(logicalSwitch.name): remote MAC \(mac) has no usable vxlan_over_ipv4 locator; skipped",
                 isFault: true)
         }
+        // A locator may name its own VNI (per-locator keys). vtep-kdp sends
+        // and admits each switch's traffic on the switch's VNI only, so a
+        // different key is refused aloud rather than sent on the wrong VNI.
+        if let key = locator.tunnelKey, key != Int(logicalSwitch.vni) {
+            return RemoteMACFlow(
+                problem:
+                    "\(logicalSwitch.name): remote MAC \(mac)'s locator \(ipv4Text(locator.address)) has tunnel_key \(key), not the switch's VNI \(logicalSwitch.vni); per-locator keys are not supported; skipped",
+                isFault: true)
+        }
+        let remote = locator.address
         // What FlowBuilder(recirculation:).ethernet(destination:) makes, from shared parts.
         let key = [templates.recirculation(logicalSwitch.recirculation), RemoteMACTemplates.ethernetKey(destination: mac)]
         let flow = Flow(key: key, mask: templates.mask, actions: templates.actions(vni: logicalSwitch.vni, remote: remote, in: context))

@@ -13,6 +13,8 @@ final class PassRunner {
     private let pass: SyncPass
     private let logger: Logger
     private var compiler = IncrementalCompiler()
+    /// The switch's ports as the last pass left them (see `PortInventory`).
+    private var inventory = PortInventory()
     /// Ucast_Macs_Remote rows changed since the last pass; nil: recompile all.
     private var changedRemoteRows: Set<OVSDBUUID>? = nil
     private var lastProblems: Set<String> = []
@@ -83,6 +85,8 @@ final class PassRunner {
             return false
         }
         compiler = IncrementalCompiler()
+        // A new datapath has no ports: they did not leave, it is empty.
+        inventory = PortInventory()
         changedRemoteRows = nil
         return true
     }
@@ -99,10 +103,14 @@ final class PassRunner {
         // may reach it while the pass waits for the kernel.
         var compiler = self.compiler
         self.compiler = IncrementalCompiler()
-        defer { self.compiler = compiler }
+        var inventory = self.inventory
+        defer {
+            self.compiler = compiler
+            self.inventory = inventory
+        }
         var outcome: SyncPass.Outcome
         do {
-            outcome = try await pass.program(localMACs: localMACs, missFacts: missFacts, compiler: &compiler, changedRemoteRows: rows)
+            outcome = try await pass.program(localMACs: localMACs, missFacts: missFacts, compiler: &compiler, inventory: &inventory, changedRemoteRows: rows)
         } catch {
             changedRemoteRows = nil  // what was taken for this pass was not compiled
             let netlink = error as? NetlinkError
@@ -135,28 +143,47 @@ final class PassRunner {
 
     /// Whether the kernel changed under us since the last pass: the datapath
     /// deleted or its module reloaded (`readFailure`, from housekeeping's
-    /// read, says ENODEV or ENOENT) or a
-    /// port of the last pass removed or renumbered (`ovs-dpctl del-if`). Then
-    /// the next pass recompiles everything and compares every flow; the
-    /// caller runs it. One port dump, a few times per aging period.
+    /// read, says ENODEV or ENOENT) or a port of the last pass removed or
+    /// renumbered (`ovs-dpctl del-if`). Then the next pass recompiles
+    /// everything and compares every flow; the caller runs it.
     func kernelChangedUnderUs(_ readFailure: NetlinkError?) -> Bool {
-        guard let outcome = lastOutcome else { return false }
-        var changed = readFailure.map(isDatapathGone) ?? false
-        if !changed {
-            do throws(NetlinkError) {
-                let now = try pass.reconciler.vports().portNumbersByName
-                changed = outcome.portNumbers.contains { name, number in now[name] != number }
-                if changed {
-                    logger.warning("kernel: a port of datapath \(pass.reconciler.datapath.name) was removed or renumbered; reinstalling")
-                }
-            } catch {
-                // The statistics read may not have noticed: it takes an unknown flow for one aged out.
-                changed = isDatapathGone(error)
-            }
+        guard lastOutcome != nil else { return false }
+        if readFailure.map(isDatapathGone) ?? false {
+            changedRemoteRows = nil
+            return true
         }
-        if changed { changedRemoteRows = nil }
-        return changed
+        return portsChanged()
     }
+
+    /// Whether the datapath's ports differ from the last pass's: a port
+    /// added (a new port of the switch, to publish) or one removed or
+    /// renumbered (then the next pass recompiles everything). One port
+    /// dump; the daemon asks every `portCheckInterval`.
+    func portsChanged() -> Bool {
+        guard let outcome = lastOutcome else { return false }
+        let now: [String: UInt32]
+        do throws(NetlinkError) {
+            now = try pass.reconciler.vports().portNumbersByName
+        } catch {
+            // The statistics read may not have noticed: it takes an unknown flow for one aged out.
+            guard isDatapathGone(error) else { return false }
+            changedRemoteRows = nil
+            return true
+        }
+        if outcome.portNumbers.contains(where: { name, number in now[name] != number }) {
+            logger.warning("kernel: a port of datapath \(pass.reconciler.datapath.name) was removed or renumbered; reinstalling")
+            changedRemoteRows = nil
+            return true
+        }
+        let added = now.keys.filter { outcome.portNumbers[$0] == nil }
+        if !added.isEmpty { logger.info("ports: \(added.sorted().joined(separator: ", ")) joined datapath \(pass.reconciler.datapath.name)") }
+        return !added.isEmpty
+    }
+
+    /// How often the daemon looks for ports added to or removed from the
+    /// datapath by others (`vtep-kdp add-port`, `ovs-dpctl`, a deleted
+    /// device): a dump of a few ports, once a second.
+    static let portCheckInterval: Duration = .seconds(1)
 
     /// One log line: what changed, and where the pass's time went.
     static func summary(_ outcome: SyncPass.Outcome, took: Duration) -> String {

@@ -72,6 +72,8 @@ public struct SyncPass {
         public var portNumbers: [String: UInt32]
         /// The datapath port number of the VXLAN vport.
         public var tunnelPort: UInt32
+        /// The switch's ports: the rows the database must hold, and those to delete.
+        public var ports: PortInventory.Plan
         /// Where the pass's time went: compiling, and the kernel's batch.
         public var compileTime: Duration = .zero
         /// Time spent in the reconcile: the kernel's batch, or what was left of it
@@ -128,21 +130,24 @@ public struct SyncPass {
         isolation: isolated (any Actor)? = #isolation
     ) async throws -> Outcome {
         var compiler = IncrementalCompiler()
-        return try await program(localMACs: localMACs, missFacts: missFacts, compiler: &compiler, changedRemoteRows: nil)
+        var inventory = PortInventory()
+        return try await program(
+            localMACs: localMACs, missFacts: missFacts, compiler: &compiler, inventory: &inventory, changedRemoteRows: nil)
     }
 
     /// The same, bringing a long-lived `compiler` up to date: only the
     /// Ucast_Macs_Remote rows in `changedRemoteRows` (nil: all) are
     /// recompiled, and only the flows that changed are compared with the
-    /// kernel's.
+    /// kernel's. `inventory` remembers the switch's ports between passes,
+    /// so a port that left one side leaves the other.
     public func program(
-        localMACs: [LocalMAC], missFacts: MissFacts, compiler: inout IncrementalCompiler,
+        localMACs: [LocalMAC], missFacts: MissFacts, compiler: inout IncrementalCompiler, inventory: inout PortInventory,
         changedRemoteRows: Set<OVSDBUUID>?, isolation: isolated (any Actor)? = #isolation
     ) async throws -> Outcome {
         let database = await client.replica
         guard let (_, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
-        let portNames = physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }.sorted()
-        let (ports, tunnel) = try reconciler.ensurePorts(portNames, vxlanPort: vxlanPort)
+        let portNames = Set(physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name })
+        let (ports, tunnel, portPlan) = try reconciler.ensurePorts(portNames, inventory: &inventory, vxlanPort: vxlanPort)
         let clock = ContinuousClock()
         let compileStarted = clock.now
         let input = CompilerInput(
@@ -187,7 +192,7 @@ public struct SyncPass {
         if let stagedReport { report.addCounts(of: stagedReport) }
         return Outcome(
             findings: compiler.state.findings, flowCount: compiler.state.flows.count, report: report, portNumbers: ports,
-            tunnelPort: tunnel,
+            tunnelPort: tunnel, ports: portPlan,
             compileTime: kernelStarted - compileStarted, kernelTime: clock.now - kernelStarted, stages: stageCount, stageLanes: stageLanes,
             stagedKernelTime: staged?.kernelBusy ?? .zero, stagedWaitTime: staged?.waited ?? .zero,
             localMACs: LocalMAC.deliverable(

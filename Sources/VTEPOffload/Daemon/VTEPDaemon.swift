@@ -28,8 +28,9 @@ public actor VTEPDaemon {
     let housekeeping: Housekeeping
     private let writeBack: DatabaseWriteBack
     private var synced = false
-    private var databaseChanged = false
+    private var passDue = false
     private var housekeepingDue = false
+    private var portCheckDue = false
     private var finishedReading: Result<FrameStatisticsReader.Reading, NetlinkError>?
     private let wake: AsyncStream<Void>
     private let wakeUp: AsyncStream<Void>.Continuation
@@ -41,11 +42,13 @@ public actor VTEPDaemon {
     ///   - limits: how much may be learned.
     ///   - agingTime: learned MACs and remembered misses idle this long are forgotten.
     ///   - overlapsBulkChanges, bulkInstallSockets, allowsRemoteMACTakeover: see `SyncPass`.
+    ///   - identity: the switch's `description` and `management_ips` to
+    ///     write (nil: left alone).
     public init(
         client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, localMACs: [LocalMAC] = [],
         vxlanPort: UInt16 = VXLANNaming.defaultPort, limits: LearnedState.Limits = .init(), agingTime: Duration = .seconds(300),
         overlapsBulkChanges: Bool = true, bulkInstallSockets: Int = 2, allowsRemoteMACTakeover: Bool = false,
-        logger: Logger = Logger(label: "vtep-kdp")
+        identity: (description: String?, managementIPs: Set<String>?) = (nil, nil), logger: Logger = Logger(label: "vtep-kdp")
     ) {
         self.client = client
         self.reconciler = reconciler
@@ -59,7 +62,8 @@ public actor VTEPDaemon {
         passRunner = PassRunner(pass: pass, logger: logger)
         upcalls = UpcallHandler(reconciler: reconciler, logger: logger)
         housekeeping = Housekeeping(agingTime: agingTime, logger: logger)
-        writeBack = DatabaseWriteBack(writer: PassWriteBack(client: client, switchName: switchName), logger: logger)
+        writeBack = DatabaseWriteBack(writer: PassWriteBack(
+                client: client, switchName: switchName, description: identity.description, managementIPs: identity.managementIPs), logger: logger)
         // Newest-one buffering folds any number of wake-ups during a pass into one.
         (wake, wakeUp) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -78,6 +82,12 @@ public actor VTEPDaemon {
                     await self.noteHousekeepingDue()
                 }
             }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: PassRunner.portCheckInterval)
+                    await self.notePortCheckDue()
+                }
+            }
             await group.next()
             group.cancelAll()
         }
@@ -87,13 +97,13 @@ public actor VTEPDaemon {
         switch event {
         // A resynchronisation after a reconnect reports what changed as
         // ordinary changes first, so rows compiled before stay valid.
-        case .synced: synced = true; databaseChanged = true
+        case .synced: synced = true; passDue = true
         case .changes(let changes):
             // Our own write-back (local MACs, statistics…) echoes back: it
             // changes nothing the compiler reads, so it costs no pass.
             guard changes.contains(where: \.affectsForwarding) else { return }
             logger.debug("database: \(changes.count) row changes")
-            databaseChanged = true
+            passDue = true
             passRunner.note(changes)
         case .disconnected(let error): logger.warning("VTEP database: \(error); keeping the kernel's flows as they are")
         case .connected(let remote): logger.info("VTEP database: connected to \(remote)")
@@ -107,6 +117,11 @@ public actor VTEPDaemon {
         case .failure(let error): logger.warning("upcalls: \(error)")
         case .success(let upcall): if upcalls.admit(upcall) { wakeUp.yield() }
         }
+    }
+
+    private func notePortCheckDue() {
+        portCheckDue = true
+        wakeUp.yield()
     }
 
     private func noteHousekeepingDue() {
@@ -123,8 +138,12 @@ public actor VTEPDaemon {
         for await _ in wake {
             guard !Task.isCancelled else { return }
             guard synced else { continue }
-            if passRunner.lastOutcome == nil || databaseChanged {
-                databaseChanged = false
+            if portCheckDue {
+                portCheckDue = false
+                if passRunner.portsChanged() { passDue = true }
+            }
+            if passRunner.lastOutcome == nil || passDue {
+                passDue = false
                 await runPass()
             }
             await handleUpcalls()

@@ -130,17 +130,43 @@ public final class Reconciler {
         try connection.vports(of: datapath)
     }
 
-    /// Makes the datapath hold a netdev vport for each of `portNames` whose
-    /// network device exists, and a VXLAN port; returns the port numbers by
-    /// name and the VXLAN port's. Ports are only added, never removed: a
-    /// port dropped from the database keeps its vport (no flow uses it).
-    public func ensurePorts(_ portNames: [String], vxlanPort: UInt16 = VXLANNaming.defaultPort) throws(NetlinkError) -> (
-        ports: [String: UInt32], tunnel: UInt32
-    ) {
+    /// Brings the datapath's ports in line with `inventory` — what the
+    /// database's switch lists (`databasePorts`) and the datapath's own
+    /// network-device ports, joined or left on either side — and makes
+    /// sure it has a VXLAN port. Returns the port numbers by name, the
+    /// VXLAN port's, and the plan carried out (its rows are the
+    /// write-back's to add and delete).
+    public func ensurePorts(
+        _ databasePorts: Set<String>, inventory: inout PortInventory, vxlanPort: UInt16 = VXLANNaming.defaultPort
+    ) throws(NetlinkError) -> (ports: [String: UInt32], tunnel: UInt32, plan: PortInventory.Plan) {
         var vports = try connection.vports(of: datapath)
-        for name in portNames where !vports.contains(where: { $0.name == name }) && if_nametoindex(name) != 0 {
-            vports.append(try connection.addVport(to: datapath, name: name, spec: .netdev))
-            logger.info("reconciler: added port \(name) to \(datapath.name)")
+        // Kept only once carried out: a failure half-way plans again from where it was.
+        var next = inventory
+        let plan = next.plan(
+            datapath: Set(vports.filter(\.isSwitchPort).map(\.name)), database: databasePorts,
+            deviceExists: { if_nametoindex($0) != 0 })
+        // One port the kernel refuses (a loopback, a device of another
+        // datapath) must not stop the others, or the flows: it is logged,
+        // left out, and tried again at the next pass.
+        for name in plan.removeFromDatapath {
+            guard let index = vports.firstIndex(where: { $0.name == name }) else { continue }
+            do {
+                try connection.deleteVport(vports[index])
+                vports.remove(at: index)
+                logger.info("reconciler: removed port \(name) from \(datapath.name): its Physical_Port row was deleted")
+            } catch {
+                next.stayed(name)
+                logger.warning("reconciler: could not remove port \(name) from \(datapath.name): \(error)")
+            }
+        }
+        for name in plan.addToDatapath {
+            do {
+                vports.append(try connection.addVport(to: datapath, name: name, spec: .netdev))
+                logger.info("reconciler: added port \(name) to \(datapath.name): the database lists it")
+            } catch {
+                next.notAdded(name)
+                logger.warning("reconciler: could not add port \(name) to \(datapath.name): \(error)")
+            }
         }
         let tunnel: Vport
         if let existing = vports.vxlanTunnel {
@@ -151,7 +177,10 @@ public final class Reconciler {
             tunnel = added
             vports.append(added)
         }
-        return (vports.portNumbersByName, tunnel.portNumber)
+        inventory = next
+        var carriedOut = plan
+        carriedOut.ports = plan.ports.filter { name in vports.contains { $0.name == name } }
+        return (vports.portNumbersByName, tunnel.portNumber, carriedOut)
     }
 
     /// What a reconcile (or a staged part of one) did to the kernel.
@@ -268,3 +297,9 @@ import Glibc
 import VTEPCompiler
 import OVSDatapathCore
 #endif
+
+extension Vport {
+    /// Whether the port is one of the switch's: a network device, not our
+    /// VXLAN port (a netdev too where it was made over rtnetlink).
+    var isSwitchPort: Bool { type == .netdev && !isVXLANTunnel }
+}

@@ -10,11 +10,17 @@ public struct PassWriteBack: Sendable {
     public let client: OVSDBClient<VTEPDatabase>
     /// The Physical_Switch we serve.
     public let switchName: String
+    /// What the switch's `description` says (nil: left alone).
+    public var description: String?
+    /// The switch's `management_ips` (nil: left alone).
+    public var managementIPs: Set<String>?
 
     /// A write-back for `switchName` through `client`.
-    public init(client: OVSDBClient<VTEPDatabase>, switchName: String) {
+    public init(client: OVSDBClient<VTEPDatabase>, switchName: String, description: String? = nil, managementIPs: Set<String>? = nil) {
         self.client = client
         self.switchName = switchName
+        self.description = description
+        self.managementIPs = managementIPs
     }
 
     /// Writes what `outcome` found. It reports the outcome's local MACs,
@@ -29,7 +35,11 @@ public struct PassWriteBack: Sendable {
             throw SyncPass.SyncError.noSuchSwitch(switchName)
         }
         let writer = VTEPWriter(client: client)
-        try await writer.ensurePhysicalPorts(physicalSwitch.ports.compactMap { database.physicalPorts[$0]?.name }.sorted(), on: switchName)
+        try await writer.setPhysicalPorts(outcome.ports.ports, removing: outcome.ports.deleteRows, on: switchName)
+        if description != nil || managementIPs != nil {
+            try await writer.setSwitchIdentity(
+                description: description ?? physicalSwitch.description, managementIPs: managementIPs, switch: switchID)
+        }
         if physicalSwitch.tunnelIPs.count == 1, let localIP = physicalSwitch.tunnelIPs.first {
             var localBySwitch: [OVSDBUUID: Set<String>] = [:]
             for switchID in Set(findings.bindings.map(\.logicalSwitch)) {

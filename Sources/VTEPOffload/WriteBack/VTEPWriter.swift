@@ -20,26 +20,44 @@ public struct VTEPWriter: Sendable {
 
     // MARK: Physical ports
 
-    /// Makes sure `switchName` lists a Physical_Port for each of `ports`.
-    public func ensurePhysicalPorts(_ ports: [String], on switchName: String) async throws(OVSDBError) {
+    /// Makes `switchName` list a Physical_Port for each of `ports` and none
+    /// for `removing` (the rows of ports that left the datapath; dropped
+    /// from the switch, they are garbage-collected with their statistics).
+    /// Rows named in neither are left alone.
+    public func setPhysicalPorts(_ ports: [String], removing: [String], on switchName: String) async throws(OVSDBError) {
         let db = await client.replica
         guard let (switchID, physicalSwitch) = db.physicalSwitch(named: switchName) else {
             throw .operationFailed(index: 0, error: "no such Physical_Switch", details: switchName)
         }
-        let existing = Set(physicalSwitch.ports.compactMap { db.physicalPorts[$0]?.name })
+        let rows = physicalSwitch.ports.compactMap { id in db.physicalPorts[id].map { (id, $0.name) } }
+        let existing = Set(rows.map(\.1))
         let missing = ports.filter { !existing.contains($0) }
-        guard !missing.isEmpty else { return }
-        var operations: [JSONValue] = [Op.comment("vtep-kdp: add ports \(missing.joined(separator: ", ")) to \(switchName)")]
+        let leaving = Set(removing)
+        let stale = rows.filter { leaving.contains($0.1) }.map(\.0)
+        guard !missing.isEmpty || !stale.isEmpty else { return }
+        var comment = "vtep-kdp:"
+        if !missing.isEmpty { comment += " add ports \(missing.joined(separator: ", ")) to \(switchName)" }
+        if !stale.isEmpty { comment += " remove ports \(removing.sorted().joined(separator: ", ")) from \(switchName)" }
+        var operations: [JSONValue] = [Op.comment(comment)]
         for (index, name) in missing.enumerated() {
             operations.append(Op.insert(VTEPPhysicalPort.tableName, [("name", .string(name))], uuidName: "port\(index)"))
         }
-        operations.append(
-            Op.mutate(
-                VTEPPhysicalSwitch.tableName, where: Op.whereUUID(switchID),
-                [
-                    ["ports", "insert", Op.set(missing.indices.map { .named("port\($0)") })]
-                ]))
+        var mutations: [JSONValue] = []
+        if !stale.isEmpty { mutations.append(["ports", "delete", Op.set(stale.sorted().map { .uuid($0) })]) }
+        if !missing.isEmpty { mutations.append(["ports", "insert", Op.set(missing.indices.map { .named("port\($0)") })]) }
+        operations.append(Op.mutate(VTEPPhysicalSwitch.tableName, where: Op.whereUUID(switchID), mutations))
         _ = try await client.transact(operations)
+    }
+
+    /// Sets the switch's `description`, and its `management_ips` when given
+    /// (nil leaves the column to whoever else writes it).
+    public func setSwitchIdentity(description: String, managementIPs: Set<String>?, switch uuid: OVSDBUUID) async throws(OVSDBError) {
+        guard let row = await client.replica.physicalSwitches[uuid] else { return }
+        var columns: [(String, JSONValue)] = []
+        if row.description != description { columns.append(("description", .string(description))) }
+        if let managementIPs, row.managementIPs != managementIPs { columns.append(("management_ips", managementIPs.datumJSON)) }
+        guard !columns.isEmpty else { return }
+        _ = try await client.transact([Op.update(VTEPPhysicalSwitch.tableName, where: Op.whereUUID(uuid), columns)])
     }
 
     // MARK: Local MACs
@@ -61,12 +79,10 @@ public struct VTEPWriter: Sendable {
             operations.append(Op.delete("Ucast_Macs_Local", where: Op.whereUUID(uuid)))
         }
         let locator = locatorReference(tunnelIP, in: db, operations: &operations)
-        operations.append(
-            Op.insert(
-                "Ucast_Macs_Local",
-                [
-                    ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", locator.json), ("ipaddr", .string(ipaddr)),
-                ]))
+        // An unknown IP is left out (the column's default), not written as "".
+        var columns: [(String, JSONValue)] = [("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", locator.json)]
+        if !ipaddr.isEmpty { columns.append(("ipaddr", .string(ipaddr))) }
+        operations.append(Op.insert("Ucast_Macs_Local", columns))
         let results = try await client.transact(operations)
         return results.last?.uuid
     }
@@ -97,10 +113,7 @@ public struct VTEPWriter: Sendable {
                 operations.append(
                     Op.insert(
                         "Ucast_Macs_Local",
-                        [
-                            ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", reference.json),
-                            ("ipaddr", .string("")),
-                        ]))
+                        [("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", reference.json)]))
             }
         }
         guard !operations.isEmpty else { return 0 }

@@ -30,7 +30,8 @@ extension KernelVTEPSuites {
                 switchName: "br0", vxlanPort: 4799, overlapsBulkChanges: true)
 
             var compiler = IncrementalCompiler()
-            let first = try await pass.program(localMACs: [], missFacts: MissFacts(), compiler: &compiler, changedRemoteRows: nil)
+            var inventory = PortInventory()
+            let first = try await pass.program(localMACs: [], missFacts: MissFacts(), compiler: &compiler, inventory: &inventory, changedRemoteRows: nil)
             let seedFlows = first.flowCount
             #expect(first.report.failures.isEmpty && first.stages == 0)
 
@@ -47,7 +48,7 @@ extension KernelVTEPSuites {
             #expect(inserted.count == Self.count)
             #expect(await eventually(30) { await client.replica.ucastMacsRemote.count == Self.count + 1 })
 
-            let added = try await pass.program(localMACs: [], missFacts: MissFacts(), compiler: &compiler, changedRemoteRows: Set(inserted))
+            let added = try await pass.program(localMACs: [], missFacts: MissFacts(), compiler: &compiler, inventory: &inventory, changedRemoteRows: Set(inserted))
             #expect(added.report.failures.isEmpty, "\(added.report.failures.map(\.description))")
             #expect(added.stages == 2, "10,000 rows: two parts of 4,096, the rest with the frame")
             #expect(added.stageLanes == 2, "the two parts on two sockets at once")
@@ -69,7 +70,7 @@ extension KernelVTEPSuites {
             _ = try await client.transact(inserted.map { OVSDBOperation.delete("Ucast_Macs_Remote", where: OVSDBOperation.whereUUID($0)) })
             #expect(await eventually(30) { await client.replica.ucastMacsRemote.count == 1 })
             let removed = try await pass.program(
-                localMACs: [], missFacts: MissFacts(), compiler: &compiler, changedRemoteRows: Set(inserted))
+                localMACs: [], missFacts: MissFacts(), compiler: &compiler, inventory: &inventory, changedRemoteRows: Set(inserted))
             #expect(removed.report.failures.isEmpty && removed.stages == 2 && removed.report.deleted == Self.count)
             #expect(try KernelTestRig.sh("ovs-dpctl show \(Self.datapathName)").contains("flows: \(seedFlows)"))
         }

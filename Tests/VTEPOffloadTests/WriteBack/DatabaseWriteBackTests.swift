@@ -31,7 +31,7 @@ import Testing
         try #require(state.bindings.count == 1)
         let outcome = SyncPass.Outcome(
             findings: state.findings, flowCount: state.flows.count, report: Reconciler.Report(), portNumbers: ["p0": 1, "p1": 2],
-            tunnelPort: 3, localMACs: [vm1])
+            tunnelPort: 3, ports: PortInventory.Plan(ports: ["p0", "p1"]), localMACs: [vm1])
 
         var logger = Logger(label: "test.write-back")
         logger.logLevel = .critical

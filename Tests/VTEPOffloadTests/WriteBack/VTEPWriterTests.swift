@@ -23,10 +23,15 @@ import Testing
         let (lsID, _) = try #require(await client.replica.logicalSwitch(named: "ls0"))
         let (switchID, _) = try #require(await client.replica.physicalSwitch(named: "br0"))
 
-        try await writer.ensurePhysicalPorts(["p0", "p1"], on: "br0")
-        #expect(await eventually { await client.replica.physicalPorts.count == 2 })
-        try await writer.ensurePhysicalPorts(["p0", "p1"], on: "br0")  // idempotent
+        try await writer.setPhysicalPorts(["p0", "p1", "p2"], removing: [], on: "br0")
+        #expect(await eventually { await client.replica.physicalPorts.count == 3 })
+        try await writer.setPhysicalPorts(["p0", "p1"], removing: [], on: "br0")  // idempotent; p2 is not asked to go
+        #expect(try rig.vtepctl("list-ports", "br0") == "p0\np1\np2")
+        try await writer.setPhysicalPorts(["p0", "p1"], removing: ["p2"], on: "br0")
+        #expect(await eventually { await client.replica.physicalPorts.count == 2 }, "dropped from the switch, the row is collected")
         #expect(try rig.vtepctl("list-ports", "br0") == "p0\np1")
+        try await writer.setSwitchIdentity(description: "a VTEP", managementIPs: ["192.0.2.9"], switch: switchID)
+        #expect(try rig.vtepctl("get", "Physical_Switch", "br0", "description", "management_ips") == "\"a VTEP\"\n[\"192.0.2.9\"]")
 
         try await writer.addUcastMacLocal("02:00:00:00:01:01", logicalSwitch: lsID, tunnelIP: "10.2.2.1")
         try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: lsID, tunnelIPs: ["10.2.2.1"])
