@@ -42,13 +42,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "A network device to add to the datapath at start, as a port of the switch (repeatable).",
-            discussion: "Ports also join by vtep-kdp add-port, ovs-dpctl add-if or vtep-ctl add-port; each is published as a Physical_Port row.",
+            discussion:
+                "Ports also join by vtep-kdp add-port, ovs-dpctl add-if or vtep-ctl add-port; each is published as a Physical_Port row.",
             valueName: "DEVICE"))
     var port: [String] = []
     @Option(help: "The Physical_Switch's description (default: names vtep-kdp and the datapath).") var description: String?
     @Option(
         name: .customLong("management-ip"),
-        help: "An address the switch is managed at, written to Physical_Switch management_ips (repeatable; none: the column is left alone).")
+        help: "An address the switch is managed at, written to Physical_Switch management_ips (repeatable; none: the column is left alone)."
+    )
     var managementIPs: [String] = []
     @Option(
         name: .customLong("local-mac"),

@@ -110,7 +110,8 @@ final class PassRunner {
         }
         var outcome: SyncPass.Outcome
         do {
-            outcome = try await pass.program(localMACs: localMACs, missFacts: missFacts, compiler: &compiler, inventory: &inventory, changedRemoteRows: rows)
+            outcome = try await pass.program(
+                localMACs: localMACs, missFacts: missFacts, compiler: &compiler, inventory: &inventory, changedRemoteRows: rows)
         } catch {
             changedRemoteRows = nil  // what was taken for this pass was not compiled
             let netlink = error as? NetlinkError
@@ -176,7 +177,9 @@ final class PassRunner {
             return true
         }
         let added = now.keys.filter { outcome.portNumbers[$0] == nil }
-        if !added.isEmpty { logger.info("ports: \(added.sorted().joined(separator: ", ")) joined datapath \(pass.reconciler.datapath.name)") }
+        if !added.isEmpty {
+            logger.info("ports: \(added.sorted().joined(separator: ", ")) joined datapath \(pass.reconciler.datapath.name)")
+        }
         return !added.isEmpty
     }
 

@@ -62,8 +62,10 @@ public actor VTEPDaemon {
         passRunner = PassRunner(pass: pass, logger: logger)
         upcalls = UpcallHandler(reconciler: reconciler, logger: logger)
         housekeeping = Housekeeping(agingTime: agingTime, logger: logger)
-        writeBack = DatabaseWriteBack(writer: PassWriteBack(
-                client: client, switchName: switchName, description: identity.description, managementIPs: identity.managementIPs), logger: logger)
+        writeBack = DatabaseWriteBack(
+            writer: PassWriteBack(
+                client: client, switchName: switchName, description: identity.description, managementIPs: identity.managementIPs),
+            logger: logger)
         // Newest-one buffering folds any number of wake-ups during a pass into one.
         (wake, wakeUp) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }

@@ -31,7 +31,8 @@ extension KernelVTEPSuites {
 
             var compiler = IncrementalCompiler()
             var inventory = PortInventory()
-            let first = try await pass.program(localMACs: [], missFacts: MissFacts(), compiler: &compiler, inventory: &inventory, changedRemoteRows: nil)
+            let first = try await pass.program(
+                localMACs: [], missFacts: MissFacts(), compiler: &compiler, inventory: &inventory, changedRemoteRows: nil)
             let seedFlows = first.flowCount
             #expect(first.report.failures.isEmpty && first.stages == 0)
 
@@ -48,7 +49,8 @@ extension KernelVTEPSuites {
             #expect(inserted.count == Self.count)
             #expect(await eventually(30) { await client.replica.ucastMacsRemote.count == Self.count + 1 })
 
-            let added = try await pass.program(localMACs: [], missFacts: MissFacts(), compiler: &compiler, inventory: &inventory, changedRemoteRows: Set(inserted))
+            let added = try await pass.program(
+                localMACs: [], missFacts: MissFacts(), compiler: &compiler, inventory: &inventory, changedRemoteRows: Set(inserted))
             #expect(added.report.failures.isEmpty, "\(added.report.failures.map(\.description))")
             #expect(added.stages == 2, "10,000 rows: two parts of 4,096, the rest with the frame")
             #expect(added.stageLanes == 2, "the two parts on two sockets at once")

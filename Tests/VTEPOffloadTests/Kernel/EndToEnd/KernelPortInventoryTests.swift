@@ -14,7 +14,8 @@ extension KernelVTEPSuites {
             let rig = try EndToEndRig.seededWithLinuxVTEP(prefix: "em", vxlanPort: 4803, subnet: 31)
             let (p5, p6, p7) = (rig.port("p5"), rig.port("p6"), rig.port("p7"))
             try rig.sh(
-                "for p in \(p5) \(p6) \(p7); do ip link add $p type veth peer name $p-peer && ip link set $p up && ip link set $p-peer up; done")
+                "for p in \(p5) \(p6) \(p7); do ip link add $p type veth peer name $p-peer && ip link set $p up && ip link set $p-peer up; done"
+            )
             defer { _ = try? rig.sh("for p in \(p5) \(p6) \(p7); do ip link del $p; done 2>/dev/null; true") }
             func listed() throws -> [String] { try rig.db.vtepctl("list-ports", "br0").split(separator: "\n").map(String.init) }
             func inDatapath(_ port: String) throws -> Bool { try rig.sh("ovs-dpctl show \(rig.datapath)").contains(": \(port)\n") }

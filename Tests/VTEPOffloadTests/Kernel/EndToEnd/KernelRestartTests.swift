@@ -63,7 +63,7 @@ extension KernelVTEPSuites {
         /// left it running and forwarding nothing. Now housekeeping notices,
         /// the pass makes the datapath again and reinstalls every flow, and
         /// the ping comes back without a restart. A port removed
-        /// (`ovs-dpctl del-if`) is put back the same way.
+        /// (`ovs-dpctl del-if`) leaves the switch (see `PortInventory`).
         @Test func aDatapathOrPortDeletedUnderTheDaemonIsBuiltAgain() throws {
             let rig = try EndToEndRig.seededWithLinuxVTEP(prefix: "eg", vxlanPort: 4793, subnet: 25)
             try rig.startDaemon(extra: ["--mac-aging-time", "8"])  // housekeeping every 2 s
@@ -79,10 +79,15 @@ extension KernelVTEPSuites {
             #expect(rig.log().contains { $0.contains("datapath \(rig.datapath) is gone") })
             #expect(try rig.exec("vm1", "ping -c 3 -i 0.2 -w 30 192.168.100.55").contains("3 received"))
 
-            try rig.sh("ovs-dpctl del-if \(rig.datapath) \(rig.port("p0"))")
-            try rig.waitFor("p0 to be back in the datapath", timeout: 120) {
-                ((try? rig.sh("ovs-dpctl show \(rig.datapath)")) ?? "").contains(rig.port("p0"))
-            }
+            // A port removed leaves the switch, as a port leaving ovs-vtep's
+            // bridge does: its row goes, and its bindings with it. Added
+            // again and bound again, it forwards again.
+            let p0 = rig.port("p0")
+            try rig.sh("ovs-dpctl del-if \(rig.datapath) \(p0)")
+            try rig.waitFor("p0's row to go", timeout: 30) { try !rig.db.vtepctl("list-ports", "br0").contains(p0) }
+            try rig.sh("\(EndToEndRig.binary) add-port \(rig.datapath) \(p0)")
+            try rig.waitFor("p0's row to be back", timeout: 30) { try rig.db.vtepctl("list-ports", "br0").contains(p0) }
+            try rig.db.vtepctl("bind-ls", "br0", p0, "0", "ls0")
             #expect(try rig.exec("vm1", "ping -c 3 -i 0.2 -w 30 192.168.100.55").contains("3 received"))
         }
     }
