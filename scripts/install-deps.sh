@@ -6,10 +6,13 @@ set -euo pipefail
 debian_packages=(
     # build: the C libraries behind the CNetlink target
     libmnl-dev libnl-genl-3-dev libnl-3-dev pkg-config
-    # the VM rig (virtme-ng needs busybox to build its initramfs)
-    qemu-system-x86 linux-image-amd64 busybox-static
+    # the VM rig (virtme-ng needs busybox to build its initramfs), with
+    # Debian 12's kernel and Debian 13's kernel line: the kernel suite runs on both
+    qemu-system-x86 linux-image-amd64 linux-image-6.12.118+deb12-amd64 busybox-static
     # independent readers and real peers inside the VM
     openvswitch-switch openvswitch-vtep tcpdump iproute2 iputils-ping iputils-arping bc
+    # a real controller: OVN's northd, a hypervisor chassis and ovn-controller-vtep
+    ovn-central ovn-host ovn-controller-vtep
     # OVSDB tests on the host: ovsdb-server/vtep-ctl (above), certificates
     # for the ssl: remote, Debian's python3 for the fake server; and OVS's
     # Python IDL, what the OVSDB benchmark compares with

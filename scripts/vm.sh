@@ -4,15 +4,23 @@
 #
 #   scripts/vm.sh RESULTS_DIR SCRIPT [ARGS...]
 #
+# VTEPKDP_VM_KERNEL=/boot/vmlinuz-… picks the kernel (default: Debian 12's).
 # The script's exit status is written to RESULTS_DIR/exit-status and becomes
 # ours. Software emulation only (KVM is not usable on the build machines);
 # VTEPKDP_VM_KVM=1 uses KVM where it is.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# By default Debian 12's own kernel (the one linux-image-amd64 pulls in),
+# not merely the newest in /boot: the 6.12 line is installed beside it.
+debian_kernel="$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null | sed -n 's/^linux-image-\([^ ,]*\).*/\1/p')"
+default_kernel="/boot/vmlinuz-$debian_kernel"
+[[ -n "$debian_kernel" && -r "$default_kernel" ]] || default_kernel="$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1)"
+kernel="${VTEPKDP_VM_KERNEL:-$default_kernel}"
+# `vm.sh --print-kernel`: the kernel it would boot.
+[[ "${1:-}" == --print-kernel ]] && { echo "$kernel"; exit 0; }
 results="$(mkdir -p "$1" && cd "$1" && pwd)"; shift
 script="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; shift
 
-kernel="${VTEPKDP_VM_KERNEL:-$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1)}"
 [[ -n "$kernel" && -r "$kernel" ]] || { echo "vm.sh: no kernel in /boot (apt-get install linux-image-amd64)" >&2; exit 2; }
 
 vng="$(command -v vng || echo "$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/vng")"
