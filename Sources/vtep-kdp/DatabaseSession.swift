@@ -12,8 +12,8 @@ struct DatabaseSession {
     private let task: Task<Void, Never>
 
     /// Fails with a one-line error if `remote` has not answered within `timeout` seconds.
-    init(remote: String, timeout: Int, logger: Logger) async throws {
-        let client = OVSDBClient<VTEPDatabase>(remotes: [try OVSDBRemote(parsing: remote)], logger: logger)
+    init(remote: String, tls: OVSDBTLSFiles? = nil, timeout: Int, logger: Logger) async throws {
+        let client = OVSDBClient<VTEPDatabase>(remotes: [try OVSDBRemote(parsing: remote)], tls: tls, logger: logger)
         self.client = client
         task = Task { await client.run() }
         let deadline = ContinuousClock.now + .seconds(timeout)

@@ -38,6 +38,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The Physical_Switch this host is (vtep-ctl add-ps NAME).") var physicalSwitch: String
     @Option(help: "OVSDB remote of the VTEP database (unix:FILE, tcp:IP:PORT, ssl:IP:PORT); repeat for the members of a cluster.")
     var db: [String] = ["unix:/var/run/openvswitch/db.sock"]
+    @OptionGroup(title: "TLS (ssl: remotes)") var tls: TLSOptions
     @Option(help: "Datapath name.") var datapath = "ovs-system"
     @Option(
         help: ArgumentHelp(
@@ -152,7 +153,7 @@ struct RunCommand: AsyncParsableCommand {
         logger.info(
             "vtep-kdp: serving \(physicalSwitch) on datapath \(self.datapath) (\(reconciler.installed.count) flows already there); VTEP database \(db.joined(separator: ", "))"
         )
-        let client = OVSDBClient<VTEPDatabase>(remotes: remotes, logger: logger)
+        let client = OVSDBClient<VTEPDatabase>(remotes: remotes, tls: tls.files, logger: logger)
         let daemon = VTEPDaemon(
             client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: localMACs,
             vxlanPort: vxlanPort, limits: .init(macsPerSwitch: macLimit, macsPerPort: macLimitPerPort),

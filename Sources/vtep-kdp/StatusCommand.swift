@@ -22,6 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @Argument(help: "The Physical_Switch (vtep-ctl add-ps NAME).") var physicalSwitch: String
     @Option(help: "OVSDB remote of the VTEP database.") var db = "unix:/var/run/openvswitch/db.sock"
+    @OptionGroup(title: "TLS (ssl: remotes)") var tls: TLSOptions
     @Option(help: "Datapath name.") var datapath = "ovs-system"
     @Option(help: "Seconds to wait for the database.") var timeout = 10
     @Flag(help: "Print the flows too, not only the summary.") var flows = false
@@ -29,7 +30,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "vtep-kdp")
         logger.logLevel = .error
-        let session = try await DatabaseSession(remote: db, timeout: timeout, logger: logger)
+        let session = try await DatabaseSession(remote: db, tls: tls.files, timeout: timeout, logger: logger)
         defer { session.close() }
 
         let connection = try DatapathConnection()

@@ -24,6 +24,7 @@ struct SyncCommand: AsyncParsableCommand {
     @Argument(help: "The Physical_Switch this host is (vtep-ctl add-ps NAME).") var physicalSwitch: String
     @Option(help: "OVSDB remote of the VTEP database (unix:FILE, tcp:IP:PORT, ssl:IP:PORT).")
     var db = "unix:/var/run/openvswitch/db.sock"
+    @OptionGroup(title: "TLS (ssl: remotes)") var tls: TLSOptions
     @Option(help: "Datapath name.") var datapath = "ovs-system"
     @Option(
         name: .customLong("local-mac"),
@@ -34,7 +35,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "vtep-kdp")
         logger.logLevel = .warning
-        let session = try await DatabaseSession(remote: db, timeout: timeout, logger: logger)
+        let session = try await DatabaseSession(remote: db, tls: tls.files, timeout: timeout, logger: logger)
         defer { session.close() }
         let client = session.client
 

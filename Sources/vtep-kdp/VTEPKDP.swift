@@ -13,6 +13,7 @@ struct VTEPKDP: AsyncParsableCommand {
             `vtep-kdp [options] PS-NAME` runs the daemon (the `run` command); the other \
             commands inspect and change the datapath by hand, in ovs-dpctl notation.
             """,
+        version: Version.text,
         subcommands: [
             RunCommand.self, SyncCommand.self, StatusCommand.self, ShowCommand.self, DumpFlowsCommand.self, AddFlowCommand.self,
             DeleteFlowsCommand.self, AddPortCommand.self, DeletePortCommand.self,

@@ -160,15 +160,17 @@ final class EndToEndRig {
         try db.vtepctl("add-ucast-remote", "ls0", "00:11:22:33:44:55", underlayIP(3))
     }
 
-    /// Starts `vtep-kdp … br0` and waits for its first pass.
-    func startDaemon(extra: [String] = []) throws {
+    /// Starts `vtep-kdp … br0` on the rig's database (or `remote`) and
+    /// waits for its first pass, unless told not to.
+    func startDaemon(extra: [String] = [], remote: String? = nil, waitForPass: Bool = true) throws {
         let passesBefore = passCount()
         daemon = try ChildProcess(
             Self.binary,
             [
-                "--db", "unix:\(db.socketPath)", "--datapath", datapath, "--vxlan-port", String(vxlanPort),
+                "--db", remote ?? "unix:\(db.socketPath)", "--datapath", datapath, "--vxlan-port", String(vxlanPort),
                 "--log-file", logPath, "-v",
             ] + extra + ["br0"])
+        guard waitForPass else { return }
         try waitFor("vtep-kdp's first pass", timeout: 60) { self.passCount() > passesBefore }
     }
 
