@@ -24,6 +24,7 @@ let package = Package(
     //   vtep-kdp → VTEPOffload → VTEPCompiler → VTEPModel → OVSDB
     //                          → OVSDatapathNL → OVSDatapathCore → CNetlink
     //              VTEPCompiler → OVSDatapathCore
+    //   vtep-kdp → OVSUnixctl → OVSDB
     targets: [
         // libmnl (sockets, batching) and libnl-genl-3 (family and group
         // resolution), plus static-inline shims for what Swift cannot import.
@@ -53,6 +54,13 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // OVS's control socket (what ovs-appctl talks to), over OVSDB's JSON-RPC.
+        .target(
+            name: "OVSUnixctl",
+            dependencies: [
+                "OVSDB", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // The hardware_vtep schema as typed rows and a typed replica.
         .target(name: "VTEPModel", dependencies: ["OVSDB"]),
         // Pure decisions: VTEP state → desired flows, misses → learned facts.
@@ -70,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "vtep-kdp",
             dependencies: [
-                "OVSDatapathCore", "OVSDatapathNL", "OVSDB", "VTEPModel", "VTEPCompiler", "VTEPOffload",
+                "OVSDatapathCore", "OVSDatapathNL", "OVSDB", "OVSUnixctl", "VTEPModel", "VTEPCompiler", "VTEPOffload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -100,6 +108,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             exclude: ["Fixtures"]),
+        .testTarget(name: "OVSUnixctlTests", dependencies: ["OVSUnixctl", "TestSupport"]),
         .testTarget(name: "VTEPCompilerTests", dependencies: ["VTEPCompiler", "VTEPModel", "OVSDB", "OVSDatapathCore", "TestSupport"]),
         .testTarget(
             name: "VTEPOffloadTests",

@@ -11,12 +11,13 @@ declare -A allowed=(
     [Sources/OVSDatapathCore]="CNetlink"
     [Sources/OVSDatapathNL]="CNetlink OVSDatapathCore"
     [Sources/OVSDB]=""
+    [Sources/OVSUnixctl]="OVSDB"
     [Sources/VTEPModel]="OVSDB"
     [Sources/VTEPCompiler]="OVSDB VTEPModel OVSDatapathCore"
     [Sources/VTEPOffload]="OVSDB VTEPModel VTEPCompiler OVSDatapathCore OVSDatapathNL"
-    [Sources/vtep-kdp]="OVSDB VTEPModel VTEPCompiler OVSDatapathCore OVSDatapathNL VTEPOffload"
+    [Sources/vtep-kdp]="OVSDB OVSUnixctl VTEPModel VTEPCompiler OVSDatapathCore OVSDatapathNL VTEPOffload"
 )
-ours="CNetlink OVSDatapathCore OVSDatapathNL OVSDB VTEPModel VTEPCompiler VTEPOffload TestSupport"
+ours="CNetlink OVSDatapathCore OVSDatapathNL OVSDB OVSUnixctl VTEPModel VTEPCompiler VTEPOffload TestSupport"
 
 status=0
 for folder in "${!allowed[@]}"; do

@@ -5,6 +5,7 @@ import Logging
 import OVSDB
 import OVSDatapathCore
 import OVSDatapathNL
+import OVSUnixctl
 import SystemPackage
 import VTEPCompiler
 import VTEPModel
@@ -75,6 +76,11 @@ struct RunCommand: AsyncParsableCommand {
             """)
     var allowRemoteMACTakeover = false
     @Option(help: "Write the process id to this file while running.") var pidfile: String?
+    @Option(
+        help: ArgumentHelp(
+            "The control socket ovs-appctl talks to (default: $OVS_RUNDIR or /var/run/openvswitch, then vtep-kdp.PID.ctl).",
+            discussion: "ovs-appctl -t vtep-kdp finds it when --pidfile is <rundir>/vtep-kdp.pid.", valueName: "SOCKET"))
+    var unixctl: String?
     @Option(name: .customLong("log-file"), help: "Append the log to this file instead of standard error.") var logFile: String?
     @Flag(help: "Run in the background once started (OVS style); use with --log-file and --pidfile.") var detach = false
     @Flag(
@@ -175,10 +181,20 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         // SIGTERM and SIGINT end the loops; the flows stay in the kernel.
-        let stop = { (name: String) in
+        let stop: @Sendable (String) -> Void = { name in
             logger.info("vtep-kdp: \(name): stopping; the kernel keeps its flows")
             listener.stop()
             work.cancel()
+        }
+        let control: UnixctlServer?
+        do {
+            control = try await UnixctlServer(
+                path: unixctl ?? ControlSocket.defaultPath, version: Version.text,
+                commands: ControlSocket.commands(daemon: daemon, datapath: self.datapath, log: log, logger: logger, stop: stop))
+            logger.info("vtep-kdp: control socket \(control!.path) (ovs-appctl -t vtep-kdp list-commands)")
+        } catch {
+            control = nil
+            logger.warning("vtep-kdp: no control socket at \(unixctl ?? ControlSocket.defaultPath): \(error); running without one")
         }
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
@@ -202,6 +218,7 @@ struct RunCommand: AsyncParsableCommand {
         int.resume()
         hup.resume()
         await work.value
+        await control?.close()
         withExtendedLifetime(claim) {}
     }
 
@@ -259,11 +276,11 @@ struct RunCommand: AsyncParsableCommand {
                     Data("vtep-kdp: cannot open the log file \(logFile): \(error); logging to standard error\n".utf8))
             }
         }
+        LogLevelControl.shared.level = level
         LoggingSystem.bootstrap { [log] label in
-            var handler =
-                log.map { StreamLogHandler(label: label, stream: LogFileStream(file: $0)) } ?? StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            AdjustableLogHandler(
+                inner: log.map { StreamLogHandler(label: label, stream: LogFileStream(file: $0)) }
+                    ?? StreamLogHandler.standardError(label: label))
         }
         return (Logger(label: "vtep-kdp"), log)
     }

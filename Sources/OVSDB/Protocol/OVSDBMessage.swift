@@ -25,7 +25,8 @@ public struct OVSDBMessage: Sendable {
         case number(Int)
         case string(String)
 
-        var json: JSONValue {
+        /// The id as the JSON a reply carries.
+        public var json: JSONValue {
             switch self {
             case .none: .null
             case .number(let value): .integer(value)

@@ -36,6 +36,9 @@ final class PassRunner {
     /// The flows whose statistics housekeeping reads (see `IncrementalCompiler.frameUFIDs`).
     var frameUFIDs: Dictionary<FlowUFID, CompiledFlow>.Keys { compiler.frameUFIDs }
 
+    /// Makes the next pass recompile every row and compare every flow.
+    func recompileEverything() { changedRemoteRows = nil }
+
     /// Notes which remote MACs a database change touched, so the next
     /// pass recompiles only their rows.
     func note(_ changes: [VTEPChange]) {
