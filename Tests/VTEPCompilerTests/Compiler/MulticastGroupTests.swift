@@ -15,6 +15,17 @@ import Testing
 
     func text(_ state: DesiredDatapathState) -> [String] { VTEPCompilerTests().text(state) }
 
+    /// The seed, plus remote MAC 00:11:22:33:44:66 behind 10.2.2.9 with `tunnel_key` `keyed`.
+    static func compileWithRemoteMACBehindLocator(keyed key: Int) -> DesiredDatapathState {
+        var seed = Seed()
+        var row = VTEPUcastMac<VTEPRemote>()
+        row.mac = "00:11:22:33:44:66"
+        row.logicalSwitch = seed.ls0
+        row.locator = seed.keyedLocator("10.2.2.9", key: key)
+        seed.db.ucastMacsRemote.set(seed.uuid(), row)
+        return seed.compile()
+    }
+
     @Test func aMulticastMACWithARowGoesToItsLocatorsAndTheFloodAvoidsIt() {
         var seed = Seed()
         seed.addMcastRemote(["10.2.2.7", "10.2.2.8"], mac: Self.group)
@@ -76,26 +87,14 @@ import Testing
     }
 
     @Test func aLocatorKeyedToAnotherVNIIsRefusedAloudAndNeverSentTo() {
-        var seed = Seed()
-        var row = VTEPUcastMac<VTEPRemote>()
-        row.mac = "00:11:22:33:44:66"
-        row.logicalSwitch = seed.ls0
-        row.locator = seed.keyedLocator("10.2.2.9", key: 5000)
-        seed.db.ucastMacsRemote.set(seed.uuid(), row)
-        let state = seed.compile()
+        let state = Self.compileWithRemoteMACBehindLocator(keyed: 5000)
         #expect(state.switchFaults == ["unspecified_fault"])
         #expect(state.problems.contains { $0.contains("tunnel_key 5000") && $0.contains("00:11:22:33:44:66") })
         #expect(!text(state).contains { $0.contains("dst=10.2.2.9") })
     }
 
     @Test func aLocatorKeyedToTheSwitchsOwnVNIIsUsed() {
-        var seed = Seed()
-        var row = VTEPUcastMac<VTEPRemote>()
-        row.mac = "00:11:22:33:44:66"
-        row.logicalSwitch = seed.ls0
-        row.locator = seed.keyedLocator("10.2.2.9", key: 33)
-        seed.db.ucastMacsRemote.set(seed.uuid(), row)
-        let state = seed.compile()
+        let state = Self.compileWithRemoteMACBehindLocator(keyed: 33)
         #expect(state.switchFaults.isEmpty)
         #expect(
             text(state).contains(

@@ -274,6 +274,26 @@ final class EndToEndRig {
         }
     }
 
+    /// Pings `address` from `vm` `count` times, 10 ms apart, running
+    /// `meanwhile` a second after the first; returns ping's summary line
+    /// (`N packets transmitted, M received, …`).
+    func pingSummary(from vm: String, to address: String, count: Int, meanwhile: () throws -> Void) throws -> String {
+        let output = db.directory + "/ping-\(UUID().uuidString.prefix(6)).txt"
+        let ping = try ChildProcess(
+            "/bin/sh", ["-c", "exec ip netns exec \(ns(vm)) ping -c \(count) -i 0.01 -W 1 \(address) > \(output) 2>&1"])
+        defer { ping.terminate() }
+        Thread.sleep(forTimeInterval: 1)
+        try meanwhile()
+        func summary() -> String? {
+            ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").split(separator: "\n").first {
+                $0.contains("packets transmitted")
+            }
+            .map(String.init)
+        }
+        try waitFor("the ping to finish", timeout: 60) { summary() != nil }
+        return summary() ?? ""
+    }
+
     func waitFor(_ what: String, timeout: Double, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while try !condition() {

@@ -27,22 +27,13 @@ extension KernelVTEPSuites {
             #expect(try rig.kernelFlowCount() == flows)
 
             // 500 pings 10 ms apart; vtep-kdp is killed a second in and is back a second later.
-            let output = rig.db.directory + "/ping.txt"
-            let ping = try ChildProcess(
-                "/bin/sh", ["-c", "exec ip netns exec \(rig.ns("vm1")) ping -c 500 -i 0.01 -W 1 192.168.100.55 > \(output) 2>&1"])
-            Thread.sleep(forTimeInterval: 1)
-            rig.stopDaemon(signal: SIGKILL)
-            Thread.sleep(forTimeInterval: 1)
-            try rig.startDaemon()
-            #expect(rig.lastPass()?.hasPrefix("0 added, 0 modified, 0 deleted") == true, "restart: \(rig.lastPass() ?? "no pass")")
-            try rig.waitFor("the ping to finish", timeout: 60) {
-                ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("packets transmitted")
+            let summary = try rig.pingSummary(from: "vm1", to: "192.168.100.55", count: 500) {
+                rig.stopDaemon(signal: SIGKILL)
+                Thread.sleep(forTimeInterval: 1)
+                try rig.startDaemon()
+                #expect(rig.lastPass()?.hasPrefix("0 added, 0 modified, 0 deleted") == true, "restart: \(rig.lastPass() ?? "no pass")")
             }
-            ping.terminate()
-            let summary =
-                (try? String(contentsOfFile: output, encoding: .utf8))?.split(separator: "\n").filter { $0.contains("packets transmitted") }
-                ?? []
-            #expect(summary.first?.contains("500 packets transmitted, 500 received") == true, "\(summary)")
+            #expect(summary.contains("500 packets transmitted, 500 received"), "\(summary)")
             #expect(try rig.kernelFlowCount() == flows)
             #expect(rig.log().contains { $0.contains("kept 1 local MACs") })
 
