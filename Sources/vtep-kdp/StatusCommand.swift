@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import OVSDatapathCore
 import OVSDatapathNL
+import OVSUnixctl
 import VTEPCompiler
 import VTEPOffload
 
@@ -26,8 +27,18 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Datapath name.") var datapath = "ovs-system"
     @Option(help: "Seconds to wait for the database.") var timeout = 10
     @Flag(help: "Print the flows too, not only the summary.") var flows = false
+    @Flag(
+        help: "Work it out from the database and the kernel even when a vtep-kdp runs (otherwise its control socket is asked).")
+    var offline = false
+    @Option(
+        help: ArgumentHelp("The running daemon's control socket (default: found through $OVS_RUNDIR/vtep-kdp.pid).", valueName: "SOCKET"))
+    var unixctl: String?
 
     func run() async throws {
+        if !offline, let answer = askRunningDaemon() {
+            print(answer, terminator: "")
+            return
+        }
         var logger = Logger(label: "vtep-kdp")
         logger.logLevel = .error
         let session = try await DatabaseSession(remote: db, tls: tls.files, timeout: timeout, logger: logger)
@@ -83,5 +94,19 @@ struct StatusCommand: AsyncParsableCommand {
             )
         }
         for ufid in diff.deletions { print("- ufid:\(ufid) actions:\(FlowFormatter.formatActions(installed[ufid]?.actions ?? []))") }
+    }
+}
+
+extension StatusCommand {
+    /// The running daemon's own account (`vtep/status`, and its flows with
+    /// `--flows`), when its control socket answers; nil otherwise.
+    func askRunningDaemon() -> String? {
+        let rundir = ProcessInfo.processInfo.environment["OVS_RUNDIR"] ?? "/var/run/openvswitch"
+        guard let path = unixctl ?? UnixctlClient.socketPath(program: "vtep-kdp", rundir: rundir),
+            let status = try? UnixctlClient.call(path, "vtep/status")
+        else { return nil }
+        var text = "asked the running vtep-kdp (\(path)):\n" + status
+        if flows, let dump = try? UnixctlClient.call(path, "vtep/dump-flows") { text += "flows in the kernel:\n" + dump }
+        return text
     }
 }

@@ -64,4 +64,25 @@ import Testing
             #expect(try Self.appctl(path, "version").status == 0)
         }
     }
+
+    @Test func ourClientGetsResultsAndErrorsLikeOvsAppctl() async throws {
+        try await Self.withServer { path in
+            let echoed = try UnixctlClient.call(path, "echo", ["x", "y"])
+            let version = try UnixctlClient.call(path, "version")
+            #expect(echoed == "x y\n")
+            #expect(version == "test-daemon (test) 1.0\n")
+            do {
+                _ = try UnixctlClient.call(path, "refuse")
+                Issue.record("an error reply must throw")
+            } catch {
+                #expect("\(error)" == "refused, as asked")
+            }
+        }
+        do {
+            _ = try UnixctlClient.call("/nonexistent/x.ctl", "version")
+            Issue.record("no socket must throw")
+        } catch {
+            #expect("\(error)".hasPrefix("control socket unreachable"))
+        }
+    }
 }

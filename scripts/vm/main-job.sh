@@ -95,7 +95,7 @@ echo "--- ovs-dpctl dump-flows ovs-system (OVS's own reader, the same flows):"
 ovs-dpctl dump-flows ovs-system
 
 echo "--- vtep-kdp status br0 --flows: the daemon's state, read from the database and the kernel (changes nothing):"
-"$vtep_kdp" status --db $db --datapath ovs-system --flows br0
+"$vtep_kdp" status --offline --db $db --datapath ovs-system --flows br0
 
 section "A broadcast from VM1 goes to the service node 10.2.2.2 only"
 capture_vxlan 1 ip netns exec vm1 arping -c 1 -w 1 -I eth0 192.168.100.99

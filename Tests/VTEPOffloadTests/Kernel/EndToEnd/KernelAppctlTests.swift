@@ -34,6 +34,9 @@ extension KernelVTEPSuites {
             #expect(macs.contains("33 aa:00:00:00:00:01 eqp0") && macs.contains("33 00:11:22:33:44:55 10.34.0.3"), "\(macs)")
             #expect(try appctl("vtep/dump-flows").output.contains("eth(dst=00:11:22:33:44:55)"))
             #expect(try appctl("memory/show").output.contains("learned-macs:1"))
+            // `vtep-kdp status` asks the running daemon when there is one.
+            let asked = try ChildProcess.run(EndToEndRig.binary, ["status", "--db", "unix:\(rig.db.socketPath)", "br0"])
+            #expect(asked.output.hasPrefix("asked the running vtep-kdp (") && asked.output.contains("learned MACs: 1"), "\(asked)")
             #expect(try appctl("vtep/resync").output.hasPrefix("resynced: 0 added, 0 modified, 0 deleted"))
             #expect(try appctl("vtep/flush-learned", "ls0").output == "forgot 1 learned MACs\n")
             #expect(try appctl("vtep/flush-learned", "nope").status == 2)
