@@ -11,10 +11,10 @@ enum ControlSocket {
     /// Where `ovs-appctl -t vtep-kdp` looks when `--pidfile` is
     /// `<rundir>/vtep-kdp.pid`: `<rundir>/vtep-kdp.<pid>.ctl`, the rundir
     /// being OVS_RUNDIR or /var/run/openvswitch.
-    static var defaultPath: String {
-        let rundir = ProcessInfo.processInfo.environment["OVS_RUNDIR"] ?? "/var/run/openvswitch"
-        return "\(rundir)/vtep-kdp.\(getpid()).ctl"
-    }
+    static var defaultPath: String { "\(rundir)/vtep-kdp.\(getpid()).ctl" }
+
+    /// OVS's run directory: OVS_RUNDIR, or /var/run/openvswitch.
+    static var rundir: String { ProcessInfo.processInfo.environment["OVS_RUNDIR"] ?? "/var/run/openvswitch" }
 
     /// The commands, served for `daemon` on `datapath`; `log` is the log
     /// file, if any; `stop` ends the daemon as SIGTERM does.

@@ -101,8 +101,7 @@ extension StatusCommand {
     /// The running daemon's own account (`vtep/status`, and its flows with
     /// `--flows`), when its control socket answers; nil otherwise.
     func askRunningDaemon() -> String? {
-        let rundir = ProcessInfo.processInfo.environment["OVS_RUNDIR"] ?? "/var/run/openvswitch"
-        guard let path = unixctl ?? UnixctlClient.socketPath(program: "vtep-kdp", rundir: rundir),
+        guard let path = unixctl ?? UnixctlClient.socketPath(program: "vtep-kdp", rundir: ControlSocket.rundir),
             let status = try? UnixctlClient.call(path, "vtep/status")
         else { return nil }
         var text = "asked the running vtep-kdp (\(path)):\n" + status

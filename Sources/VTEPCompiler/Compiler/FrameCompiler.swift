@@ -87,9 +87,13 @@ enum FrameCompiler {
             // BUM: the switch's unknown-dst locators, by replication mode.
             let unknownDst = unknownDestinationLocators(db, switchID)
             let sourceNode = db.logicalSwitches[switchID]?.replicationMode == "source_node"
-            let tunnels = (sourceNode ? unknownDst : Array(unknownDst.prefix(1))).map {
-                [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
-            }.flatMap { $0 }
+            // service_node: the first locator relays; source_node: a copy to each.
+            func replicate(to locators: [[UInt8]]) -> [FlowAction] {
+                (sourceNode ? locators : Array(locators.prefix(1))).flatMap {
+                    [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
+                }
+            }
+            let tunnels = replicate(to: unknownDst)
             // From one local binding: every other binding, then the tunnels (no hairpin).
             var floodFrom: [UInt32: [FlowAction]] = [:]
             var floodsTo: [UInt32: [Binding]] = [:]
@@ -121,15 +125,12 @@ enum FrameCompiler {
                 }
                 let others = floodsTo[port] ?? []
                 for (group, remotes) in groups.sorted(by: { $0.key < $1.key }) {
-                    let toTunnels = (sourceNode ? remotes : Array(remotes.prefix(1))).flatMap {
-                        [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
-                    }
                     var match = FlowBuilder(recirculation: recirculation)
                     match.inPort(port)
                     match.ethernet(destination: group)
                     state.add(
                         FlowIdentity.multicastGroup(vni: vni, port: port, group: group),
-                        match.flow(others.flatMap { FlowBuilder.deliver(to: $0) } + toTunnels), to: others)
+                        match.flow(others.flatMap { FlowBuilder.deliver(to: $0) } + replicate(to: remotes)), to: others)
                 }
             }
             // Tunnel admission: VXLAN of this VNI from the locators the

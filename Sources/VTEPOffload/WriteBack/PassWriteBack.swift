@@ -37,8 +37,7 @@ public struct PassWriteBack: Sendable {
         let writer = VTEPWriter(client: client)
         try await writer.setPhysicalPorts(outcome.ports.ports, removing: outcome.ports.deleteRows, on: switchName)
         if description != nil || managementIPs != nil {
-            try await writer.setSwitchIdentity(
-                description: description ?? physicalSwitch.description, managementIPs: managementIPs, switch: switchID)
+            try await writer.setSwitchIdentity(description: description, managementIPs: managementIPs, switch: switchID)
         }
         if physicalSwitch.tunnelIPs.count == 1, let localIP = physicalSwitch.tunnelIPs.first {
             var localBySwitch: [OVSDBUUID: Set<String>] = [:]

@@ -33,11 +33,12 @@ public struct VTEPWriter: Sendable {
         let existing = Set(rows.map(\.1))
         let missing = ports.filter { !existing.contains($0) }
         let leaving = Set(removing)
-        let stale = rows.filter { leaving.contains($0.1) }.map(\.0)
+        let staleRows = rows.filter { leaving.contains($0.1) }
+        let stale = staleRows.map(\.0)
         guard !missing.isEmpty || !stale.isEmpty else { return }
         var comment = "vtep-kdp:"
         if !missing.isEmpty { comment += " add ports \(missing.joined(separator: ", ")) to \(switchName)" }
-        if !stale.isEmpty { comment += " remove ports \(removing.sorted().joined(separator: ", ")) from \(switchName)" }
+        if !stale.isEmpty { comment += " remove ports \(staleRows.map(\.1).sorted().joined(separator: ", ")) from \(switchName)" }
         var operations: [JSONValue] = [Op.comment(comment)]
         for (index, name) in missing.enumerated() {
             operations.append(Op.insert(VTEPPhysicalPort.tableName, [("name", .string(name))], uuidName: "port\(index)"))
@@ -49,12 +50,12 @@ public struct VTEPWriter: Sendable {
         _ = try await client.transact(operations)
     }
 
-    /// Sets the switch's `description`, and its `management_ips` when given
-    /// (nil leaves the column to whoever else writes it).
-    public func setSwitchIdentity(description: String, managementIPs: Set<String>?, switch uuid: OVSDBUUID) async throws(OVSDBError) {
+    /// Sets the switch's `description` and `management_ips`, each when
+    /// given (nil leaves the column to whoever else writes it).
+    public func setSwitchIdentity(description: String?, managementIPs: Set<String>?, switch uuid: OVSDBUUID) async throws(OVSDBError) {
         guard let row = await client.replica.physicalSwitches[uuid] else { return }
         var columns: [(String, JSONValue)] = []
-        if row.description != description { columns.append(("description", .string(description))) }
+        if let description, row.description != description { columns.append(("description", .string(description))) }
         if let managementIPs, row.managementIPs != managementIPs { columns.append(("management_ips", managementIPs.datumJSON)) }
         guard !columns.isEmpty else { return }
         _ = try await client.transact([Op.update(VTEPPhysicalSwitch.tableName, where: Op.whereUUID(uuid), columns)])
