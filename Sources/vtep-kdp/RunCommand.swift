@@ -81,6 +81,13 @@ struct RunCommand: AsyncParsableCommand {
             "The control socket ovs-appctl talks to (default: $OVS_RUNDIR or /var/run/openvswitch, then vtep-kdp.PID.ctl).",
             discussion: "ovs-appctl -t vtep-kdp finds it when --pidfile is <rundir>/vtep-kdp.pid.", valueName: "SOCKET"))
     var unixctl: String?
+    @Option(
+        name: .customLong("metrics-address"),
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at http://HOST:PORT/metrics (off by default).",
+            discussion: "HOST is an IPv4 or IPv6 address ([::1]:9477) or a name; 127.0.0.1 keeps them to this host.",
+            valueName: "HOST:PORT"))
+    var metricsAddress: MetricsAddress?
     @Option(name: .customLong("log-file"), help: "Append the log to this file instead of standard error.") var logFile: String?
     @Flag(help: "Run in the background once started (OVS style); use with --log-file and --pidfile.") var detach = false
     @Flag(
@@ -172,19 +179,10 @@ struct RunCommand: AsyncParsableCommand {
 
         Detach.notifyReady()
 
-        listener.start()
-        let work = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
-                group.addTask { await daemon.run(upcalls: listener.upcalls) }
-                group.addTask { await Self.sayWhileWaiting(for: client, at: db, logger: logger) }
-            }
-        }
-        // SIGTERM and SIGINT end the loops; the flows stay in the kernel.
-        let stop: @Sendable (String) -> Void = { name in
-            logger.info("vtep-kdp: \(name): stopping; the kernel keeps its flows")
-            listener.stop()
-            work.cancel()
+        let shutdown = ShutdownSwitch()
+        let stop: @Sendable (String) -> Void = { reason in
+            logger.info("vtep-kdp: \(reason): stopping; the kernel keeps its flows")
+            Task { await shutdown.trip() }
         }
         let control: UnixctlServer?
         do {
@@ -196,29 +194,11 @@ struct RunCommand: AsyncParsableCommand {
             control = nil
             logger.warning("vtep-kdp: no control socket at \(unixctl ?? ControlSocket.defaultPath): \(error); running without one")
         }
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        signal(SIGHUP, SIG_IGN)
-        let term = DispatchSource.makeSignalSource(signal: SIGTERM)
-        let int = DispatchSource.makeSignalSource(signal: SIGINT)
-        let hup = DispatchSource.makeSignalSource(signal: SIGHUP)
-        term.setEventHandler { stop("SIGTERM") }
-        int.setEventHandler { stop("SIGINT") }
-        // SIGHUP: logrotate moved the log file away; start a new one.
-        hup.setEventHandler {
-            guard let log else { return }
-            do throws(Errno) {
-                try log.reopen()
-                logger.info("vtep-kdp: SIGHUP: reopened the log file \(log.path) (\(log.failedWrites) lines could not be written so far)")
-            } catch {
-                FileHandle.standardError.write(Data("vtep-kdp: SIGHUP: cannot reopen \(log.path): \(error)\n".utf8))
-            }
-        }
-        term.resume()
-        int.resume()
-        hup.resume()
-        await work.value
-        await control?.close()
+        let metrics = try await startMetrics(daemon: daemon, logger: logger)
+        try await DaemonServices(
+            client: client, daemon: daemon, listener: listener, control: control, metrics: metrics, log: log,
+            physicalSwitch: physicalSwitch, db: db, logger: logger, shutdown: shutdown
+        ).run()
         withExtendedLifetime(claim) {}
     }
 
@@ -233,26 +213,6 @@ struct RunCommand: AsyncParsableCommand {
             } catch {
                 logger.error("vtep-kdp: --port \(name): \(error)")
             }
-        }
-    }
-
-    /// The database not up yet is a state to wait out, not an error: say so, now and then.
-    /// Connected and still loading (100,000 rows take seconds) is said as that,
-    /// not as a server that may be down.
-    static func sayWhileWaiting(for client: OVSDBClient<VTEPDatabase>, at db: [String], logger: Logger) async {
-        var interval = Duration.seconds(3)
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            if Task.isCancelled { return }  // stopping: nothing to wait for
-            if await client.isSynced { return }
-            if let remote = await client.connectedRemote {
-                logger.info(
-                    "vtep-kdp: connected to the VTEP database at \(remote); still reading its contents (the kernel's flows forward meanwhile)"
-                )
-            } else {
-                logger.warning("vtep-kdp: waiting for the VTEP database at \(db.joined(separator: ", ")) (is ovsdb-server running?)")
-            }
-            interval = .seconds(30)
         }
     }
 

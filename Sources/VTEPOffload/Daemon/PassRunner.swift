@@ -131,7 +131,10 @@ final class PassRunner {
         lastOutcome = outcome
         for problem in outcome.findings.problems where !lastProblems.contains(problem) { logger.warning("\(problem)") }
         lastProblems = Set(outcome.findings.problems)
-        let summary = Self.summary(outcome, took: ContinuousClock.now - started)
+        let took = ContinuousClock.now - started
+        DaemonMetrics.passes.increment()
+        DaemonMetrics.passDuration.record(duration: took)
+        let summary = Self.summary(outcome, took: took)
         if outcome.report.changes > 0 || !outcome.report.failures.isEmpty { logger.info("\(summary)") } else { logger.debug("\(summary)") }
         return .success(outcome)
     }

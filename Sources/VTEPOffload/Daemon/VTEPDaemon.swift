@@ -31,6 +31,8 @@ public actor VTEPDaemon {
     private var passDue = false
     private var housekeepingDue = false
     private var portCheckDue = false
+    /// When the oldest forwarding change not yet in the kernel arrived (for the convergence metric).
+    private var changeSeenAt: ContinuousClock.Instant?
     private var finishedReading: Result<FrameStatisticsReader.Reading, NetlinkError>?
     private let wake: AsyncStream<Void>
     private let wakeUp: AsyncStream<Void>.Continuation
@@ -105,10 +107,17 @@ public actor VTEPDaemon {
             // changes nothing the compiler reads, so it costs no pass.
             guard changes.contains(where: \.affectsForwarding) else { return }
             logger.debug("database: \(changes.count) row changes")
+            if changeSeenAt == nil { changeSeenAt = .now }
             passDue = true
             passRunner.note(changes)
-        case .disconnected(let error): logger.warning("VTEP database: \(error); keeping the kernel's flows as they are")
-        case .connected(let remote): logger.info("VTEP database: connected to \(remote)")
+        case .disconnected(let error):
+            DaemonMetrics.databaseConnected.record(0)
+            DaemonMetrics.databaseDisconnects.increment()
+            logger.warning("VTEP database: \(error); keeping the kernel's flows as they are")
+        case .connected(let remote):
+            DaemonMetrics.databaseConnected.record(1)
+            DaemonMetrics.databaseConnects.increment()
+            logger.info("VTEP database: connected to \(remote)")
         }
         wakeUp.yield()
     }
@@ -196,7 +205,15 @@ public actor VTEPDaemon {
 
     /// A whole pass: the kernel now, the database by the write-back's task.
     func runPass() async {
-        if let outcome = await programKernel() { await writeBack.request(outcome) }
+        // Changes that arrive while this pass waits for the kernel are the next pass's.
+        let seen = changeSeenAt
+        changeSeenAt = nil
+        guard let outcome = await programKernel() else {
+            if changeSeenAt == nil { changeSeenAt = seen }
+            return
+        }
+        if let seen { DaemonMetrics.convergence.record(duration: .now - seen) }
+        await writeBack.request(outcome)
     }
 
     /// Compiles and reconciles with what was learned, and lets the learner

@@ -266,6 +266,7 @@ public final class Reconciler {
             case (_, .failure(let error)):
                 if let ufid = operation.ufid { failed.insert(ufid) }
                 report.failures.append(error)
+                DaemonMetrics.kernelError(error)
                 if error.cause != .resyncNeeded { logger.warning("reconciler: \(error)") }
             default:
                 break

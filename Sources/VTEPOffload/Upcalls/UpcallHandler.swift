@@ -60,6 +60,7 @@ final class UpcallHandler {
     func admit(_ upcall: Upcall) -> Bool {
         guard pending.count < Self.maxPending, limiter.admit(port: upcall.inPort ?? 0) else {
             dropped += 1
+            DaemonMetrics.upcall("dropped")
             return false
         }
         pending.append(upcall)
@@ -85,6 +86,7 @@ final class UpcallHandler {
         let debug = logger.logLevel <= .debug
         for upcall in upcalls {
             let decision = MissClassifier.classify(upcall, in: context)
+            DaemonMetrics.upcall(decision.label)
             let change = learned.apply(decision)
             switch change {
             case .unchanged:
@@ -148,6 +150,7 @@ final class UpcallHandler {
                 handled += 1
                 statistics.addSentOn(compiled, bytes: upcall.packet.count)
             case .failure(let error):
+                DaemonMetrics.kernelError(error)
                 logger.debug("upcall: could not send the missed frame on: \(error)")
             }
         }

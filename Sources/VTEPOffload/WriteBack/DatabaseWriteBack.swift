@@ -52,7 +52,9 @@ actor DatabaseWriteBack {
                     let started = ContinuousClock.now
                     do {
                         try await writer.write(outcome)
-                        logger.debug("database: written back in \(ContinuousClock.now - started)")
+                        let took = ContinuousClock.now - started
+                        DaemonMetrics.writeBackDuration.record(duration: took)
+                        logger.debug("database: written back in \(took)")
                     } catch {
                         logger.warning("writing to the VTEP database failed: \(error); trying again in \(retryDelay)")
                         if outcomeDue == nil { outcomeDue = outcome }

@@ -1,0 +1,13 @@
+extension MissDecision {
+    /// The decision as one word, for counting upcalls by what they meant.
+    public var label: String {
+        switch self {
+        case .learn: "learn"
+        case .unknownDestination: "unknown_destination"
+        case .unboundTagged: "unbound_tagged"
+        case .unknownVNI: "unknown_vni"
+        case .rejectedTunnel: "rejected_tunnel"
+        case .ignore: "ignore"
+        }
+    }
+}
