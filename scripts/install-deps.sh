@@ -17,6 +17,10 @@ debian_packages=(
     # for the ssl: remote, Debian's python3 for the fake server; and OVS's
     # Python IDL, what the OVSDB benchmark compares with
     openssl python3 python3-openvswitch
+    # the metrics endpoint's test reads it with curl; the Debian package
+    # (scripts/build-deb.sh) carries the Swift runtime it links, found by
+    # patchelf's RUNPATH, and its unit is checked by systemd-analyze verify
+    curl patchelf systemd man-db
 )
 
 missing=()

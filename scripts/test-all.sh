@@ -43,6 +43,9 @@ host_status=${PIPESTATUS[0]}
 set -e
 read -r host_passed host_failed host_skipped < <(scripts/summarize-tests.sh "$results/host-tests.log")
 
+echo "== the Debian package (scripts/build-deb.sh; installed and removed in the second boot)"
+scripts/build-deb.sh
+
 # The kernel suite in two boots: every kernel test on Debian 12's kernel,
 # the core suites (scripts/vm/kernel-suite.sh) on Debian 13's kernel line;
 # VTEPKDP_VM_KERNEL=/boot/vmlinuz-… runs every kernel test on that one only.
@@ -50,12 +53,19 @@ second_kernel="${VTEPKDP_SECOND_KERNEL:-/boot/vmlinuz-6.12.118+deb12-amd64}"
 vm_status=0
 vm_passed=0; vm_failed=0; vm_skipped=0
 per_kernel=()
-run_kernel_suite() {   # LABEL KERNEL SELECTION DIR
-    echo "== kernel tests in the VM: $1 ($3 suites)"
+package_line="package check: not run"
+run_kernel_suite() {   # LABEL KERNEL SELECTION DIR [package]
+    echo "== kernel tests in the VM: $1 ($3 suites${5:+, and the Debian package})"
+    local overlays=""
+    [[ "${5:-}" == package ]] && overlays="/usr /etc /var"
     set +e
-    VTEPKDP_VM_KERNEL="$2" scripts/vm.sh "$4" scripts/vm/kernel-suite.sh "$config" "$3"
+    VTEPKDP_VM_OVERLAYS="$overlays" VTEPKDP_VM_KERNEL="$2" scripts/vm.sh "$4" scripts/vm/kernel-suite.sh "$config" "$3" ${5:-}
     local status=$?
     set -e
+    if [[ "${5:-}" == package ]]; then
+        package_line="package check on $1: $(tail -n 1 "$4/package-check.log" 2>/dev/null | sed 's/^package-check: //')"
+        grep -q '^package-check: [0-9]* passed, 0 failed$' "$4/package-check.log" 2>/dev/null || { echo "FAIL: the package check"; vm_status=1; }
+    fi
     [[ $status -eq 0 ]] || vm_status=$status
     touch "$4/kernel-tests.log"
     local passed failed skipped
@@ -67,12 +77,12 @@ run_kernel_suite() {   # LABEL KERNEL SELECTION DIR
 kernel_name() { basename "$1" | sed 's/^vmlinuz-//'; }
 if [[ -n "${VTEPKDP_VM_KERNEL:-}" ]]; then
     # One kernel picked by hand: every kernel test on it, one boot.
-    run_kernel_suite "$(kernel_name "$VTEPKDP_VM_KERNEL")" "$VTEPKDP_VM_KERNEL" all "$results"
+    run_kernel_suite "$(kernel_name "$VTEPKDP_VM_KERNEL")" "$VTEPKDP_VM_KERNEL" all "$results" package
 else
     debian12_kernel="$(scripts/vm.sh --print-kernel)"
     run_kernel_suite "$(kernel_name "$debian12_kernel")" "$debian12_kernel" all "$results"
     if [[ -r "$second_kernel" ]]; then
-        run_kernel_suite "$(kernel_name "$second_kernel")" "$second_kernel" core "$results/kernel-6.12"
+        run_kernel_suite "$(kernel_name "$second_kernel")" "$second_kernel" core "$results/kernel-6.12" package
     else
         echo "FAIL: $second_kernel is missing (scripts/install-deps.sh installs it)"; vm_status=1
     fi
@@ -81,6 +91,7 @@ fi
 echo
 echo "host tests: $host_passed passed, $host_failed failed, $host_skipped skipped (kernel tests skip on the host)"
 for line in "${per_kernel[@]}"; do echo "$line"; done
+echo "$package_line"
 echo "kernel tests in the VM: $vm_passed passed, $vm_failed failed, $vm_skipped skipped"
 status=0
 [[ $host_status -eq 0 ]] || { echo "FAIL: host tests exited $host_status"; status=1; }

@@ -5,6 +5,9 @@
 #   scripts/vm.sh RESULTS_DIR SCRIPT [ARGS...]
 #
 # VTEPKDP_VM_KERNEL=/boot/vmlinuz-… picks the kernel (default: Debian 12's).
+# VTEPKDP_VM_OVERLAYS="/usr /etc /var" makes those directories writable in
+# the guest only (an overlay; the host's stay as they are): for installing
+# the Debian package there.
 # The script's exit status is written to RESULTS_DIR/exit-status and becomes
 # ours. Software emulation only (KVM is not usable on the build machines);
 # VTEPKDP_VM_KVM=1 uses KVM where it is.
@@ -26,6 +29,9 @@ script="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; shift
 vng="$(command -v vng || echo "$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/vng")"
 [[ -x "$vng" ]] || { echo "vm.sh: virtme-ng is missing (scripts/install-deps.sh installs it)" >&2; exit 2; }
 
+overlays=()
+for dir in ${VTEPKDP_VM_OVERLAYS:-}; do overlays+=(--overlay-rwdir "$dir"); done
+
 kvm_flag=(--disable-kvm)
 [[ "${VTEPKDP_VM_KVM:-0}" == 1 ]] && kvm_flag=()
 
@@ -40,7 +46,7 @@ while IFS='=' read -r name value; do passed+=" $name=$(printf '%q' "$value")"; d
 inner="cd $(printf '%q' "$here") &&$passed VTEPKDP_IN_VM=1 VTEPKDP_RESULTS=$(printf '%q' "$results") bash $(printf '%q' "$script")$args; echo \$? > $(printf '%q' "$results")/exit-status"
 echo "vm.sh: booting $(basename "$kernel") (${kvm_flag[*]:-kvm}, 2 vCPUs, 2 GiB) to run $(basename "$script")$args"
 timeout "${VTEPKDP_VM_TIMEOUT:-1500}" "$vng" --run "$kernel" "${kvm_flag[@]}" --memory 2G --cpus 2 \
-    --rwdir "$results" --exec "$inner" </dev/null 2>&1 | sed 's/[[:space:]]*$//' || true
+    --rwdir "$results" "${overlays[@]}" --exec "$inner" </dev/null 2>&1 | sed 's/[[:space:]]*$//' || true
 if [[ ! -s "$results/exit-status" ]]; then
     echo "vm.sh: the VM did not report an exit status (boot failure or timeout)" >&2
     exit 3
