@@ -28,6 +28,7 @@ let package = Package(
     //                          → OVSDatapathNL → OVSDatapathCore → CNetlink
     //              VTEPCompiler → OVSDatapathCore
     //   vtep-kdp → OVSUnixctl → OVSDB
+    //   BFD (protocol values; no imports of ours)
     targets: [
         // libmnl (sockets, batching) and libnl-genl-3 (family and group
         // resolution), plus static-inline shims for what Swift cannot import.
@@ -64,6 +65,9 @@ let package = Package(
                 "OVSDB", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // BFD (RFC 5880) as values: control packets and the session state
+        // machine, driven by its owner's clock. No I/O, no dependencies.
+        .target(name: "BFD"),
         // The hardware_vtep schema as typed rows and a typed replica.
         .target(name: "VTEPModel", dependencies: ["OVSDB"]),
         // Pure decisions: VTEP state → desired flows, misses → learned facts.
@@ -92,6 +96,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -119,6 +124,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             exclude: ["Fixtures"]),
+        .testTarget(name: "BFDTests", dependencies: ["BFD"]),
         .testTarget(name: "OVSUnixctlTests", dependencies: ["OVSUnixctl", "TestSupport"]),
         .testTarget(name: "VTEPCompilerTests", dependencies: ["VTEPCompiler", "VTEPModel", "OVSDB", "OVSDatapathCore", "TestSupport"]),
         .testTarget(

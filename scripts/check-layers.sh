@@ -11,13 +11,14 @@ declare -A allowed=(
     [Sources/OVSDatapathCore]="CNetlink"
     [Sources/OVSDatapathNL]="CNetlink OVSDatapathCore"
     [Sources/OVSDB]=""
+    [Sources/BFD]=""
     [Sources/OVSUnixctl]="OVSDB"
     [Sources/VTEPModel]="OVSDB"
     [Sources/VTEPCompiler]="OVSDB VTEPModel OVSDatapathCore"
     [Sources/VTEPOffload]="OVSDB VTEPModel VTEPCompiler OVSDatapathCore OVSDatapathNL"
     [Sources/vtep-kdp]="OVSDB OVSUnixctl VTEPModel VTEPCompiler OVSDatapathCore OVSDatapathNL VTEPOffload"
 )
-ours="CNetlink OVSDatapathCore OVSDatapathNL OVSDB OVSUnixctl VTEPModel VTEPCompiler VTEPOffload TestSupport"
+ours="BFD CNetlink OVSDatapathCore OVSDatapathNL OVSDB OVSUnixctl VTEPModel VTEPCompiler VTEPOffload TestSupport"
 
 status=0
 for folder in "${!allowed[@]}"; do
