@@ -65,8 +65,9 @@ struct DaemonServices {
     let logger: Logger
     let shutdown: ShutdownSwitch
 
-    /// Runs every part until a graceful shutdown has stopped them all.
-    func run() async throws {
+    /// Runs every part until a graceful shutdown has stopped them all;
+    /// `signals` is trapped since start-up.
+    func run(signals: UnixSignalsSequence) async throws {
         let (client, daemon, listener, logger) = (client, daemon, listener, logger)
         let parts: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: DaemonPart("ovsdb-client") { await cancelWhenGracefulShutdown { await client.run() } }),
@@ -78,7 +79,7 @@ struct DaemonServices {
                 }),
             .init(service: DaemonPart("database-wait") { [db] in await waitForDatabase(at: db) }, successTerminationBehavior: .ignore),
             .init(service: DaemonPart("readiness") { await reportReadiness() }, successTerminationBehavior: .ignore),
-            .init(service: DaemonPart("signals") { await watchSignals() }, successTerminationBehavior: .ignore),
+            .init(service: DaemonPart("signals") { await watchSignals(signals) }, successTerminationBehavior: .ignore),
             .init(
                 service: DaemonPart("endpoints") { [control, metrics] in
                     try? await gracefulShutdown()
@@ -95,6 +96,9 @@ struct DaemonServices {
     /// so now and then until the first full read.
     private func waitForDatabase(at db: [String]) async {
         await cancelWhenGracefulShutdown { await Self.sayWhileWaiting(for: client, at: db, logger: logger) }
+        // A part that ends while the group shuts another down is an error
+        // to ServiceGroup, whatever its termination behaviour: end with the group.
+        try? await gracefulShutdown()
     }
 
     /// The database not up yet is a state to wait out, not an error: say so, now and then.
@@ -135,8 +139,7 @@ struct DaemonServices {
 
     /// SIGTERM and SIGINT stop the daemon; SIGHUP reopens the log file
     /// (logrotate moved it away).
-    private func watchSignals() async {
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
+    private func watchSignals(_ signals: UnixSignalsSequence) async {
         for await signal in signals.cancelOnGracefulShutdown() {
             switch signal {
             case .sighup: reopenLog()

@@ -22,9 +22,7 @@ extension RunCommand {
         let datapath = self.datapath
         do {
             let endpoint = try await MetricsEndpoint(host: address.host, port: address.port, registry: registry) {
-                var reading = await daemon.metricsReading()
-                reading.datapath = try? DatapathConnection().datapath(named: datapath).stats
-                DaemonMetrics.publish(reading)
+                DaemonMetrics.publish(await daemon.metricsReading()) { try? DatapathConnection().datapath(named: datapath).stats }
             }
             logger.info("vtep-kdp: metrics at http://\(address)/metrics")
             return endpoint

@@ -6,6 +6,7 @@ import OVSDatapathCore
 import OVSDatapathNL
 import OVSUnixctl
 import SystemPackage
+import UnixSignals
 import VTEPCompiler
 import VTEPModel
 import VTEPOffload
@@ -110,6 +111,10 @@ struct RunCommand: AsyncParsableCommand {
     static let longestAgingTime: Double = 365 * 24 * 3600
 
     func validate() throws {
+        // The unit passes ${VTEP_KDP_SWITCH} as one word even when it is unset.
+        guard !physicalSwitch.isEmpty else {
+            throw ValidationError("PS-NAME is empty: name the Physical_Switch (VTEP_KDP_SWITCH in /etc/default/vtep-kdp)")
+        }
         guard (1...2).contains(bulkInstallSockets) else {
             throw ValidationError("--bulk-install-sockets takes 1 or 2, not \(bulkInstallSockets)")
         }
@@ -128,6 +133,10 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         if detach { Detach.respawn(droppingFlag: "--detach") }
         let (logger, log) = bootstrapLogging()
+        // Trapped from here on, so a SIGTERM during start-up (reading a
+        // large table back from the kernel) stops the daemon cleanly once
+        // it runs, instead of killing it with its pidfile left behind.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
         // One daemon per pidfile and one per datapath, checked before the
         // kernel is touched: a second one would take the upcalls and the
         // two would delete each other's flows and rows.
@@ -176,8 +185,6 @@ struct RunCommand: AsyncParsableCommand {
             ), logger: logger)
         try await daemon.recoverLearnedState()
 
-        Detach.notifyReady()
-
         let shutdown = ShutdownSwitch()
         let stop: @Sendable (String) -> Void = { reason in
             logger.info("vtep-kdp: \(reason): stopping; the kernel keeps its flows")
@@ -193,11 +200,19 @@ struct RunCommand: AsyncParsableCommand {
             control = nil
             logger.warning("vtep-kdp: no control socket at \(unixctl ?? ControlSocket.defaultPath): \(error); running without one")
         }
-        let metrics = try await startMetrics(daemon: daemon, logger: logger)
+        let metrics: MetricsEndpoint?
+        do {
+            metrics = try await startMetrics(daemon: daemon, logger: logger)
+        } catch {
+            await control?.close()
+            throw error
+        }
+        // Up: a --detach parent may return now (a metrics port in use was an error above).
+        Detach.notifyReady()
         try await DaemonServices(
             client: client, daemon: daemon, listener: listener, control: control, metrics: metrics, log: log,
             physicalSwitch: physicalSwitch, db: db, logger: logger, shutdown: shutdown
-        ).run()
+        ).run(signals: signals)
         withExtendedLifetime(claim) {}
     }
 

@@ -10,6 +10,9 @@
 # systemd would. ProtectSystem and the other namespace directives are
 # verified by systemd-analyze only.
 set -uo pipefail
+# What the kernel suite exports for its own OVS tools must not leak into
+# what an operator's machine would do (vtep-ctl's and ovs-appctl's defaults).
+unset OVS_RUNDIR OVS_LOGDIR OVS_DBDIR
 results=${VTEPKDP_RESULTS:-/tmp}
 passed=0; failed=0
 ok() { echo "package-check: ok: $*"; passed=$((passed + 1)); }
@@ -26,10 +29,12 @@ unit=/lib/systemd/system/vtep-kdp.service
 rm -f /var/lib/man-db/auto-update
 # Install: apt-get resolves the dependencies from what is installed (no network here).
 check "apt-get install ./dist/$(basename "$deb")" apt-get install -y -q "$deb"
+check "the unit is enabled (multi-user.target.wants)" test -L /etc/systemd/system/multi-user.target.wants/vtep-kdp.service
 check "dpkg says installed" bash -c "dpkg-query -W -f='\${Status}' vtep-kdp | grep -q 'install ok installed'"
 check "/usr/sbin/vtep-kdp runs (--version)" bash -c "/usr/sbin/vtep-kdp --version | grep -q '^vtep-kdp (vtep-kdp) '"
 check "it loads only Debian's libraries and its own Swift runtime" \
-    bash -c "ldd /usr/sbin/vtep-kdp > /tmp/ldd.txt && grep -q /usr/lib/vtep-kdp/libswiftCore.so /tmp/ldd.txt && ! grep -E 'not found|/opt/swift' /tmp/ldd.txt"
+    bash -c "ldd /usr/sbin/vtep-kdp > /tmp/ldd.txt && grep -q /usr/lib/vtep-kdp/libswiftCore.so /tmp/ldd.txt && ! grep 'not found' /tmp/ldd.txt \
+        && ! awk '\$3 ~ /^\\// {print \$3}' /tmp/ldd.txt | grep -vE '^(/usr/lib/vtep-kdp|/lib/x86_64-linux-gnu|/usr/lib/x86_64-linux-gnu)/'"
 check "man vtep-kdp finds the page" bash -c "man -w vtep-kdp | grep -q /usr/share/man/man8/vtep-kdp.8.gz"
 verify=$(systemd-analyze verify "$unit" 2>&1)
 check "systemd-analyze verify: clean${verify:+ ($verify)}" test -z "$verify"
@@ -77,7 +82,8 @@ mkdir -p /run/openvswitch /var/log/openvswitch
 (
     set -a; . /etc/default/vtep-kdp; set +a
     umask "$umask_value"
-    eval "exec setpriv --bounding-set=-all,$caps --inh-caps=-all --no-new-privs env NOTIFY_SOCKET=/run/pk-notify.sock $start"
+    eval "exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin NOTIFY_SOCKET=/run/pk-notify.sock \
+        setpriv --bounding-set=-all,$caps --inh-caps=-all --no-new-privs $start"
 ) > /tmp/pk/daemon.out 2>&1 &
 daemon=$!
 for _ in $(seq 300); do grep -q READY=1 /tmp/pk/notify.log 2>/dev/null && break; sleep 0.2; done
@@ -99,6 +105,8 @@ check "ExecReload (SIGHUP) reopens the log after logrotate" grep -q "reopened th
 
 # KillSignal=SIGTERM: a clean exit, STOPPING=1, and the flows stay.
 kill -TERM "$daemon"
+for _ in $(seq 100); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$daemon" 2>/dev/null && { fail "SIGTERM: still running after 10 s"; kill -KILL "$daemon"; }
 wait "$daemon"; status=$?
 check "SIGTERM: exit status 0" test "$status" -eq 0
 check "STOPPING=1 on the way out" grep -q "STOPPING=1" /tmp/pk/notify.log
@@ -106,9 +114,10 @@ check "the flows stay in the kernel after the stop" bash -c "ovs-dpctl dump-flow
 check "the control socket is gone" bash -c "! ls /run/openvswitch/vtep-kdp.*.ctl 2>/dev/null"
 kill "$notify_pid" 2>/dev/null
 
-# A usage error exits 64, which the unit's RestartPreventExitStatus names.
-VTEP_KDP_SWITCH= bash -c "/usr/sbin/vtep-kdp run --db unix:/nowhere >/dev/null 2>&1"; status=$?
-check "no switch name: exit 64 (RestartPreventExitStatus=64)" \
+# An unset VTEP_KDP_SWITCH reaches the daemon as one empty word (systemd's
+# ${VAR}): a usage error, exit 64, which RestartPreventExitStatus names.
+/usr/sbin/vtep-kdp run --db unix:/nowhere "" >/dev/null 2>&1; status=$?
+check "an empty switch name: exit 64 (RestartPreventExitStatus=64)" \
     bash -c "test $status -eq 64 && grep -q '^RestartPreventExitStatus=64' $unit"
 
 # Remove, then purge: nothing of the package is left.

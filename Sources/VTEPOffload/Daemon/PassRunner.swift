@@ -22,6 +22,8 @@ final class PassRunner {
     private var moduleReloaded = false
     /// Passes run so far.
     private(set) var passes = 0
+    /// Whether a pass holds the compiler now (`desiredFlows` is then empty).
+    private(set) var passUnderWay = false
     /// What the last pass that got through did and found.
     private(set) var lastOutcome: SyncPass.Outcome?
 
@@ -107,9 +109,11 @@ final class PassRunner {
         var compiler = self.compiler
         self.compiler = IncrementalCompiler()
         var inventory = self.inventory
+        passUnderWay = true
         defer {
             self.compiler = compiler
             self.inventory = inventory
+            passUnderWay = false
         }
         var outcome: SyncPass.Outcome
         do {

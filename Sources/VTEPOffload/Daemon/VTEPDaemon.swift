@@ -33,6 +33,8 @@ public actor VTEPDaemon {
     private var portCheckDue = false
     /// When the oldest forwarding change not yet in the kernel arrived (for the convergence metric).
     private var changeSeenAt: ContinuousClock.Instant?
+    /// The last scrape's flow counts, given again while a pass holds the flows.
+    var lastMetricsReading: MetricsReading?
     private var finishedReading: Result<FrameStatisticsReader.Reading, NetlinkError>?
     private let wake: AsyncStream<Void>
     private let wakeUp: AsyncStream<Void>.Continuation
@@ -209,7 +211,7 @@ public actor VTEPDaemon {
         let seen = changeSeenAt
         changeSeenAt = nil
         guard let outcome = await programKernel() else {
-            if changeSeenAt == nil { changeSeenAt = seen }
+            changeSeenAt = seen ?? changeSeenAt  // the older arrival still waits
             return
         }
         if let seen { DaemonMetrics.convergence.record(duration: .now - seen) }

@@ -14,8 +14,6 @@ public struct MetricsReading: Sendable {
     public var installed: [FlowKind: Int] = [:]
     /// Local MACs learned from traffic.
     public var learnedMACs = 0
-    /// The datapath's own counters, when they could be read.
-    public var datapath: DatapathStats?
 
     /// A reading of nothing yet.
     public init() {}
@@ -27,36 +25,24 @@ extension DaemonMetrics {
     /// again from zero: then its whole count is new).
     private static let lastDatapathCounts = Mutex<[String: UInt64]>([:])
 
-    /// Sets the gauges (and moves the datapath counters) from a reading.
-    public static func publish(_ reading: MetricsReading) {
+    /// Sets the gauges from a reading, and moves the datapath counters by
+    /// what `readDatapath` (called under a lock, so two scrapes at once
+    /// cannot take each other's older count for a reset) finds.
+    public static func publish(_ reading: MetricsReading, readDatapath: () -> DatapathStats?) {
         for kind in FlowKind.allCases {
             Gauge(label: "vtep_kdp_flows_desired", dimensions: [("kind", kind.rawValue)]).record(reading.desired[kind] ?? 0)
             Gauge(label: "vtep_kdp_flows_installed", dimensions: [("kind", kind.rawValue)]).record(reading.installed[kind] ?? 0)
         }
         Gauge(label: "vtep_kdp_learned_macs").record(reading.learnedMACs)
-        guard let stats = reading.datapath else { return }
-        Gauge(label: "vtep_kdp_datapath_flows").record(Int(stats.flows))
-        let now = ["hit": stats.hits, "missed": stats.misses, "lost": stats.lost]
-        let deltas = lastDatapathCounts.withLock { last in
+        let deltas = lastDatapathCounts.withLock { last -> [(String, UInt64)] in
+            guard let stats = readDatapath() else { return [] }
+            Gauge(label: "vtep_kdp_datapath_flows").record(Int(stats.flows))
+            let now = ["hit": stats.hits, "missed": stats.misses, "lost": stats.lost]
             defer { last = now }
             return now.map { result, count in (result, count >= (last[result] ?? 0) ? count - (last[result] ?? 0) : count) }
         }
         for (result, delta) in deltas where delta > 0 {
             Counter(label: "vtep_kdp_datapath_packets_total", dimensions: [("result", result)]).increment(by: Int64(clamping: delta))
         }
-    }
-}
-
-extension VTEPDaemon {
-    /// Flows by kind and learned MACs, counted now (see `MetricsReading`).
-    public func metricsReading() -> MetricsReading {
-        var reading = MetricsReading()
-        let desired = passRunner.desiredFlows
-        for flow in desired.values { reading.desired[FlowKind(identity: flow.identity), default: 0] += 1 }
-        for ufid in reconciler.installed.keys {
-            reading.installed[desired[ufid].map { FlowKind(identity: $0.identity) } ?? .other, default: 0] += 1
-        }
-        reading.learnedMACs = learned.macCount
-        return reading
     }
 }
