@@ -213,7 +213,7 @@ enum FrameCompiler {
                     state.switchFaults.insert("unspecified_fault")
                     state.problems.append(
                         "\(row.mac) locator \(locator.encapsulationType)/\(locator.dstIP) is not vxlan_over_ipv4; skipped")
-                } else if let key = locator.tunnelKey, key != vni {
+                } else if let key = locator.tunnelKey, !LocatorKey.carries(key, vni: vni) {
                     state.switchFaults.insert("unspecified_fault")
                     state.problems.append(
                         "\(row.mac) locator \(locator.dstIP) has tunnel_key \(key), not the switch's VNI \(vni.map(String.init) ?? "none"); per-locator keys are not supported; skipped"
@@ -378,7 +378,7 @@ enum FrameCompiler {
         var addresses: Set<[UInt8]> = []
         for locatorID in db.locatorSets[row.locatorSet]?.locators ?? [] {
             if let locator = db.locators[locatorID], locator.encapsulationType == "vxlan_over_ipv4",
-                locator.tunnelKey == nil || locator.tunnelKey == vni, let ip = ipv4Bytes(locator.dstIP)
+                LocatorKey.carries(locator.tunnelKey, vni: vni), let ip = ipv4Bytes(locator.dstIP)
             {
                 addresses.insert(ip)
             }

@@ -142,10 +142,7 @@ extension RemoteMACFlow {
                 problem: "\(logicalSwitch.name): remote MAC \(mac) has no usable vxlan_over_ipv4 locator; skipped",
                 isFault: true)
         }
-        // A locator may name its own VNI (per-locator keys). vtep-kdp sends
-        // and admits each switch's traffic on the switch's VNI only, so a
-        // different key is refused aloud rather than sent on the wrong VNI.
-        if let key = locator.tunnelKey, key != Int(logicalSwitch.vni) {
+        if let key = locator.tunnelKey, !LocatorKey.carries(key, vni: Int(logicalSwitch.vni)) {
             return RemoteMACFlow(
                 problem:
                     "\(logicalSwitch.name): remote MAC \(mac)'s locator \(ipv4Text(locator.address)) has tunnel_key \(key), not the switch's VNI \(logicalSwitch.vni); per-locator keys are not supported; skipped",

@@ -19,7 +19,9 @@ extension VTEPDaemon {
             "faults: switch \(outcome.findings.switchFaults.sorted()), ports \(outcome.findings.portFaults.mapValues { $0.sorted() }.sorted { $0.key < $1.key })"
         )
         lines.append("flows: \(outcome.flowCount) desired, \(reconciler.installed.count) installed")
-        lines.append("upcalls: \(upcalls.handled) handled, \(upcalls.dropped) dropped")
+        lines.append(
+            "upcalls: \(upcalls.handled) handled, \(upcalls.dropped) dropped, \(upcalls.rejectedTunnelFrames) VXLAN frames from no locator of their VNI"
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 
