@@ -55,6 +55,9 @@ public struct PassWriteBack: Sendable {
             try await writer.setUcastMacsLocal(localBySwitch, tunnelIP: localIP)
             // A switch no longer bound here is no longer reached through us.
             try await writer.removeMcastMacsLocal("unknown-dst", except: Set(localBySwitch.keys), tunnelIP: localIP)
+            // One Tunnel row per remote locator we send to or admit from.
+            let remotes = Set(findings.tunnelSources.values.joined().map { $0.map(String.init).joined(separator: ".") })
+            try await writer.setTunnels(switch: switchID, localIP: localIP, remoteIPs: remotes)
         }
         var switchFaults = findings.switchFaults
         if findings.bindings.contains(where: { outcome.exhaustedVNIs.contains($0.vni) }) { switchFaults.insert("mac_table_exhaustion") }

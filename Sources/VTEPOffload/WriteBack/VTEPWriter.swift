@@ -235,40 +235,66 @@ public struct VTEPWriter: Sendable {
 
     // MARK: Tunnels
 
-    /// Makes sure the switch has a Tunnel row from `localIP` to `remoteIP`
-    /// with `bfdStatus`.
-    public func setTunnel(switch switchID: OVSDBUUID, localIP: String, remoteIP: String, bfdStatus: [String: String])
-        async throws(OVSDBError)
-    {
+    /// `bfd_config_local` as ovs-vtep writes it: where remote VTEPs send
+    /// their BFD to us (the schema's defaults, made explicit).
+    public static let bfdConfigLocal: [String: String] = ["bfd_dst_ip": "169.254.1.0", "bfd_dst_mac": "00:23:20:00:00:01"]
+
+    /// Keeps the switch's Tunnel rows at exactly one per remote locator in
+    /// `remoteIPs`, each from the locator of `localIP`, as ovs-vtep keeps
+    /// one per remote tunnel endpoint: missing rows are inserted with
+    /// `bfd_config_local`, rows to locators no longer used leave the
+    /// switch (and, unreferenced, the database). `bfd_status:enabled`
+    /// follows `bfd_params:enable`; no BFD session runs yet, which `info`
+    /// says where one is asked for. One transaction, none when nothing differs.
+    public func setTunnels(switch switchID: OVSDBUUID, localIP: String, remoteIPs: Set<String>) async throws(OVSDBError) {
         let db = await client.replica
         guard let physicalSwitch = db.physicalSwitches[switchID] else { return }
-        for uuid in physicalSwitch.tunnels {
-            guard let tunnel = db.tunnels[uuid], db.locators[tunnel.local]?.dstIP == localIP,
-                db.locators[tunnel.remote]?.dstIP == remoteIP
-            else { continue }
-            guard tunnel.bfdStatus != bfdStatus else { return }
-            _ = try await client.transact([
-                Op.update(VTEPTunnel.tableName, where: Op.whereUUID(uuid), [("bfd_status", bfdStatus.datumJSON)])
-            ])
-            return
-        }
         var operations: [JSONValue] = []
-        let local = locatorReference(localIP, in: db, operations: &operations, name: "local")
-        let remote = locatorReference(remoteIP, in: db, operations: &operations, name: "remote")
-        operations.append(
-            Op.insert(
-                VTEPTunnel.tableName,
-                [
-                    ("local", local.json), ("remote", remote.json),
-                    ("bfd_status", bfdStatus.datumJSON),
-                ], uuidName: "tunnel"))
-        operations.append(
-            Op.mutate(
-                VTEPPhysicalSwitch.tableName, where: Op.whereUUID(switchID),
-                [
-                    ["tunnels", "insert", Op.set([.named("tunnel")])]
-                ]))
+        var kept: Set<String> = []
+        var stale: [OVSDBOperation.RowReference] = []
+        for uuid in physicalSwitch.tunnels.sorted(by: { $0.description < $1.description }) {
+            guard let tunnel = db.tunnels[uuid] else { continue }
+            guard db.locators[tunnel.local]?.dstIP == localIP, let remote = db.locators[tunnel.remote]?.dstIP,
+                remoteIPs.contains(remote), kept.insert(remote).inserted
+            else {
+                stale.append(.uuid(uuid))
+                continue
+            }
+            var changes: [(String, JSONValue)] = []
+            if tunnel.bfdConfigLocal != Self.bfdConfigLocal { changes.append(("bfd_config_local", Self.bfdConfigLocal.datumJSON)) }
+            let status = Self.bfdStatus(params: tunnel.bfdParams)
+            if tunnel.bfdStatus != status { changes.append(("bfd_status", status.datumJSON)) }
+            if !changes.isEmpty { operations.append(Op.update(VTEPTunnel.tableName, where: Op.whereUUID(uuid), changes)) }
+        }
+        let missing = remoteIPs.subtracting(kept).sorted()
+        var added: [OVSDBOperation.RowReference] = []
+        if !missing.isEmpty {
+            let local = locatorReference(localIP, in: db, operations: &operations, name: "local")
+            for (index, ip) in missing.enumerated() {
+                let remote = locatorReference(ip, in: db, operations: &operations, name: "remote\(index)")
+                operations.append(
+                    Op.insert(
+                        VTEPTunnel.tableName,
+                        [
+                            ("local", local.json), ("remote", remote.json), ("bfd_config_local", Self.bfdConfigLocal.datumJSON),
+                            ("bfd_status", Self.bfdStatus(params: [:]).datumJSON),
+                        ], uuidName: "tunnel\(index)"))
+                added.append(.named("tunnel\(index)"))
+            }
+        }
+        var mutations: [JSONValue] = []
+        if !added.isEmpty { mutations.append(["tunnels", "insert", Op.set(added)]) }
+        if !stale.isEmpty { mutations.append(["tunnels", "delete", Op.set(stale)]) }
+        if !mutations.isEmpty { operations.append(Op.mutate(VTEPPhysicalSwitch.tableName, where: Op.whereUUID(switchID), mutations)) }
+        guard !operations.isEmpty else { return }
         _ = try await client.transact(operations)
+    }
+
+    /// A tunnel's `bfd_status` while vtep-kdp runs no BFD: whether the
+    /// controller asked for it (ovs-vtep's `enabled`), and if so why it is not running.
+    static func bfdStatus(params: [String: String]) -> [String: String] {
+        guard params["enable"] == "true" else { return ["enabled": "false"] }
+        return ["enabled": "true", "info": "vtep-kdp runs no BFD session yet"]
     }
 
     // MARK: Locators

@@ -75,9 +75,50 @@ import Testing
                 .replacingOccurrences(of: " ", with: "") == "packets_from_local:4\nbytes_from_local:400")
         #expect(await eventually { await client.replica.bindingStats.rows.values.first?.packetsFromLocal == 4 })
 
-        try await writer.setTunnel(switch: switchID, localIP: "10.2.2.1", remoteIP: "10.2.2.2", bfdStatus: ["state": "up"])
+    }
+
+    /// Issue 22, point 1: one Tunnel row per remote locator, as ovs-vtep
+    /// keeps them, added and removed with the locators; `bfd_status:enabled`
+    /// follows `bfd_params:enable`.
+    @Test func tunnelRowsFollowTheRemoteLocators() async throws {
+        let rig = try OVSDBServerRig()
+        try rig.vtepctl("add-ps", "br0")
+        let (client, task) = rig.startClient()
+        defer { task.cancel() }
+        try #require(await client.waitUntilSynced(timeout: .seconds(60)), "the client never synced")
+        let writer = VTEPWriter(client: client)
+        let (switchID, _) = try #require(await client.replica.physicalSwitch(named: "br0"))
+        func remotes() throws -> [String] {
+            try rig.vtepctl("--columns=remote", "--bare", "list", "Tunnel").split(separator: "\n").filter { !$0.isEmpty }.map {
+                try rig.vtepctl("get", "Physical_Locator", String($0), "dst_ip")
+            }.sorted()
+        }
+
+        try await writer.setTunnels(switch: switchID, localIP: "10.2.2.1", remoteIPs: ["10.2.2.2", "10.2.2.3"])
+        #expect(await eventually { await client.replica.tunnels.count == 2 })
+        #expect(try remotes() == ["\"10.2.2.2\"", "\"10.2.2.3\""])
+        let row =
+            try rig.vtepctl("--columns=bfd_config_local,bfd_status", "list", "Tunnel").split(separator: "\n").first.map(String.init) ?? ""
         #expect(
-            try rig.vtepctl("--columns=bfd_status", "list", "Tunnel").replacingOccurrences(of: " ", with: "") == "bfd_status:{state=up}")
+            row.replacingOccurrences(of: " ", with: "") == "bfd_config_local:{bfd_dst_ip=\"169.254.1.0\",bfd_dst_mac=\"00:23:20:00:00:01\"}"
+        )
+        #expect(try rig.vtepctl("--columns=bfd_status", "--bare", "list", "Tunnel").contains("enabled=false"))
+
+        // The controller asks for BFD on one: enabled, and why it does not run.
+        let uuid = try rig.vtepctl("--columns=_uuid", "--bare", "list", "Tunnel").split(separator: "\n").first.map(String.init) ?? ""
+        try rig.vtepctl("set", "Tunnel", uuid, "bfd_params:enable=true")
+        #expect(await eventually { await client.replica.tunnels.rows.values.contains { $0.bfdParams["enable"] == "true" } })
+        try await writer.setTunnels(switch: switchID, localIP: "10.2.2.1", remoteIPs: ["10.2.2.2", "10.2.2.3"])
+        #expect(try rig.vtepctl("get", "Tunnel", uuid, "bfd_status:enabled") == "\"true\"")
+        #expect(await eventually { await client.replica.tunnels[OVSDBUUID(uuid)!]?.bfdStatus["info"] != nil })
+
+        // A locator no longer used loses its row; nothing changes when nothing differs.
+        try await writer.setTunnels(switch: switchID, localIP: "10.2.2.1", remoteIPs: ["10.2.2.3"])
+        #expect(await eventually { await client.replica.tunnels.count == 1 })
+        #expect(try remotes() == ["\"10.2.2.3\""])
+        try await writer.setTunnels(switch: switchID, localIP: "10.2.2.1", remoteIPs: [])
+        #expect(await eventually { await client.replica.tunnels.count == 0 })
+        #expect(try rig.vtepctl("get", "Physical_Switch", "br0", "tunnels") == "[]")
     }
 
     /// Issue 26, point 4: nothing stale. A switch no longer bound here loses

@@ -18,7 +18,7 @@ extension KernelVTEPSuites {
         }
 
         @Test func countersMoveWithTrafficAndDatabaseChanges() throws {
-            let rig = try EndToEndRig.seededWithLinuxVTEP(prefix: "em", vxlanPort: 4806, subnet: 35)
+            let rig = try EndToEndRig.seededWithLinuxVTEP(prefix: "er", vxlanPort: 4806, subnet: 35)
             let address = "127.0.0.1:19477"
             try rig.startDaemon(extra: ["--metrics-address", address])
             var before = try Self.scrape(rig, address)
