@@ -22,10 +22,22 @@ public enum DaemonMetrics {
     /// Connections lost, and attempts to connect that failed.
     static let databaseDisconnects = Counter(label: "vtep_kdp_database_disconnects_total")
 
-    /// One upcall classified as `decision` (`MissDecision.label`), or
-    /// "dropped" before classifying (over the queue's bound or its port's rate).
+    /// The upcall counters by decision (`MissDecision.label`, or
+    /// "dropped" before classifying: over the queue's bound or its port's
+    /// rate), made once: an upcall is on the first packet's path.
+    static let upcalls: [String: Counter] = Dictionary(
+        uniqueKeysWithValues: ["learn", "unknown_destination", "unbound_tagged", "unknown_vni", "rejected_tunnel", "ignore", "dropped"].map
+        {
+            ($0, Counter(label: "vtep_kdp_upcalls_total", dimensions: [("decision", $0)]))
+        })
+
+    /// One upcall classified as `decision`.
     static func upcall(_ decision: String) {
-        Counter(label: "vtep_kdp_upcalls_total", dimensions: [("decision", decision)]).increment()
+        if let counter = upcalls[decision] {
+            counter.increment()
+        } else {
+            Counter(label: "vtep_kdp_upcalls_total", dimensions: [("decision", decision)]).increment()
+        }
     }
 
     /// A netlink request the kernel (or the socket) refused.
