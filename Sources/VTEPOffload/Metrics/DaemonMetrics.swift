@@ -1,5 +1,6 @@
 import Metrics
 import OVSDatapathCore
+import VTEPCompiler
 
 /// What the daemon counts, through swift-metrics. Nothing is kept anywhere
 /// until the executable bootstraps a backend (`--metrics-address` bootstraps
@@ -26,19 +27,12 @@ public enum DaemonMetrics {
     /// "dropped" before classifying: over the queue's bound or its port's
     /// rate), made once: an upcall is on the first packet's path.
     static let upcalls: [String: Counter] = Dictionary(
-        uniqueKeysWithValues: ["learn", "unknown_destination", "unbound_tagged", "unknown_vni", "rejected_tunnel", "ignore", "dropped"].map
-        {
+        uniqueKeysWithValues: (MissDecision.labels + ["dropped"]).map {
             ($0, Counter(label: "vtep_kdp_upcalls_total", dimensions: [("decision", $0)]))
         })
 
     /// One upcall classified as `decision`.
-    static func upcall(_ decision: String) {
-        if let counter = upcalls[decision] {
-            counter.increment()
-        } else {
-            Counter(label: "vtep_kdp_upcalls_total", dimensions: [("decision", decision)]).increment()
-        }
-    }
+    static func upcall(_ decision: String) { upcalls[decision]?.increment() }
 
     /// A netlink request the kernel (or the socket) refused.
     static func kernelError(_ error: NetlinkError) {

@@ -38,3 +38,20 @@ import Testing
             counts == [.ingress: 1, .ingressDrop: 1, .tunnelAdmission: 2, .forward: 2, .flood: 1, .tunnelFlood: 1, .tunnelDeliver: 1])
     }
 }
+
+/// The upcall metrics make one counter per `MissDecision.labels` entry:
+/// every decision's label must be among them.
+@Suite struct MissDecisionLabelTests {
+    @Test func everyDecisionsLabelIsListed() {
+        let mac = EthernetAddress("02:00:00:00:01:01")!
+        let decisions: [MissDecision] = [
+            .learn(LocalMAC(mac: mac, port: "p0", vlan: 0), vni: 33, etherType: nil),
+            .unknownDestination(UnknownDestination(vni: 33, port: "p0", mac: mac)),
+            .unboundTagged(UnboundTagged(port: "p0", vlan: 7, etherType: 0x0800)),
+            .unknownVNI(44),
+            .rejectedTunnel(RejectedTunnel(vni: 33, source: [10, 0, 0, 9], destination: [10, 0, 0, 1])),
+            .ignore("test"),
+        ]
+        #expect(decisions.map(\.label) == MissDecision.labels)
+    }
+}
