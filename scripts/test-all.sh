@@ -69,7 +69,8 @@ run_kernel_suite() {   # LABEL KERNEL SELECTION DIR [package]
     local status=$?
     set -e
     if [[ "${5:-}" == package ]]; then
-        package_line="package check on $1: $(tail -n 1 "$4/package-check.log" 2>/dev/null | sed 's/^package-check: //')"
+        package_line="package check on $1: $(tail -n 1 "$4/package-check.log" 2>/dev/null | sed 's/^package-check: //' || true)"
+        [[ -s "$4/package-check.log" ]] || package_line="package check on $1: did not run"
         grep -q '^package-check: [0-9]* passed, 0 failed$' "$4/package-check.log" 2>/dev/null || { echo "FAIL: the package check"; vm_status=1; }
     fi
     [[ $status -eq 0 ]] || vm_status=$status

@@ -35,7 +35,6 @@ for dir in ${VTEPKDP_VM_OVERLAYS:-}; do overlays+=(--overlay-rwdir "$dir"); done
 kvm_flag=(--disable-kvm)
 [[ "${VTEPKDP_VM_KVM:-0}" == 1 ]] && kvm_flag=()
 
-rm -f "$results/exit-status"
 args=""
 for a in "$@"; do args+=" $(printf '%q' "$a")"; done
 # The inner command records its own status: vng's exit code has not always
@@ -43,12 +42,25 @@ for a in "$@"; do args+=" $(printf '%q' "$a")"; done
 # Benchmark switches (VTEPKDP_PERF_*) are passed through to the guest.
 passed=""
 while IFS='=' read -r name value; do passed+=" $name=$(printf '%q' "$value")"; done < <(env | grep '^VTEPKDP_PERF_' || true)
-inner="cd $(printf '%q' "$here") &&$passed VTEPKDP_IN_VM=1 VTEPKDP_RESULTS=$(printf '%q' "$results") bash $(printf '%q' "$script")$args; echo \$? > $(printf '%q' "$results")/exit-status"
+# `started` tells a guest that never reached the script (a boot that failed,
+# which is no test's failure) from a script that died on the way.
+inner="touch $(printf '%q' "$results")/started && cd $(printf '%q' "$here") &&$passed VTEPKDP_IN_VM=1 VTEPKDP_RESULTS=$(printf '%q' "$results") bash $(printf '%q' "$script")$args; echo \$? > $(printf '%q' "$results")/exit-status"
+boot() {   # [extra vng flags]
+    rm -f "$results/exit-status" "$results/started"
+    timeout "${VTEPKDP_VM_TIMEOUT:-1500}" "$vng" --run "$kernel" "${kvm_flag[@]}" --memory 2G --cpus 2 "$@" \
+        --rwdir "$results" "${overlays[@]}" --exec "$inner" </dev/null 2>&1 | sed 's/[[:space:]]*$//' || true
+}
 echo "vm.sh: booting $(basename "$kernel") (${kvm_flag[*]:-kvm}, 2 vCPUs, 2 GiB) to run $(basename "$script")$args"
-timeout "${VTEPKDP_VM_TIMEOUT:-1500}" "$vng" --run "$kernel" "${kvm_flag[@]}" --memory 2G --cpus 2 \
-    --rwdir "$results" "${overlays[@]}" --exec "$inner" </dev/null 2>&1 | sed 's/[[:space:]]*$//' || true
+boot
+if [[ ! -e "$results/started" ]]; then
+    # Once, with the kernel's console kept, so that a second failure says why.
+    echo "vm.sh: the guest never started $(basename "$script"); booting again, the console in $results/boot-console.log" >&2
+    boot --verbose > "$results/boot-console.log"
+    grep -v '^\[' "$results/boot-console.log" | grep -v '^$' || true
+    [[ -e "$results/started" ]] || { echo "vm.sh: the second boot failed too; the end of its console:" >&2; tail -n 40 "$results/boot-console.log" >&2; }
+fi
 if [[ ! -s "$results/exit-status" ]]; then
-    echo "vm.sh: the VM did not report an exit status (boot failure or timeout)" >&2
+    echo "vm.sh: the VM did not report an exit status (the guest died or timed out)" >&2
     exit 3
 fi
 exit "$(cat "$results/exit-status")"
