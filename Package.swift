@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "VTEPOffload",
             dependencies: [
-                "VTEPCompiler", "VTEPModel", "OVSDB", "OVSDatapathCore", "OVSDatapathNL",
+                "VTEPCompiler", "VTEPModel", "OVSDB", "OVSDatapathCore", "OVSDatapathNL", "BFD",
                 .product(name: "Logging", package: "swift-log"),
                 // The metrics API only: what exports them is the executable's choice.
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "vtep-kdp",
             dependencies: [
-                "OVSDatapathCore", "OVSDatapathNL", "OVSDB", "OVSUnixctl", "VTEPModel", "VTEPCompiler", "VTEPOffload",
+                "OVSDatapathCore", "OVSDatapathNL", "OVSDB", "OVSUnixctl", "VTEPModel", "VTEPCompiler", "VTEPOffload", "BFD",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "VTEPOffloadTests",
             dependencies: [
-                "VTEPOffload", "VTEPCompiler", "VTEPModel", "OVSDB", "OVSDatapathCore", "OVSDatapathNL", "TestSupport",
+                "VTEPOffload", "VTEPCompiler", "VTEPModel", "OVSDB", "OVSDatapathCore", "OVSDatapathNL", "BFD", "TestSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
     ],

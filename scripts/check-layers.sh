@@ -15,8 +15,8 @@ declare -A allowed=(
     [Sources/OVSUnixctl]="OVSDB"
     [Sources/VTEPModel]="OVSDB"
     [Sources/VTEPCompiler]="OVSDB VTEPModel OVSDatapathCore"
-    [Sources/VTEPOffload]="OVSDB VTEPModel VTEPCompiler OVSDatapathCore OVSDatapathNL"
-    [Sources/vtep-kdp]="OVSDB OVSUnixctl VTEPModel VTEPCompiler OVSDatapathCore OVSDatapathNL VTEPOffload"
+    [Sources/VTEPOffload]="OVSDB VTEPModel VTEPCompiler OVSDatapathCore OVSDatapathNL BFD"
+    [Sources/vtep-kdp]="OVSDB OVSUnixctl VTEPModel VTEPCompiler OVSDatapathCore OVSDatapathNL VTEPOffload BFD"
 )
 ours="BFD CNetlink OVSDatapathCore OVSDatapathNL OVSDB OVSUnixctl VTEPModel VTEPCompiler VTEPOffload TestSupport"
 

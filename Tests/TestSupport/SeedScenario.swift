@@ -75,13 +75,27 @@ package struct SeedScenario {
         db.mcastMacsRemote.set(uuid(), row)
     }
 
-    package func compile(localMACs: [LocalMAC] = [], ports: [String: UInt32] = ["p0": 1, "p1": 2], facts: MissFacts = MissFacts())
-        -> DesiredDatapathState
-    {
+    package func compile(
+        localMACs: [LocalMAC] = [], ports: [String: UInt32] = ["p0": 1, "p1": 2], facts: MissFacts = MissFacts(),
+        health: LocatorHealth = LocatorHealth()
+    ) -> DesiredDatapathState {
         VTEPCompiler.compile(
             CompilerInput(
                 database: db, switchName: "br0", portNumbers: ports, tunnelPort: 3, localMACs: localMACs,
-                missFacts: facts))
+                missFacts: facts, locatorHealth: health))
+    }
+
+    /// A Tunnel row of br0 from our tunnel IP to `remote`, with `bfd_params`.
+    package mutating func addTunnel(to remote: String, params: [String: String]) {
+        var tunnel = VTEPTunnel()
+        tunnel.local = locator("10.2.2.1")
+        tunnel.remote = locator(remote)
+        tunnel.bfdParams = params
+        let id = uuid()
+        db.tunnels.set(id, tunnel)
+        var ps = db.physicalSwitches[br0]!
+        ps.tunnels.insert(id)
+        db.physicalSwitches.set(br0, ps)
     }
 
     /// A logical switch with this VNI, bound on `port` at `vlan`.

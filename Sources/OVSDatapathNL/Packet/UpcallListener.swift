@@ -23,6 +23,12 @@ public final class UpcallListener: @unchecked Sendable {
 
     /// Upcalls (and receive errors) once `start()` has been called.
     public let upcalls: AsyncStream<Result<Upcall, NetlinkError>>
+    /// Where `userspace()` action upcalls go instead of `upcalls`, called
+    /// on the receive thread (set it before `start()`). With per-CPU
+    /// dispatch the kernel sends them to the miss sockets, whatever pid
+    /// the action names; a consumer with deadlines of its own (BFD) takes
+    /// them here, so they never queue behind a burst of misses.
+    public var actionHandler: (@Sendable (Upcall) -> Void)?
     private let continuation: AsyncStream<Result<Upcall, NetlinkError>>.Continuation
 
     /// Opens one netlink socket per handler (at least one); nothing is received
@@ -106,7 +112,9 @@ public final class UpcallListener: @unchecked Sendable {
             } catch {
                 continuation.yield(.failure(error))
             }
-            for upcall in pending { continuation.yield(.success(upcall)) }
+            for upcall in pending {
+                if case .action = upcall.reason, let actionHandler { actionHandler(upcall) } else { continuation.yield(.success(upcall)) }
+            }
             pending.removeAll(keepingCapacity: true)
         }
     }

@@ -23,11 +23,14 @@ public struct CompilerInput: Sendable {
     /// controller's binding stands, and a VM cannot draw another host's
     /// traffic by sending from its MAC.
     public var allowsRemoteMACTakeover: Bool
+    /// What BFD says of the remote locators (nothing down by default).
+    public var locatorHealth: LocatorHealth
 
     /// Everything one compile reads; the learned parts default to nothing learned.
     public init(
         database: VTEPDatabase, switchName: String, portNumbers: [String: UInt32], tunnelPort: UInt32,
-        localMACs: [LocalMAC] = [], missFacts: MissFacts = MissFacts(), allowsRemoteMACTakeover: Bool = false
+        localMACs: [LocalMAC] = [], missFacts: MissFacts = MissFacts(), allowsRemoteMACTakeover: Bool = false,
+        locatorHealth: LocatorHealth = LocatorHealth()
     ) {
         self.database = database
         self.switchName = switchName
@@ -36,5 +39,6 @@ public struct CompilerInput: Sendable {
         self.localMACs = localMACs
         self.missFacts = missFacts
         self.allowsRemoteMACTakeover = allowsRemoteMACTakeover
+        self.locatorHealth = locatorHealth
     }
 }

@@ -23,6 +23,10 @@ public struct DesiredDatapathState: Sendable {
     /// Local sources that are remote MACs of their switch and stay remote:
     /// not delivered to here, not listed in Ucast_Macs_Local.
     public var remoteMACsSeenLocally: Set<LocalMAC> = []
+    /// The remote locators to run BFD with, and their settings.
+    public var bfdTunnels: [BFDTunnel] = []
+    /// The service node each VNI's BUM goes to (service_node mode).
+    public var serviceNodes: [UInt32: [UInt8]] = [:]
 
     /// An empty state: no flows, no bindings, no faults.
     public init() {}
@@ -59,6 +63,10 @@ public struct CompileFindings: Sendable {
     /// Local sources that are remote MACs of their switch and stay remote:
     /// not delivered to here, not listed in Ucast_Macs_Local.
     public var remoteMACsSeenLocally: Set<LocalMAC> = []
+    /// The remote locators to run BFD with, and their settings.
+    public var bfdTunnels: [BFDTunnel] = []
+    /// The service node each VNI's BUM goes to (service_node mode).
+    public var serviceNodes: [UInt32: [UInt8]] = [:]
 
     /// No findings: nothing compiled yet.
     public init() {}
@@ -76,6 +84,8 @@ extension DesiredDatapathState {
         findings.tunnelIP = tunnelIP
         findings.tunnelSources = tunnelSources
         findings.remoteMACsSeenLocally = remoteMACsSeenLocally
+        findings.bfdTunnels = bfdTunnels
+        findings.serviceNodes = serviceNodes
         return findings
     }
 }

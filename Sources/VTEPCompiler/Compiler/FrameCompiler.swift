@@ -84,16 +84,15 @@ enum FrameCompiler {
                 for compiled in flows.flows { state.flows[compiled.ufid] = compiled }
             }
 
-            // BUM: the switch's unknown-dst locators, by replication mode.
-            let unknownDst = unknownDestinationLocators(db, switchID)
+            // BUM: the switch's unknown-dst locators, by replication mode and health.
             let sourceNode = db.logicalSwitches[switchID]?.replicationMode == "source_node"
-            // service_node: the first locator relays; source_node: a copy to each.
-            func replicate(to locators: [[UInt8]]) -> [FlowAction] {
-                (sourceNode ? locators : Array(locators.prefix(1))).flatMap {
-                    [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
-                }
+            func replicate(to locators: [[UInt8]], vni remembered: UInt32? = nil) -> [FlowAction] {
+                bumTargets(locators, sourceNode: sourceNode, switchName: name, health: input.locatorHealth, remembering: remembered, &state)
+                    .flatMap {
+                        [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
+                    }
             }
-            let tunnels = replicate(to: unknownDst)
+            let tunnels = replicate(to: unknownDestinationLocators(db, switchID), vni: vni)
             // From one local binding: every other binding, then the tunnels (no hairpin).
             var floodFrom: [UInt32: [FlowAction]] = [:]
             var floodsTo: [UInt32: [Binding]] = [:]
@@ -182,6 +181,7 @@ enum FrameCompiler {
             }
         }
 
+        addBFDReception(input, physicalSwitch, localIPBytes, &state)
         addDrops(input, physicalSwitch, bindings, localIPBytes, &state)
         reportUnsupported(input, physicalSwitch, bindings, &state)
         return state
@@ -255,7 +255,8 @@ enum FrameCompiler {
             state.add(FlowIdentity.unboundTagged(port: port, vlan: unbound.vlan, etherType: unbound.etherType), match.flow([]))
         }
         let carried = Set(bindings.map(\.vni))
-        for vni in input.missFacts.unknownVNIs where !carried.contains(vni) && vni <= RecirculationID.maxVNI {
+        for vni in input.missFacts.unknownVNIs
+        where !carried.contains(vni) && vni != BFDTunnel.tunnelKey && vni <= RecirculationID.maxVNI {
             var match = FlowBuilder(recirculation: 0)
             match.tunnelID(vni, localIP: localIP)
             match.inPort(input.tunnelPort)
@@ -265,8 +266,12 @@ enum FrameCompiler {
         }
         // The same match as an admission, so a sender that becomes a locator
         // turns its drop into an admission under one UFID.
-        for rejected in input.missFacts.rejectedTunnels where carried.contains(rejected.vni) {
+        // VNI 0 is BFD's: never carried, and never dropped wide (see `addBFDReception`).
+        let bfdRemotes = Set(state.bfdTunnels.map(\.remote))
+        for rejected in input.missFacts.rejectedTunnels where carried.contains(rejected.vni) || rejected.vni == BFDTunnel.tunnelKey {
             guard rejected.destination != localIP || state.tunnelSources[rejected.vni]?.contains(rejected.source) != true else { continue }
+            guard rejected.vni != BFDTunnel.tunnelKey || rejected.destination != localIP || !bfdRemotes.contains(rejected.source)
+            else { continue }
             var match = FlowBuilder(recirculation: 0)
             match.tunnel(vni: rejected.vni, source: rejected.source, destination: rejected.destination)
             match.inPort(input.tunnelPort)

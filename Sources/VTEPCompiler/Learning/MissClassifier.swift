@@ -47,17 +47,20 @@ public struct MissContext: Sendable {
     public var tunnelIP: [UInt8]?
     /// The locators each VNI admits VXLAN from (4 bytes each).
     public var tunnelSources: [UInt32: Set<[UInt8]>]
+    /// The remote locators whose BFD (VXLAN key 0) goes to userspace by a flow of its own.
+    public var bfdRemotes: Set<[UInt8]>
 
     /// The layout of the last sync pass.
     public init(
         bindings: [Binding], tunnelPort: UInt32, portNames: [UInt32: String], tunnelIP: [UInt8]? = nil,
-        tunnelSources: [UInt32: Set<[UInt8]>] = [:]
+        tunnelSources: [UInt32: Set<[UInt8]>] = [:], bfdRemotes: Set<[UInt8]> = []
     ) {
         self.bindings = bindings
         self.tunnelPort = tunnelPort
         self.portNames = portNames
         self.tunnelIP = tunnelIP
         self.tunnelSources = tunnelSources
+        self.bfdRemotes = bfdRemotes
     }
 
     /// Whether VXLAN of `vni` from `source` to `destination` is admitted.
@@ -103,8 +106,15 @@ public enum MissClassifier {
             // Tunnel admission missed: a VNI nobody carries, or a sender the database does not name.
             guard let id = fields.tunnelID, id <= UInt64(RecirculationID.maxVNI) else { return .ignore("VXLAN without a usable VNI") }
             let vni = UInt32(id)
-            guard context.bindings.contains(where: { $0.vni == vni }) else { return .unknownVNI(vni) }
             let source = fields.tunnelSource ?? [0, 0, 0, 0], destination = fields.tunnelDestination ?? [0, 0, 0, 0]
+            if vni == BFDTunnel.tunnelKey {
+                // BFD's key: an exact drop per sender, never a wide one that would overlap the BFD flows.
+                guard destination != context.tunnelIP || !context.bfdRemotes.contains(source) else {
+                    return .ignore("BFD from \(ipv4Text(source)); its flow is on its way")
+                }
+                return .rejectedTunnel(RejectedTunnel(vni: vni, source: source, destination: destination))
+            }
+            guard context.bindings.contains(where: { $0.vni == vni }) else { return .unknownVNI(vni) }
             guard !context.admits(vni: vni, source: source, destination: destination) else {
                 return .ignore("VXLAN VNI \(vni) from \(ipv4Text(source)) is admitted; its flow is on its way")
             }

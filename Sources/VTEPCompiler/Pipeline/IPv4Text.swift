@@ -2,7 +2,7 @@
 /// them: dotted text and 4 bytes in network order.
 
 /// Dotted IPv4 text → 4 bytes in network order.
-func ipv4Bytes(_ text: String) -> [UInt8]? {
+public func ipv4Bytes(_ text: String) -> [UInt8]? {
     let parts = text.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count == 4 else { return nil }
     var bytes: [UInt8] = []
@@ -14,4 +14,4 @@ func ipv4Bytes(_ text: String) -> [UInt8]? {
 }
 
 /// 4 bytes in network order → dotted IPv4 text.
-func ipv4Text(_ bytes: [UInt8]) -> String { bytes.map(String.init).joined(separator: ".") }
+public func ipv4Text(_ bytes: [UInt8]) -> String { bytes.map(String.init).joined(separator: ".") }

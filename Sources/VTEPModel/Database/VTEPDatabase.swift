@@ -177,7 +177,7 @@ public enum VTEPChange: Sendable, Equatable {
 
 extension VTEPChange {
     /// Whether the change can alter the compiled flows. The tables vtep-kdp
-    /// writes back (local MACs, statistics, tunnels) and those it does not
+    /// writes back (local MACs, statistics, tunnels' status) and those it does not
     /// act on cannot; nor can a Physical_Port change that leaves its name
     /// and bindings alone (a fault or statistics column written by us).
     public var affectsForwarding: Bool {
@@ -188,7 +188,14 @@ extension VTEPChange {
             old.name != new.name || old.vlanBindings != new.vlanBindings
         case .physicalPort:
             true
-        case .global, .manager, .tunnel, .bindingStats, .ucastMacLocal, .mcastMacLocal, .logicalRouter, .acl, .aclEntry,
+        // A Tunnel's BFD settings are the controller's (sessions and their
+        // flows follow them); its bfd_status and the rows themselves are ours.
+        case .tunnel(.modify(_, let old, let new)):
+            old.bfdParams != new.bfdParams || old.bfdConfigRemote != new.bfdConfigRemote || old.local != new.local
+                || old.remote != new.remote
+        case .tunnel(.insert(_, let row)), .tunnel(.delete(_, let row)):
+            row.bfdParams["enable"] == "true"
+        case .global, .manager, .bindingStats, .ucastMacLocal, .mcastMacLocal, .logicalRouter, .acl, .aclEntry,
             .arpSourceLocal, .arpSourceRemote:
             false
         }

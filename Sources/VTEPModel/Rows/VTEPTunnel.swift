@@ -1,7 +1,7 @@
 import OVSDB
 
 /// A Tunnel row: the tunnel from one of our locators to a remote one, with
-/// its BFD configuration and state. vtep-kdp runs no BFD yet.
+/// its BFD configuration and state (`TunnelHealthMonitor` runs the sessions).
 public struct VTEPTunnel: OVSDBRow {
     /// The table's name in the hardware_vtep schema.
     public static let tableName = "Tunnel"

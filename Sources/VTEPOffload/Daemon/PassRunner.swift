@@ -26,6 +26,9 @@ final class PassRunner {
     private(set) var passUnderWay = false
     /// What the last pass that got through did and found.
     private(set) var lastOutcome: SyncPass.Outcome?
+    /// What BFD says of the remote locators; the service nodes chosen are
+    /// the last pass's, so the next keeps them while they stay up.
+    var locatorHealth = LocatorHealth()
 
     init(pass: SyncPass, logger: Logger) {
         self.pass = pass
@@ -118,7 +121,8 @@ final class PassRunner {
         var outcome: SyncPass.Outcome
         do {
             outcome = try await pass.program(
-                localMACs: localMACs, missFacts: missFacts, compiler: &compiler, inventory: &inventory, changedRemoteRows: rows)
+                localMACs: localMACs, missFacts: missFacts, compiler: &compiler, inventory: &inventory, changedRemoteRows: rows,
+                locatorHealth: locatorHealth)
         } catch {
             changedRemoteRows = nil  // what was taken for this pass was not compiled
             let netlink = error as? NetlinkError
@@ -131,6 +135,7 @@ final class PassRunner {
             return .failure(PassFailure(datapathGone: true, netlink: lost))
         }
         outcome.exhaustedVNIs = exhaustedVNIs
+        locatorHealth.serviceNodes = outcome.findings.serviceNodes
         passes += 1
         lastOutcome = outcome
         for problem in outcome.findings.problems where !lastProblems.contains(problem) { logger.warning("\(problem)") }

@@ -106,7 +106,8 @@ public struct SyncPass {
             MissContext(
                 bindings: findings.bindings, tunnelPort: tunnelPort,
                 portNames: Dictionary(portNumbers.map { ($1, $0) }, uniquingKeysWith: { first, _ in first }),
-                tunnelIP: findings.tunnelIP, tunnelSources: findings.tunnelSources)
+                tunnelIP: findings.tunnelIP, tunnelSources: findings.tunnelSources,
+                bfdRemotes: Set(findings.bfdTunnels.map(\.remote)))
         }
     }
 
@@ -142,7 +143,8 @@ public struct SyncPass {
     /// so a port that left one side leaves the other.
     public func program(
         localMACs: [LocalMAC], missFacts: MissFacts, compiler: inout IncrementalCompiler, inventory: inout PortInventory,
-        changedRemoteRows: Set<OVSDBUUID>?, isolation: isolated (any Actor)? = #isolation
+        changedRemoteRows: Set<OVSDBUUID>?, locatorHealth: LocatorHealth = LocatorHealth(),
+        isolation: isolated (any Actor)? = #isolation
     ) async throws -> Outcome {
         let database = await client.replica
         guard let (_, physicalSwitch) = database.physicalSwitch(named: switchName) else { throw SyncError.noSuchSwitch(switchName) }
@@ -152,7 +154,8 @@ public struct SyncPass {
         let compileStarted = clock.now
         let input = CompilerInput(
             database: database, switchName: switchName, portNumbers: ports, tunnelPort: tunnel,
-            localMACs: localMACs, missFacts: missFacts, allowsRemoteMACTakeover: allowsRemoteMACTakeover)
+            localMACs: localMACs, missFacts: missFacts, allowsRemoteMACTakeover: allowsRemoteMACTakeover,
+            locatorHealth: locatorHealth)
         // A compiler with no past cannot know which installed flows it no
         // longer wants: its first reconcile compares everything.
         let fresh = !compiler.hasCompiled

@@ -26,6 +26,8 @@ public actor VTEPDaemon {
     let passRunner: PassRunner
     let upcalls: UpcallHandler
     let housekeeping: Housekeeping
+    /// BFD with the remote locators, when the daemon runs it.
+    let tunnelHealth: TunnelHealthMonitor?
     private let writeBack: DatabaseWriteBack
     private var synced = false
     private var passDue = false
@@ -48,13 +50,17 @@ public actor VTEPDaemon {
     ///   - overlapsBulkChanges, bulkInstallSockets, allowsRemoteMACTakeover: see `SyncPass`.
     ///   - identity: the switch's `description` and `management_ips` to
     ///     write (nil: left alone).
+    ///   - tunnelHealth: runs BFD with the remote locators (started and
+    ///     stopped by the caller); nil runs none.
     public init(
         client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, localMACs: [LocalMAC] = [],
         vxlanPort: UInt16 = VXLANNaming.defaultPort, limits: LearnedState.Limits = .init(), agingTime: Duration = .seconds(300),
         overlapsBulkChanges: Bool = true, bulkInstallSockets: Int = 2, allowsRemoteMACTakeover: Bool = false,
-        identity: (description: String?, managementIPs: Set<String>?) = (nil, nil), logger: Logger = Logger(label: "vtep-kdp")
+        identity: (description: String?, managementIPs: Set<String>?) = (nil, nil), tunnelHealth: TunnelHealthMonitor? = nil,
+        logger: Logger = Logger(label: "vtep-kdp")
     ) {
         self.client = client
+        self.tunnelHealth = tunnelHealth
         self.reconciler = reconciler
         self.declaredMACs = localMACs
         self.learned = LearnedState(limits: limits)
@@ -80,6 +86,7 @@ public actor VTEPDaemon {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [client] in for await event in client.events { await self.note(event) } }
             if let upcalls { group.addTask { for await upcall in upcalls { await self.note(upcall) } } }
+            if let tunnelHealth { group.addTask { for await statuses in tunnelHealth.changes { await self.note(statuses) } } }
             group.addTask { await self.loop() }
             group.addTask { [writeBack] in await writeBack.run() }
             group.addTask { [interval = housekeeping.interval] in
@@ -130,6 +137,19 @@ public actor VTEPDaemon {
         case .failure(let error): logger.warning("upcalls: \(error)")
         case .success(let upcall): if upcalls.admit(upcall) { wakeUp.yield() }
         }
+    }
+
+    /// A BFD session changed state: BUM is sent by the new health at the
+    /// next pass (when which locators can forward changed), and the Tunnel
+    /// rows say it.
+    private func note(_ statuses: [[UInt8]: TunnelStatus]) async {
+        let down = Set(statuses.filter { !$0.value.forwarding }.keys)
+        if down != passRunner.locatorHealth.down {
+            passRunner.locatorHealth.down = down
+            passDue = true
+            wakeUp.yield()
+        }
+        await writeBack.requestTunnelStatuses(statuses)
     }
 
     private func notePortCheckDue() {
@@ -226,6 +246,10 @@ public actor VTEPDaemon {
                 localMACs: declaredMACs + learned.localMACs, missFacts: learned.facts, exhaustedVNIs: learned.exhausted)
         else { return nil }
         learned.keepOnly(outcome.findings.liveFacts)
+        tunnelHealth?.configure(
+            TunnelHealthMonitor.Layout(
+                datapath: reconciler.datapath, tunnelPort: outcome.tunnelPort, localIP: outcome.findings.tunnelIP ?? [],
+                tunnels: outcome.findings.tunnelIP == nil ? [] : outcome.findings.bfdTunnels))
         return outcome
     }
 }

@@ -13,6 +13,12 @@ actor DatabaseWriteBack {
     private var outcomeDue: SyncPass.Outcome?
     private var statisticsDue: (totals: [PortVLAN: BindingCounters], bindings: [Binding])?
     private var writtenStatistics: [PortVLAN: BindingCounters] = [:]
+    /// The BFD sessions' statuses, written with every outcome.
+    private var tunnelStatuses: [[UInt8]: TunnelStatus] = [:]
+    /// Set when the statuses changed since the last outcome written.
+    private var tunnelStatusesDue = false
+    /// The last outcome written, whose tunnels a status change rewrites.
+    private var lastWritten: SyncPass.Outcome?
     private let wake: AsyncStream<Void>
     private let wakeUp: AsyncStream<Void>.Continuation
 
@@ -25,6 +31,13 @@ actor DatabaseWriteBack {
     /// Asks for `outcome`'s rows to be written (replacing any not yet written).
     func request(_ outcome: SyncPass.Outcome) {
         outcomeDue = outcome
+        wakeUp.yield()
+    }
+
+    /// Asks for the Tunnel rows' `bfd_status` to say `statuses`.
+    func requestTunnelStatuses(_ statuses: [[UInt8]: TunnelStatus]) {
+        tunnelStatuses = statuses
+        tunnelStatusesDue = true
         wakeUp.yield()
     }
 
@@ -45,13 +58,27 @@ actor DatabaseWriteBack {
     /// the next one — unless a newer request replaced it meanwhile.
     func run() async {
         for await _ in wake {
-            while !Task.isCancelled, outcomeDue != nil || statisticsDue != nil {
+            while !Task.isCancelled, outcomeDue != nil || statisticsDue != nil || tunnelStatusesDue {
                 var failed = false
-                if let outcome = outcomeDue {
+                // A session changed state between passes: only the Tunnel rows
+                // (before the first outcome is written, that outcome carries them).
+                if outcomeDue == nil, tunnelStatusesDue {
+                    tunnelStatusesDue = false
+                    do {
+                        if let lastWritten { try await writer.writeTunnels(lastWritten.findings, statuses: tunnelStatuses) }
+                    } catch {
+                        logger.warning("writing bfd_status failed: \(error); trying again in \(retryDelay)")
+                        tunnelStatusesDue = true
+                        failed = true
+                    }
+                }
+                if !failed, let outcome = outcomeDue {
                     outcomeDue = nil
+                    tunnelStatusesDue = false
                     let started = ContinuousClock.now
                     do {
-                        try await writer.write(outcome)
+                        try await writer.write(outcome, tunnelStatuses: tunnelStatuses)
+                        lastWritten = outcome
                         let took = ContinuousClock.now - started
                         DaemonMetrics.writeBackDuration.record(duration: took)
                         logger.debug("database: written back in \(took)")

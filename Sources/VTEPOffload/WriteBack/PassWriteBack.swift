@@ -23,12 +23,12 @@ public struct PassWriteBack: Sendable {
         self.managementIPs = managementIPs
     }
 
-    /// Writes what `outcome` found. It reports the outcome's local MACs,
+    /// Writes what `outcome` found, and the BFD sessions' `tunnelStatuses`. It reports the outcome's local MACs,
     /// not the learned state as it is by now, so a MAC is listed only once
     /// its flows are installed.
     /// - Throws: `SyncPass.SyncError.noSuchSwitch` when the switch left the
     ///   database, or the transaction's `OVSDBError`.
-    public func write(_ outcome: SyncPass.Outcome) async throws {
+    public func write(_ outcome: SyncPass.Outcome, tunnelStatuses: [[UInt8]: TunnelStatus] = [:]) async throws {
         let findings = outcome.findings
         let database = await client.replica
         guard let (switchID, physicalSwitch) = database.physicalSwitch(named: switchName) else {
@@ -55,9 +55,7 @@ public struct PassWriteBack: Sendable {
             try await writer.setUcastMacsLocal(localBySwitch, tunnelIP: localIP)
             // A switch no longer bound here is no longer reached through us.
             try await writer.removeMcastMacsLocal("unknown-dst", except: Set(localBySwitch.keys), tunnelIP: localIP)
-            // One Tunnel row per remote locator we send to or admit from.
-            let remotes = Set(findings.tunnelSources.values.joined().map { $0.map(String.init).joined(separator: ".") })
-            try await writer.setTunnels(switch: switchID, localIP: localIP, remoteIPs: remotes)
+            try await writeTunnels(findings, statuses: tunnelStatuses)
         }
         var switchFaults = findings.switchFaults
         if findings.bindings.contains(where: { outcome.exhaustedVNIs.contains($0.vni) }) { switchFaults.insert("mac_table_exhaustion") }
@@ -71,6 +69,19 @@ public struct PassWriteBack: Sendable {
             }
             try await writer.removeBindingStats(vlans: unbound, port: portID)
         }
+    }
+
+    /// The Tunnel rows: one per remote locator a pass tunnels to or admits
+    /// from, each with its BFD session's `bfd_status` (by remote locator).
+    /// Also written alone, when a session changes state between passes.
+    public func writeTunnels(_ findings: CompileFindings, statuses: [[UInt8]: TunnelStatus]) async throws {
+        let database = await client.replica
+        guard let (switchID, physicalSwitch) = database.physicalSwitch(named: switchName), physicalSwitch.tunnelIPs.count == 1,
+            let localIP = physicalSwitch.tunnelIPs.first
+        else { return }
+        let remotes = Set(findings.tunnelSources.values.joined().map(ipv4Text))
+        let columns = Dictionary(statuses.map { (ipv4Text($0.key), $0.value.columns) }, uniquingKeysWith: { first, _ in first })
+        try await VTEPWriter(client: client).setTunnels(switch: switchID, localIP: localIP, remoteIPs: remotes, statuses: columns)
     }
 
     /// Logical_Binding_Stats for each binding of `bindings` whose counters

@@ -243,10 +243,12 @@ public struct VTEPWriter: Sendable {
     /// `remoteIPs`, each from the locator of `localIP`, as ovs-vtep keeps
     /// one per remote tunnel endpoint: missing rows are inserted with
     /// `bfd_config_local`, rows to locators no longer used leave the
-    /// switch (and, unreferenced, the database). `bfd_status:enabled`
-    /// follows `bfd_params:enable`; no BFD session runs yet, which `info`
-    /// says where one is asked for. One transaction, none when nothing differs.
-    public func setTunnels(switch switchID: OVSDBUUID, localIP: String, remoteIPs: Set<String>) async throws(OVSDBError) {
+    /// switch (and, unreferenced, the database). `bfd_status` is the
+    /// session's from `statuses` (by remote IP), or says none runs. One
+    /// transaction, none when nothing differs.
+    public func setTunnels(
+        switch switchID: OVSDBUUID, localIP: String, remoteIPs: Set<String>, statuses: [String: [String: String]] = [:]
+    ) async throws(OVSDBError) {
         let db = await client.replica
         guard let physicalSwitch = db.physicalSwitches[switchID] else { return }
         var operations: [JSONValue] = []
@@ -262,7 +264,7 @@ public struct VTEPWriter: Sendable {
             }
             var changes: [(String, JSONValue)] = []
             if tunnel.bfdConfigLocal != Self.bfdConfigLocal { changes.append(("bfd_config_local", Self.bfdConfigLocal.datumJSON)) }
-            let status = Self.bfdStatus(params: tunnel.bfdParams)
+            let status = statuses[remote] ?? Self.bfdStatus(params: tunnel.bfdParams)
             if tunnel.bfdStatus != status { changes.append(("bfd_status", status.datumJSON)) }
             if !changes.isEmpty { operations.append(Op.update(VTEPTunnel.tableName, where: Op.whereUUID(uuid), changes)) }
         }
@@ -290,11 +292,12 @@ public struct VTEPWriter: Sendable {
         _ = try await client.transact(operations)
     }
 
-    /// A tunnel's `bfd_status` while vtep-kdp runs no BFD: whether the
-    /// controller asked for it (ovs-vtep's `enabled`), and if so why it is not running.
+    /// A tunnel's `bfd_status` with no session running: whether the
+    /// controller asked for one (ovs-vtep's `enabled`), and if so that it
+    /// has not started yet (it starts after the pass that installs its flow).
     static func bfdStatus(params: [String: String]) -> [String: String] {
         guard params["enable"] == "true" else { return ["enabled": "false"] }
-        return ["enabled": "true", "info": "vtep-kdp runs no BFD session yet"]
+        return ["enabled": "true", "info": "the BFD session is starting"]
     }
 
     // MARK: Locators

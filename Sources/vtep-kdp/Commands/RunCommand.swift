@@ -174,6 +174,19 @@ struct RunCommand: AsyncParsableCommand {
         logger.info(
             "vtep-kdp: serving \(physicalSwitch) on datapath \(self.datapath) (\(reconciler.installed.count) flows already there); VTEP database \(db.joined(separator: ", "))"
         )
+        // BFD on a thread and a netlink socket of its own; its packets come
+        // up as userspace() actions, which the listener hands straight to it.
+        let tunnelHealth: TunnelHealthMonitor
+        do {
+            tunnelHealth = TunnelHealthMonitor(connection: try DatapathConnection(), logger: logger)
+        } catch {
+            throw StartupChecks.explain(error, doing: "a netlink socket for BFD")
+        }
+        listener.actionHandler = { upcall in
+            if TunnelHealthMonitor.isBFD(upcall) { tunnelHealth.deliver(upcall) }
+        }
+        tunnelHealth.start()
+        defer { tunnelHealth.stop() }
         let client = OVSDBClient<VTEPDatabase>(remotes: remotes, tls: tls.files, logger: logger)
         let daemon = VTEPDaemon(
             client: client, reconciler: reconciler, switchName: physicalSwitch, localMACs: localMACs,
@@ -182,7 +195,7 @@ struct RunCommand: AsyncParsableCommand {
             bulkInstallSockets: bulkInstallSockets, allowsRemoteMACTakeover: allowRemoteMACTakeover,
             identity: (
                 description ?? "vtep-kdp: VXLAN VTEP on kernel datapath \(self.datapath)", managementIPs.isEmpty ? nil : Set(managementIPs)
-            ), logger: logger)
+            ), tunnelHealth: tunnelHealth, logger: logger)
         try await daemon.recoverLearnedState()
 
         let shutdown = ShutdownSwitch()

@@ -1,0 +1,260 @@
+import BFD
+import Dispatch
+import Foundation
+import Logging
+import OVSDatapathCore
+import OVSDatapathNL
+import Synchronization
+import VTEPCompiler
+
+/// Runs BFD with every remote locator the compiler lists
+/// (`CompileFindings.bfdTunnels`), on a thread of its own with a netlink
+/// socket of its own: a pass that compiles 100,000 MACs, or a daemon
+/// waiting for ovsdb-server, never delays a packet or a detection timer.
+/// Control packets go out through the datapath (`OVS_PACKET_CMD_EXECUTE`:
+/// into the tunnel with key 0, out of the VXLAN port); the remotes' come
+/// in by the compiler's BFD flows as `userspace()` upcalls, which the
+/// upcall listener hands to `deliver` on its own thread.
+///
+/// What it tells: `statuses` (for `bfd_status`, `vtep/status`, metrics)
+/// and `changes`, a snapshot each time a session changes state — never per
+/// packet — which the daemon turns into a pass (service-node choice) and a
+/// write-back.
+public final class TunnelHealthMonitor: @unchecked Sendable {
+    /// Where the sessions run: the datapath, its VXLAN port, our tunnel IP
+    /// and the tunnels to run BFD on. Given after every pass.
+    public struct Layout: Equatable, Sendable {
+        /// The datapath the packets go through.
+        public var datapath: Datapath
+        /// The VXLAN vport's number.
+        public var tunnelPort: UInt32
+        /// Our tunnel IP, 4 bytes.
+        public var localIP: [UInt8]
+        /// The remotes to run BFD with.
+        public var tunnels: [BFDTunnel]
+
+        /// A layout from its parts.
+        public init(datapath: Datapath, tunnelPort: UInt32, localIP: [UInt8], tunnels: [BFDTunnel]) {
+            self.datapath = datapath
+            self.tunnelPort = tunnelPort
+            self.localIP = localIP
+            self.tunnels = tunnels
+        }
+    }
+
+    private struct Inbox {
+        var layout: Layout?
+        var received: [Upcall] = []
+        var stopping = false
+        var statuses: [[UInt8]: TunnelStatus] = [:]
+    }
+
+    private let inbox = Mutex(Inbox())
+    private let wake = DispatchSemaphore(value: 0)
+    private let connection: DatapathConnection
+    private let logger: Logger
+    private let finished = DispatchSemaphore(value: 0)
+    private var started = false
+
+    /// Every session's status, by remote, each time one changes state.
+    public let changes: AsyncStream<[[UInt8]: TunnelStatus]>
+    private let changesContinuation: AsyncStream<[[UInt8]: TunnelStatus]>.Continuation
+
+    // The thread's own.
+    private var layout: Layout?
+    private var peers: [[UInt8]: BFDPeer] = [:]
+    private var nextDiscriminator = UInt32.random(in: 1...0x00ff_ffff)
+    /// Packets refused since the last log line, and when that was.
+    private var refusedUnreported = 0
+    private var lastRefusalLog: UInt64 = 0
+
+    /// A monitor sending through `connection` (its own: the thread blocks on it).
+    public init(connection: DatapathConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+        (changes, changesContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Every session's status now, by remote locator.
+    public var statuses: [[UInt8]: TunnelStatus] { inbox.withLock { $0.statuses } }
+
+    /// Starts the thread.
+    public func start() {
+        guard !started else { return }
+        started = true
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "vtep-kdp bfd"
+        thread.start()
+    }
+
+    /// Stops the thread (sessions just stop; the remotes time out, as
+    /// with ovs-vswitchd stopped) and finishes `changes`.
+    public func stop() {
+        let first = inbox.withLock { inbox -> Bool in
+            defer { inbox.stopping = true }
+            return !inbox.stopping
+        }
+        guard first, started else { return }
+        wake.signal()
+        finished.wait()
+        changesContinuation.finish()
+    }
+
+    /// The sessions to run, after a pass: new remotes get a session,
+    /// changed settings reach theirs, remotes gone lose theirs.
+    public func configure(_ layout: Layout) {
+        inbox.withLock { $0.layout = layout }
+        wake.signal()
+    }
+
+    /// A BFD upcall (the compiler's cookie), from the listener's thread.
+    public func deliver(_ upcall: Upcall) {
+        inbox.withLock { inbox in
+            // Bounded like every queue of ours: a flood of key-0 frames cannot grow it.
+            if inbox.received.count < 1024 { inbox.received.append(upcall) }
+        }
+        wake.signal()
+    }
+
+    /// Whether `upcall` is one of ours (a `userspace()` action with BFD's cookie).
+    public static func isBFD(_ upcall: Upcall) -> Bool {
+        guard case .action(let userdata) = upcall.reason else { return false }
+        return userdata.map { Array($0.prefix(BFDTunnel.upcallCookie.count)) } == BFDTunnel.upcallCookie
+    }
+
+    private static var now: BFDTime { MonotonicClock.nowNanoseconds() / 1000 }
+
+    private func run() {
+        while true {
+            let (newLayout, received, stopping) = inbox.withLock { inbox in
+                defer {
+                    inbox.layout = nil
+                    inbox.received.removeAll(keepingCapacity: true)
+                }
+                return (inbox.layout, inbox.received, inbox.stopping)
+            }
+            if stopping { return }
+            var changed = false
+            if let newLayout { changed = apply(newLayout) || changed }
+            for upcall in received { changed = receive(upcall) || changed }
+            let (sends, timedOut) = advance()
+            if changed || timedOut { publish() }
+            send(sends)
+            let deadline = peers.values.map(\.session.nextDeadline).min()
+            let waitMicroseconds = deadline.map { $0 > Self.now ? min($0 - Self.now, 1_000_000) : 0 } ?? 1_000_000
+            if waitMicroseconds > 0 { _ = wake.wait(timeout: .now() + .microseconds(Int(waitMicroseconds))) }
+        }
+    }
+
+    /// Brings the sessions in line with `new`; says whether a status changed.
+    private func apply(_ new: Layout) -> Bool {
+        let now = Self.now
+        var changed = false
+        if new.localIP != layout?.localIP, !peers.isEmpty {
+            logger.info("bfd: our tunnel IP is now \(ipv4Text(new.localIP)); every session starts again")
+            peers = [:]
+            changed = true
+        }
+        layout = new
+        let wanted = Dictionary(new.tunnels.map { ($0.remote, $0) }, uniquingKeysWith: { first, _ in first })
+        for remote in peers.keys where wanted[remote] == nil {
+            peers[remote] = nil
+            changed = true
+            logger.info("bfd: session with \(ipv4Text(remote)) ended (BFD disabled, or the locator is gone)")
+        }
+        for (remote, tunnel) in wanted.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            if peers[remote] != nil {
+                if let change = peers[remote]!.update(tunnel, now: now) { note(change, remote) }
+                changed = true  // settings may have changed what bfd_status says
+                continue
+            }
+            nextDiscriminator = nextDiscriminator == UInt32.max ? 1 : nextDiscriminator + 1
+            let peer = BFDPeer(
+                tunnel, localIP: new.localIP, discriminator: nextDiscriminator, sourcePort: UInt16.random(in: 49152...65535), now: now)
+            for problem in peer.parameters.problems { logger.warning("bfd: \(ipv4Text(remote)): \(problem); using OVS's default") }
+            peers[remote] = peer
+            changed = true
+            logger.info(
+                "bfd: session with \(ipv4Text(remote)) started (min_tx \(peer.parameters.configuration.minTxMicroseconds / 1000) ms, min_rx \(peer.parameters.configuration.minRxMicroseconds / 1000) ms)"
+            )
+        }
+        return changed
+    }
+
+    /// Takes in one received frame; says whether a session changed state.
+    private func receive(_ upcall: Upcall) -> Bool {
+        let tunnel = upcall.key[type: OVSKey.tunnel]?.children
+        guard let source = tunnel?[type: OVSTunnelKey.ipv4Source]?.bytes, let layout,
+            tunnel?[type: OVSTunnelKey.ipv4Destination]?.bytes == layout.localIP, peers[source] != nil
+        else { return refused("from no locator we run BFD with") }
+        let frame: BFDFrame
+        do {
+            frame = try BFDFrame(bytes: upcall.packet)
+        } catch {
+            return refused("from \(ipv4Text(source)): \(error)")
+        }
+        switch peers[source]!.session.receive(frame.packet, now: Self.now) {
+        case .discarded(let why):
+            return refused("from \(ipv4Text(source)): \(why)")
+        case .accepted(let change):
+            guard let change else { return false }
+            note(change, source)
+            return true
+        }
+    }
+
+    /// Counts a refused packet; logs at most one line a second about them.
+    private func refused(_ why: String) -> Bool {
+        refusedUnreported += 1
+        let now = MonotonicClock.nowMilliseconds()
+        if now - lastRefusalLog >= 1000 {
+            logger.debug("bfd: \(refusedUnreported) packet(s) refused; the last \(why)")
+            refusedUnreported = 0
+            lastRefusalLog = now
+        }
+        return false
+    }
+
+    /// Moves every session to now; returns the frames due and whether a detection timer fired.
+    private func advance() -> ([DatapathConnection.PacketExecution], Bool) {
+        guard let layout else { return ([], false) }
+        let now = Self.now
+        var sends: [DatapathConnection.PacketExecution] = []
+        var changed = false
+        for remote in peers.keys {
+            let step = peers[remote]!.session.advance(to: now, jitter: Double.random(in: 0..<1))
+            if let change = step.change {
+                note(change, remote)
+                changed = true
+            }
+            let actions = BFDTunnel.transmitActions(localIP: layout.localIP, remote: remote, tunnelPort: layout.tunnelPort)
+            for packet in step.packets {
+                sends.append(.init(packet: peers[remote]!.frameBytes(packet), metadata: [], actions: actions))
+            }
+        }
+        return (sends, changed)
+    }
+
+    private func send(_ sends: [DatapathConnection.PacketExecution]) {
+        guard !sends.isEmpty, let layout else { return }
+        for case .failure(let error) in connection.execute(sends, in: layout.datapath) {
+            // The next pass brings a recreated datapath; the session's next packet tries again.
+            logger.debug("bfd: sending failed: \(error)")
+            DaemonMetrics.kernelError(error)
+        }
+    }
+
+    private func note(_ change: BFDSession.Change, _ remote: [UInt8]) {
+        let line = "bfd: \(ipv4Text(remote)): \(change.from) → \(change.to) (\(change.diagnostic))"
+        if change.to == .up || change.from == .up { logger.notice("\(line)") } else { logger.info("\(line)") }
+    }
+
+    private func publish() {
+        let statuses = peers.mapValues(\.status)
+        inbox.withLock { $0.statuses = statuses }
+        changesContinuation.yield(statuses)
+    }
+}
