@@ -82,7 +82,7 @@ package struct SeedScenario {
         VTEPCompiler.compile(
             CompilerInput(
                 database: db, switchName: "br0", portNumbers: ports, tunnelPort: 3, localMACs: localMACs,
-                missFacts: facts, locatorHealth: health))
+                missFacts: facts, locatorHealth: health, upcallPortID: 77))
     }
 
     /// A Tunnel row of br0 from our tunnel IP to `remote`, with `bfd_params`.

@@ -25,12 +25,16 @@ public struct CompilerInput: Sendable {
     public var allowsRemoteMACTakeover: Bool
     /// What BFD says of the remote locators (nothing down by default).
     public var locatorHealth: LocatorHealth
+    /// The netlink port a `userspace()` action names (BFD's reception
+    /// flows): the kernel refuses 0, and with per-CPU dispatch sends to the
+    /// CPU's socket whatever it says. 0: nobody listens, no BFD flows.
+    public var upcallPortID: UInt32
 
     /// Everything one compile reads; the learned parts default to nothing learned.
     public init(
         database: VTEPDatabase, switchName: String, portNumbers: [String: UInt32], tunnelPort: UInt32,
         localMACs: [LocalMAC] = [], missFacts: MissFacts = MissFacts(), allowsRemoteMACTakeover: Bool = false,
-        locatorHealth: LocatorHealth = LocatorHealth()
+        locatorHealth: LocatorHealth = LocatorHealth(), upcallPortID: UInt32 = 0
     ) {
         self.database = database
         self.switchName = switchName
@@ -40,5 +44,6 @@ public struct CompilerInput: Sendable {
         self.missFacts = missFacts
         self.allowsRemoteMACTakeover = allowsRemoteMACTakeover
         self.locatorHealth = locatorHealth
+        self.upcallPortID = upcallPortID
     }
 }

@@ -33,10 +33,11 @@ extension FrameCompiler {
     /// match is the whole tunnel, not BFD's UDP port: the kernel has no
     /// priorities, so a narrower flow could not sit beside the exact drop
     /// that VNI 0 from anyone else gets. Nothing but BFD travels with key
-    /// 0; the session's reader refuses the rest.
+    /// 0; the session's reader refuses the rest. None without a listener.
     static func addBFDReception(
         _ input: CompilerInput, _ physicalSwitch: VTEPPhysicalSwitch, _ localIP: [UInt8], _ state: inout DesiredDatapathState
     ) {
+        guard input.upcallPortID != 0 else { return }
         let db = input.database
         let remotes = state.tunnelSources.values.reduce(into: Set<[UInt8]>()) { $0.formUnion($1) }
         var seen: Set<[UInt8]> = []
@@ -53,7 +54,7 @@ extension FrameCompiler {
             match.ethernet()
             state.add(
                 FlowIdentity.tunnelAdmission(vni: BFDTunnel.tunnelKey, tunnelPort: input.tunnelPort, source: remote, destination: localIP),
-                match.flow([.userspace(pid: 0, userdata: BFDTunnel.upcallCookie, egressTunnelPort: nil)]))
+                match.flow([.userspace(pid: input.upcallPortID, userdata: BFDTunnel.upcallCookie, egressTunnelPort: nil)]))
         }
     }
 }

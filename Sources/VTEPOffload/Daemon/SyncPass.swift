@@ -155,7 +155,7 @@ public struct SyncPass {
         let input = CompilerInput(
             database: database, switchName: switchName, portNumbers: ports, tunnelPort: tunnel,
             localMACs: localMACs, missFacts: missFacts, allowsRemoteMACTakeover: allowsRemoteMACTakeover,
-            locatorHealth: locatorHealth)
+            locatorHealth: locatorHealth, upcallPortID: reconciler.upcallPortID)
         // A compiler with no past cannot know which installed flows it no
         // longer wants: its first reconcile compares everything.
         let fresh = !compiler.hasCompiled

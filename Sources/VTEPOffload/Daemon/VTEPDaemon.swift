@@ -143,7 +143,7 @@ public actor VTEPDaemon {
     /// next pass (when which locators can forward changed), and the Tunnel
     /// rows say it.
     private func note(_ statuses: [[UInt8]: TunnelStatus]) async {
-        let down = Set(statuses.filter { !$0.value.forwarding }.keys)
+        let down = Set(statuses.filter(\.value.isDown).keys)
         if down != passRunner.locatorHealth.down {
             passRunner.locatorHealth.down = down
             passDue = true

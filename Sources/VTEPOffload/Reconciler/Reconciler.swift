@@ -14,6 +14,15 @@ public final class Reconciler {
     public private(set) var datapath: Datapath
     /// Where the datapath sends its misses: what a re-created one is given.
     public let upcalls: UpcallDestination
+
+    /// The netlink port a flow's `userspace()` action names (0: none listens).
+    public var upcallPortID: UInt32 {
+        switch upcalls {
+        case .none: 0
+        case .perCPU(let ports): ports.first ?? 0
+        case .perVport(let port): port
+        }
+    }
     let logger: Logger
     /// What the kernel holds, as far as we know: UFID → flow (actions only).
     public internal(set) var installed: [FlowUFID: Flow] = [:]

@@ -12,10 +12,13 @@ struct BFDPeer {
     var session: BFDSession
     /// The frame every control packet travels in (its `packet` replaced each time).
     private(set) var frame: BFDFrame
+    /// Until when a session that has never been up counts as settling.
+    private(set) var settlesAt: BFDTime?
 
     /// A session to `tunnel.remote`, starting Down at `now`.
-    init(_ tunnel: BFDTunnel, localIP: [UInt8], discriminator: UInt32, sourcePort: UInt16, now: BFDTime) {
+    init(_ tunnel: BFDTunnel, localIP: [UInt8], discriminator: UInt32, sourcePort: UInt16, now: BFDTime, settling: BFDTime) {
         self.tunnel = tunnel
+        settlesAt = now + settling
         parameters = BFDParameters(tunnel.params)
         session = BFDSession(localDiscriminator: discriminator, configuration: parameters.configuration, now: now)
         frame = BFDFrame(
@@ -45,8 +48,11 @@ struct BFDPeer {
         return frame.bytes
     }
 
-    /// The status `bfd_status` reports.
-    var status: TunnelStatus { TunnelStatus(session, problems: parameters.problems) }
+    /// The status at `now`; a session that came up once has settled for good.
+    mutating func status(at now: BFDTime) -> TunnelStatus {
+        if let settlesAt, session.state == .up || now >= settlesAt { self.settlesAt = nil }
+        return TunnelStatus(session, problems: parameters.problems, settling: settlesAt != nil)
+    }
 
     /// `bfd_config_remote:bfd_dst_mac`, or OVS's default.
     static func destinationMAC(_ config: [String: String]) -> [UInt8] {

@@ -63,6 +63,7 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
     // The thread's own.
     private var layout: Layout?
     private var peers: [[UInt8]: BFDPeer] = [:]
+    private var published: [[UInt8]: TunnelStatus] = [:]
     private var nextDiscriminator = UInt32.random(in: 1...0x00ff_ffff)
     /// Packets refused since the last log line, and when that was.
     private var refusedUnreported = 0
@@ -127,6 +128,12 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
 
     private static var now: BFDTime { MonotonicClock.nowNanoseconds() / 1000 }
 
+    /// How long a new session may take to come up before BUM avoids its
+    /// locator: OVS sends once a second while down, so two exchanges and
+    /// a margin. Without it, the node whose session happened to come up
+    /// first would keep BUM (the choice is sticky), not the lowest.
+    public static let settlingTime: BFDTime = 3_000_000
+
     private func run() {
         while true {
             let (newLayout, received, stopping) = inbox.withLock { inbox in
@@ -137,55 +144,50 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
                 return (inbox.layout, inbox.received, inbox.stopping)
             }
             if stopping { return }
-            var changed = false
-            if let newLayout { changed = apply(newLayout) || changed }
-            for upcall in received { changed = receive(upcall) || changed }
-            let (sends, timedOut) = advance()
-            if changed || timedOut { publish() }
+            if let newLayout { apply(newLayout) }
+            for upcall in received { receive(upcall) }
+            let sends = advance()
+            // bfd_status changes with states (ours, the remote's, settling), not per packet.
+            publishIfChanged()
             send(sends)
-            let deadline = peers.values.map(\.session.nextDeadline).min()
+            let deadline = peers.values.flatMap { [$0.session.nextDeadline, $0.settlesAt].compactMap { $0 } }.min()
             let waitMicroseconds = deadline.map { $0 > Self.now ? min($0 - Self.now, 1_000_000) : 0 } ?? 1_000_000
             if waitMicroseconds > 0 { _ = wake.wait(timeout: .now() + .microseconds(Int(waitMicroseconds))) }
         }
     }
 
-    /// Brings the sessions in line with `new`; says whether a status changed.
-    private func apply(_ new: Layout) -> Bool {
+    /// Brings the sessions in line with `new`.
+    private func apply(_ new: Layout) {
         let now = Self.now
-        var changed = false
         if new.localIP != layout?.localIP, !peers.isEmpty {
             logger.info("bfd: our tunnel IP is now \(ipv4Text(new.localIP)); every session starts again")
             peers = [:]
-            changed = true
         }
         layout = new
         let wanted = Dictionary(new.tunnels.map { ($0.remote, $0) }, uniquingKeysWith: { first, _ in first })
         for remote in peers.keys where wanted[remote] == nil {
             peers[remote] = nil
-            changed = true
             logger.info("bfd: session with \(ipv4Text(remote)) ended (BFD disabled, or the locator is gone)")
         }
         for (remote, tunnel) in wanted.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             if peers[remote] != nil {
                 if let change = peers[remote]!.update(tunnel, now: now) { note(change, remote) }
-                changed = true  // settings may have changed what bfd_status says
                 continue
             }
             nextDiscriminator = nextDiscriminator == UInt32.max ? 1 : nextDiscriminator + 1
             let peer = BFDPeer(
-                tunnel, localIP: new.localIP, discriminator: nextDiscriminator, sourcePort: UInt16.random(in: 49152...65535), now: now)
+                tunnel, localIP: new.localIP, discriminator: nextDiscriminator, sourcePort: UInt16.random(in: 49152...65535), now: now,
+                settling: Self.settlingTime)
             for problem in peer.parameters.problems { logger.warning("bfd: \(ipv4Text(remote)): \(problem); using OVS's default") }
             peers[remote] = peer
-            changed = true
             logger.info(
                 "bfd: session with \(ipv4Text(remote)) started (min_tx \(peer.parameters.configuration.minTxMicroseconds / 1000) ms, min_rx \(peer.parameters.configuration.minRxMicroseconds / 1000) ms)"
             )
         }
-        return changed
     }
 
-    /// Takes in one received frame; says whether a session changed state.
-    private func receive(_ upcall: Upcall) -> Bool {
+    /// Takes in one received frame.
+    private func receive(_ upcall: Upcall) {
         let tunnel = upcall.key[type: OVSKey.tunnel]?.children
         guard let source = tunnel?[type: OVSTunnelKey.ipv4Source]?.bytes, let layout,
             tunnel?[type: OVSTunnelKey.ipv4Destination]?.bytes == layout.localIP, peers[source] != nil
@@ -197,17 +199,13 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
             return refused("from \(ipv4Text(source)): \(error)")
         }
         switch peers[source]!.session.receive(frame.packet, now: Self.now) {
-        case .discarded(let why):
-            return refused("from \(ipv4Text(source)): \(why)")
-        case .accepted(let change):
-            guard let change else { return false }
-            note(change, source)
-            return true
+        case .discarded(let why): refused("from \(ipv4Text(source)): \(why)")
+        case .accepted(let change): if let change { note(change, source) }
         }
     }
 
     /// Counts a refused packet; logs at most one line a second about them.
-    private func refused(_ why: String) -> Bool {
+    private func refused(_ why: String) {
         refusedUnreported += 1
         let now = MonotonicClock.nowMilliseconds()
         if now - lastRefusalLog >= 1000 {
@@ -215,27 +213,23 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
             refusedUnreported = 0
             lastRefusalLog = now
         }
-        return false
     }
 
-    /// Moves every session to now; returns the frames due and whether a detection timer fired.
-    private func advance() -> ([DatapathConnection.PacketExecution], Bool) {
-        guard let layout else { return ([], false) }
+    /// Moves every session to now (a detection timeout takes one down);
+    /// returns the frames due.
+    private func advance() -> [DatapathConnection.PacketExecution] {
+        guard let layout else { return [] }
         let now = Self.now
         var sends: [DatapathConnection.PacketExecution] = []
-        var changed = false
         for remote in peers.keys {
             let step = peers[remote]!.session.advance(to: now, jitter: Double.random(in: 0..<1))
-            if let change = step.change {
-                note(change, remote)
-                changed = true
-            }
+            if let change = step.change { note(change, remote) }
             let actions = BFDTunnel.transmitActions(localIP: layout.localIP, remote: remote, tunnelPort: layout.tunnelPort)
             for packet in step.packets {
                 sends.append(.init(packet: peers[remote]!.frameBytes(packet), metadata: [], actions: actions))
             }
         }
-        return (sends, changed)
+        return sends
     }
 
     private func send(_ sends: [DatapathConnection.PacketExecution]) {
@@ -252,8 +246,12 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
         if change.to == .up || change.from == .up { logger.notice("\(line)") } else { logger.info("\(line)") }
     }
 
-    private func publish() {
-        let statuses = peers.mapValues(\.status)
+    private func publishIfChanged() {
+        let now = Self.now
+        var statuses: [[UInt8]: TunnelStatus] = [:]
+        for remote in peers.keys { statuses[remote] = peers[remote]!.status(at: now) }
+        guard statuses != published else { return }
+        published = statuses
         inbox.withLock { $0.statuses = statuses }
         changesContinuation.yield(statuses)
     }

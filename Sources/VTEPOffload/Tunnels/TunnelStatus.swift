@@ -16,9 +16,16 @@ public struct TunnelStatus: Equatable, Sendable {
     public var flaps: Int
     /// Settings in `bfd_params` that were not understood, if any.
     public var problems: [String] = []
+    /// A new session not yet given time to come up: not forwarding, but
+    /// not to be called down either (see `TunnelHealthMonitor.settlingTime`).
+    public var settling = false
+
+    /// Whether BUM should avoid the locator: down, and past settling.
+    public var isDown: Bool { !forwarding && !settling }
 
     /// The status of `session`, with the problems of its settings.
-    init(_ session: BFDSession, problems: [String]) {
+    init(_ session: BFDSession, problems: [String], settling: Bool = false) {
+        self.settling = settling
         state = session.state
         forwarding = session.forwarding
         diagnostic = session.diagnostic

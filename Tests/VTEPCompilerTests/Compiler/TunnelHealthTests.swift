@@ -34,12 +34,15 @@ import Testing
         let state = seed.compile()
         #expect(state.bfdTunnels == [BFDTunnel(remote: Self.sn2, params: ["enable": "true", "min_tx": "300"])])
         let flow = try #require(state.flows[Self.bfdUFID(Self.sn2)])
-        #expect(flow.flow.actions == [.userspace(pid: 0, userdata: BFDTunnel.upcallCookie, egressTunnelPort: nil)])
+        #expect(flow.flow.actions == [.userspace(pid: 77, userdata: BFDTunnel.upcallCookie, egressTunnelPort: nil)])
         let fields = FlowKeyFields(key: flow.flow.key, mask: flow.flow.mask)
         #expect(fields.tunnelID == 0 && fields.tunnelSource == Self.sn2 && fields.tunnelDestination == Self.local && fields.inPort == 3)
         #expect(state.flows[Self.bfdUFID([10, 2, 2, 3])] == nil)
         #expect(state.flows[Self.bfdUFID([10, 2, 2, 9])] == nil)
         #expect(FlowOverlap.pairs(Array(state.flows.values)).isEmpty)
+        // Nobody to hand them to (`vtep-kdp sync`, no listener): no BFD flows at all.
+        let deaf = VTEPCompiler.compile(CompilerInput(database: seed.db, switchName: "br0", portNumbers: ["p0": 1], tunnelPort: 3))
+        #expect(deaf.flows[Self.bfdUFID(Self.sn2)] == nil && deaf.bfdTunnels.isEmpty)
     }
 
     @Test func vniZeroFromAnyoneElseIsDroppedExactlyNeverWide() {

@@ -1,0 +1,165 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// BFD with service nodes played by ovs-vswitchd (issue 22): both ends
+/// come up, BUM leaves a service node BFD calls dead within the detection
+/// time and does not come back when it recovers, a new min_tx is taken
+/// without a drop, and enable=false ends the session.
+extension KernelVTEPSuites {
+    @Suite struct KernelBFDTests {
+        static let fast = ["enable": "true", "min_rx": "100", "min_tx": "100"]
+
+        /// The Tunnel row to `ip`, once the daemon has written it.
+        static func tunnel(to ip: String, _ rig: EndToEndRig) throws -> String {
+            var uuid = ""
+            try rig.waitFor("the Tunnel row to \(ip)", timeout: 30) {
+                let locator = try rig.db.vtepctl("--bare", "--columns=_uuid", "find", "Physical_Locator", "dst_ip=\(ip)")
+                guard !locator.isEmpty else { return false }
+                uuid = try rig.db.vtepctl("--bare", "--columns=_uuid", "find", "Tunnel", "remote=\(locator)")
+                return !uuid.isEmpty
+            }
+            return uuid
+        }
+
+        static func bfd(_ tunnel: String, _ key: String, _ rig: EndToEndRig) throws -> String {
+            try rig.db.vtepctl("--if-exists", "get", "Tunnel", tunnel, "bfd_status:\(key)").trimmingCharacters(
+                in: CharacterSet(charactersIn: "\"\n "))
+        }
+
+        /// Broadcasts from VM1 every `gap` seconds, in the background.
+        static func sender(_ rig: EndToEndRig, count: Int, gap: Double) throws -> ChildProcess {
+            try ChildProcess(
+                "/bin/sh",
+                [
+                    "-c",
+                    """
+                    exec ip netns exec \(rig.ns("vm1")) python3 -c 'import socket,time
+                    s=socket.socket(socket.AF_PACKET,socket.SOCK_RAW);s.bind(("eth0",0))
+                    for i in range(\(count)):
+                        s.send(b"\\xff"*6+bytes([0xaa,0,0,0,0,1])+b"\\x88\\xb5"+bytes(46));time.sleep(\(gap))'
+                    """,
+                ])
+        }
+
+        @Test func ovsServiceNodesRunBFDWithUsAndBUMFailsOverWithoutFlapping() throws {
+            let rig = try EndToEndRig(prefix: "ev", vxlanPort: 4808, subnet: 37)
+            let sn1 = try OVSServiceNode(rig, index: 1, bfd: Self.fast)
+            let sn2 = try OVSServiceNode(rig, index: 2, bfd: Self.fast)
+            defer {
+                sn1.stop()
+                sn2.stop()
+            }
+            try rig.applySeedScenario(unknownDst: [sn1.ip, sn2.ip])
+            try rig.startDaemon()
+            // The controller's part: BFD on the service nodes' Tunnel rows.
+            let t1 = try Self.tunnel(to: sn1.ip, rig), t2 = try Self.tunnel(to: sn2.ip, rig)
+            for tunnel in [t1, t2] {
+                try rig.db.vtepctl(
+                    ["set", "Tunnel", tunnel] + Self.fast.sorted { $0.key < $1.key }.map { "bfd_params:\($0.key)=\($0.value)" })
+            }
+            let started = Date()
+            try rig.waitFor("BFD up on both Tunnel rows", timeout: 60) {
+                try Self.bfd(t1, "state", rig) == "up" && Self.bfd(t2, "state", rig) == "up"
+            }
+            print("bfd: both sessions up \(String(format: "%.2f", Date().timeIntervalSince(started))) s after bfd_params:enable=true")
+            for node in [sn1, sn2] {
+                let shown = try node.bfdShow()
+                #expect(shown.contains("Local Session State: up") && shown.contains("Remote Session State: up"), "\(shown)")
+                #expect(try node.bfdStatus("forwarding") == "true")
+            }
+            try rig.waitFor("bfd_status to say the remote is up and forwarding", timeout: 10) {
+                try Self.bfd(t1, "forwarding", rig) == "true" && Self.bfd(t1, "remote_state", rig) == "up"
+            }
+            let bfdFlow = try rig.dumpFlows().split(separator: "\n").first { $0.contains("tun_id=0x0,src=\(sn1.ip),dst=\(rig.localIP)") }
+            #expect(bfdFlow?.contains("actions:userspace(") == true, "\(bfdFlow ?? "no BFD flow")")
+
+            // BUM goes to the lowest service node.
+            var c1 = try sn1.captureBroadcasts(vni: 33), c2 = try sn2.captureBroadcasts(vni: 33)
+            try rig.sendBroadcasts(from: "vm1", source: "aa:00:00:00:00:01", count: 20)
+            _ = (c1.stop(), c2.stop())
+            #expect(c1.epochTimes.count >= 18 && c2.epochTimes.isEmpty, "sn1 \(c1.epochTimes.count), sn2 \(c2.epochTimes.count)")
+
+            // sn1 cut off: BUM moves to sn2 within the detection time and a pass.
+            c2 = try sn2.captureBroadcasts(vni: 33)
+            let sending = try Self.sender(rig, count: 500, gap: 0.01)
+            Thread.sleep(forTimeInterval: 0.5)
+            let cut = Date().timeIntervalSince1970
+            try sn1.setCut(true)
+            try rig.waitFor("sn1's bfd_status:forwarding=false", timeout: 20) { try Self.bfd(t1, "forwarding", rig) == "false" }
+            try rig.waitFor("broadcasts at sn2", timeout: 20) { !c2.epochTimes.isEmpty }
+            sending.terminate()
+            _ = c2.stop()
+            let failover = (c2.epochTimes.first ?? .infinity) - cut
+            print(
+                "bfd failover: the first broadcast reached sn2 \(Int(failover * 1000)) ms after sn1's link went down (detection time 300 ms, emulated VM)"
+            )
+            #expect(failover < 3, "BUM moved after \(failover) s")
+            #expect(try Self.bfd(t1, "state", rig) == "down" && Self.bfd(t1, "diagnostic", rig) == "Control Detection Time Expired")
+
+            // sn1 back: BFD comes up again and BUM stays on sn2.
+            try sn1.setCut(false)
+            try rig.waitFor("BFD up again with sn1", timeout: 60) { try Self.bfd(t1, "state", rig) == "up" }
+            Thread.sleep(forTimeInterval: 1)
+            (c1, c2) = (try sn1.captureBroadcasts(vni: 33), try sn2.captureBroadcasts(vni: 33))
+            try rig.sendBroadcasts(from: "vm1", source: "aa:00:00:00:00:01", count: 20)
+            _ = (c1.stop(), c2.stop())
+            #expect(
+                c1.epochTimes.isEmpty && c2.epochTimes.count >= 18, "after recovery: sn1 \(c1.epochTimes.count), sn2 \(c2.epochTimes.count)"
+            )
+            #expect(try Self.bfd(t2, "flap_count", rig) == "0", "sn2's session never dropped")
+
+            // A new min_tx: taken with a poll sequence, no drop on either side.
+            let ovsFlaps = try sn2.bfdStatus("flap_count")
+            try rig.db.vtepctl("set", "Tunnel", t2, "bfd_params:min_tx=300")
+            try rig.waitFor("sn2 to see min_tx 300 ms", timeout: 20) { try sn2.bfdShow().contains("Remote Minimum TX Interval: 300ms") }
+            Thread.sleep(forTimeInterval: 1)
+            #expect(try Self.bfd(t2, "state", rig) == "up" && Self.bfd(t2, "flap_count", rig) == "0")
+            #expect(try sn2.bfdStatus("flap_count") == ovsFlaps && sn2.bfdStatus("state") == "up")
+            #expect(rig.log().contains { $0.contains("bfd: \(sn2.ip): up → ") } == false)
+
+            // enable=false: the session, its flow and its status go.
+            try rig.db.vtepctl("set", "Tunnel", t2, "bfd_params:enable=false")
+            try rig.waitFor("sn2's bfd_status to say disabled", timeout: 20) {
+                try Self.bfd(t2, "enabled", rig) == "false" && Self.bfd(t2, "state", rig).isEmpty
+            }
+            // ovs-vswitchd goes on sending: its key-0 frames are dropped in the kernel now.
+            try rig.waitFor("sn2's BFD flow to become a drop", timeout: 20) {
+                try rig.dumpFlows().split(separator: "\n").contains {
+                    $0.contains("tun_id=0x0,src=\(sn2.ip),dst=\(rig.localIP)") && $0.hasSuffix("actions:drop")
+                }
+            }
+            #expect(try Self.bfd(t1, "state", rig) == "up")
+        }
+
+        /// The pass that installs 100,000 remote MACs keeps vtep-kdp busy
+        /// for seconds in the VM; BFD's thread goes on, so neither side of a
+        /// 300 ms detection time notices.
+        @Test func aBulkChangeOf100000RemoteMACsDropsNoSession() throws {
+            let rig = try EndToEndRig(prefix: "ew", vxlanPort: 4809, subnet: 38)
+            let sn1 = try OVSServiceNode(rig, index: 1, bfd: Self.fast)
+            defer { sn1.stop() }
+            try rig.applySeedScenario(unknownDst: [sn1.ip])
+            try rig.startDaemon()
+            let t1 = try Self.tunnel(to: sn1.ip, rig)
+            try rig.db.vtepctl(["set", "Tunnel", t1] + Self.fast.sorted { $0.key < $1.key }.map { "bfd_params:\($0.key)=\($0.value)" })
+            try rig.waitFor("BFD up", timeout: 60) { try Self.bfd(t1, "state", rig) == "up" && sn1.bfdStatus("state") == "up" }
+            Thread.sleep(forTimeInterval: 1)
+            let ovsFlaps = try sn1.bfdStatus("flap_count")
+            let flowsBefore = try rig.kernelFlowCount()
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "../../../../perf/vtep-vs-ofctl/add-remote-macs.py"
+            ).standardized.path
+            let started = Date()
+            try rig.sh("python3 \(script) \(rig.db.socketPath) ls0 100000 0 \(rig.underlayIP(3))")
+            try rig.waitFor("100,000 remote MACs in the kernel", timeout: 600) { try rig.kernelFlowCount() >= flowsBefore + 100_000 }
+            print(
+                "bfd under a bulk change: 100,000 remote MACs committed and installed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; detection time 300 ms"
+            )
+            Thread.sleep(forTimeInterval: 1)
+            #expect(try Self.bfd(t1, "state", rig) == "up" && Self.bfd(t1, "flap_count", rig) == "0")
+            #expect(try sn1.bfdStatus("state") == "up" && sn1.bfdStatus("flap_count") == ovsFlaps, "ovs-vswitchd saw the session drop")
+            #expect(!rig.log().contains { $0.contains("bfd: \(sn1.ip): up → ") })
+        }
+    }
+}
