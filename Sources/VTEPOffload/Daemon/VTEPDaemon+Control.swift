@@ -22,6 +22,16 @@ extension VTEPDaemon {
         lines.append(
             "upcalls: \(upcalls.handled) handled, \(upcalls.dropped) dropped, \(upcalls.rejectedTunnelFrames) VXLAN frames from no locator of their VNI"
         )
+        let sessions = tunnelHealth?.statuses ?? [:]
+        lines.append("bfd: \(sessions.isEmpty ? "no sessions" : "")")
+        for (remote, status) in sessions.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            lines.append(
+                "  \(ipv4Text(remote)): \(status.state)\(status.settling ? " (settling)" : ""), forwarding \(status.forwarding), remote \(status.remoteState), \(status.flaps) flaps, \(status.diagnostic)"
+            )
+        }
+        for (vni, node) in outcome.findings.serviceNodes.sorted(by: { $0.key < $1.key }) {
+            lines.append("service node of VNI \(vni): \(ipv4Text(node))")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

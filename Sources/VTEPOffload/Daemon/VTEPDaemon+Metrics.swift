@@ -12,6 +12,7 @@ extension VTEPDaemon {
             reading.installed[desired[ufid].map { FlowKind(identity: $0.identity) } ?? .other, default: 0] += 1
         }
         reading.learnedMACs = learned.macCount
+        reading.tunnels = tunnelHealth?.statuses ?? [:]
         lastMetricsReading = reading
         return reading
     }

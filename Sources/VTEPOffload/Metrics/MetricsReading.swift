@@ -14,6 +14,8 @@ public struct MetricsReading: Sendable {
     public var installed: [FlowKind: Int] = [:]
     /// Local MACs learned from traffic.
     public var learnedMACs = 0
+    /// BFD sessions by remote locator.
+    public var tunnels: [[UInt8]: TunnelStatus] = [:]
 
     /// A reading of nothing yet.
     public init() {}
@@ -34,6 +36,14 @@ extension DaemonMetrics {
             Gauge(label: "vtep_kdp_flows_installed", dimensions: [("kind", kind.rawValue)]).record(reading.installed[kind] ?? 0)
         }
         Gauge(label: "vtep_kdp_learned_macs").record(reading.learnedMACs)
+        // One series per remote locator with BFD: whether it forwards, and
+        // how often its session left Up (unicast to it is sent regardless:
+        // the controller decides, the operator sees).
+        for (remote, status) in reading.tunnels {
+            let locator = [("remote", ipv4Text(remote))]
+            Gauge(label: "vtep_kdp_bfd_forwarding", dimensions: locator).record(status.forwarding ? 1 : 0)
+            Gauge(label: "vtep_kdp_bfd_flaps", dimensions: locator).record(status.flaps)
+        }
         let deltas = lastDatapathCounts.withLock { last -> [(String, UInt64)] in
             guard let stats = readDatapath() else { return [] }
             Gauge(label: "vtep_kdp_datapath_flows").record(Int(stats.flows))

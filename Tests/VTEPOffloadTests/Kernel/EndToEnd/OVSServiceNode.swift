@@ -76,9 +76,8 @@ extension EndToEndRig.Capture {
     /// tcpdump's own lines, such as "20 packets captured", are no packets).
     var epochTimes: [Double] {
         text.split(separator: "\n").compactMap { line in
-            let words = line.split(separator: " ")
-            guard words.count > 1, words[1] == "IP", words[0].contains(".") else { return nil }
-            return Double(words[0])
+            guard line.contains(": UDP, length"), let first = line.split(separator: " ").first, first.contains(".") else { return nil }
+            return Double(first)
         }
     }
 }
