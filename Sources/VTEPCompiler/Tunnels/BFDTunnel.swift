@@ -35,3 +35,16 @@ extension BFDTunnel {
         [FlowBuilder.setTunnel(vni: tunnelKey, source: localIP, destination: remote), .output(port: tunnelPort)]
     }
 }
+
+extension BFDTunnel {
+    /// The admission flows whose packet counts are what `remote` sends us
+    /// (one per VNI it is a source of): BFD's `forwarding_if_rx` and
+    /// `decay_min_rx` read them, as OVS reads a tunnel port's rx counter.
+    public static func dataFlows(
+        from remote: [UInt8], tunnelSources: [UInt32: Set<[UInt8]>], tunnelPort: UInt32, localIP: [UInt8]
+    ) -> [FlowUFID] {
+        tunnelSources.filter { $0.value.contains(remote) }.keys.sorted().map {
+            FlowUFID(deriving: FlowIdentity.tunnelAdmission(vni: $0, tunnelPort: tunnelPort, source: remote, destination: localIP))
+        }
+    }
+}

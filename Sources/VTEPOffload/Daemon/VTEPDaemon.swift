@@ -152,6 +152,26 @@ public actor VTEPDaemon {
         await writeBack.requestTunnelStatuses(statuses)
     }
 
+    /// Gives BFD the sessions a pass found, where to send, and which
+    /// flows count each remote's data.
+    private func configureTunnelHealth(_ outcome: SyncPass.Outcome) {
+        guard let tunnelHealth else { return }
+        let findings = outcome.findings
+        guard let localIP = findings.tunnelIP else {
+            tunnelHealth.configure(.init(datapath: reconciler.datapath, tunnelPort: outcome.tunnelPort, localIP: [], tunnels: []))
+            return
+        }
+        var dataFlows: [[UInt8]: [FlowUFID]] = [:]
+        for tunnel in findings.bfdTunnels {
+            dataFlows[tunnel.remote] = BFDTunnel.dataFlows(
+                from: tunnel.remote, tunnelSources: findings.tunnelSources, tunnelPort: outcome.tunnelPort, localIP: localIP)
+        }
+        tunnelHealth.configure(
+            .init(
+                datapath: reconciler.datapath, tunnelPort: outcome.tunnelPort, localIP: localIP, tunnels: findings.bfdTunnels,
+                dataFlows: dataFlows))
+    }
+
     private func notePortCheckDue() {
         portCheckDue = true
         wakeUp.yield()
@@ -246,10 +266,7 @@ public actor VTEPDaemon {
                 localMACs: declaredMACs + learned.localMACs, missFacts: learned.facts, exhaustedVNIs: learned.exhausted)
         else { return nil }
         learned.keepOnly(outcome.findings.liveFacts)
-        tunnelHealth?.configure(
-            TunnelHealthMonitor.Layout(
-                datapath: reconciler.datapath, tunnelPort: outcome.tunnelPort, localIP: outcome.findings.tunnelIP ?? [],
-                tunnels: outcome.findings.tunnelIP == nil ? [] : outcome.findings.bfdTunnels))
+        configureTunnelHealth(outcome)
         return outcome
     }
 }

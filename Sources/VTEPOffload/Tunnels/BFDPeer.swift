@@ -14,6 +14,8 @@ struct BFDPeer {
     private(set) var frame: BFDFrame
     /// Until when a session that has never been up counts as settling.
     private(set) var settlesAt: BFDTime?
+    /// Data and control packets from the remote, for forwarding_if_rx and decay_min_rx.
+    private(set) var traffic = BFDTraffic()
 
     /// A session to `tunnel.remote`, starting Down at `now`.
     init(_ tunnel: BFDTunnel, localIP: [UInt8], discriminator: UInt32, sourcePort: UInt16, now: BFDTime, settling: BFDTime) {
@@ -21,6 +23,7 @@ struct BFDPeer {
         settlesAt = now + settling
         parameters = BFDParameters(tunnel.params)
         session = BFDSession(localDiscriminator: discriminator, configuration: parameters.configuration, now: now)
+        traffic = BFDTraffic()
         frame = BFDFrame(
             sourceMAC: [0x02, 0x00] + localIP, destinationMAC: Self.destinationMAC(tunnel.configRemote),
             sourceIP: BFDFrame.defaultLocalIP, destinationIP: Self.destinationIP(tunnel.configRemote), sourcePort: sourcePort,
@@ -35,7 +38,41 @@ struct BFDPeer {
         parameters = BFDParameters(new.params)
         frame.destinationMAC = Self.destinationMAC(new.configRemote)
         frame.destinationIP = Self.destinationIP(new.configRemote)
-        return session.reconfigure(parameters.configuration, now: now)
+        return session.reconfigure(wantedConfiguration, now: now)
+    }
+
+    /// Whether the admission flows' counts are wanted (forwarding_if_rx or decay_min_rx).
+    var wantsDataCounts: Bool { parameters.forwardingIfRx || parameters.decayMinRxMilliseconds > 0 }
+
+    /// The row's configuration, min_rx raised to decay_min_rx while in decay.
+    var wantedConfiguration: BFDSession.Configuration {
+        var configuration = parameters.configuration
+        if traffic.inDecay { configuration.minRxMicroseconds = parameters.decayMinRxMilliseconds * 1000 }
+        return configuration
+    }
+
+    /// A control packet from the remote was taken in.
+    mutating func noteBFD(at now: BFDTime) { traffic.noteBFD(at: now) }
+
+    /// The remote's admission flows count `total` packets now.
+    mutating func noteData(total: UInt64, at now: BFDTime) { traffic.noteData(total: total, at: now) }
+
+    /// Enters or leaves decay when a check is due (the new min_rx goes
+    /// out with a poll); returns a state change, if any.
+    mutating func applyDecay(at now: BFDTime) -> BFDSession.Change? {
+        let up = session.state == .up
+        guard traffic.decayStep(at: now, up: up, decayMilliseconds: parameters.decayMinRxMilliseconds) != nil else { return nil }
+        return session.reconfigure(wantedConfiguration, now: now)
+    }
+
+    /// OVS's `forwarding`: the session's, or with forwarding_if_rx, data
+    /// still arriving (the remote reporting no path down either way).
+    func forwarding(at now: BFDTime) -> Bool {
+        guard !session.forwarding else { return true }
+        let pathDown: [BFDDiagnostic] = [.pathDown, .concatenatedPathDown, .reverseConcatenatedPathDown]
+        return parameters.forwardingIfRx && !pathDown.contains(session.remoteDiagnostic)
+            && traffic.forwardingIfRx(
+                at: now, detectionTime: session.detectionTime, minRxMicroseconds: session.configuration.minRxMicroseconds)
     }
 
     /// The frame that carries `packet` to the remote.
@@ -51,7 +88,7 @@ struct BFDPeer {
     /// The status at `now`; a session that came up once has settled for good.
     mutating func status(at now: BFDTime) -> TunnelStatus {
         if let settlesAt, session.state == .up || now >= settlesAt { self.settlesAt = nil }
-        return TunnelStatus(session, problems: parameters.problems, settling: settlesAt != nil)
+        return TunnelStatus(session, problems: parameters.problems, settling: settlesAt != nil, forwarding: forwarding(at: now))
     }
 
     /// `bfd_config_remote:bfd_dst_mac`, or OVS's default.

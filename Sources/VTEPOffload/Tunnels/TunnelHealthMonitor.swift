@@ -32,13 +32,18 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
         public var localIP: [UInt8]
         /// The remotes to run BFD with.
         public var tunnels: [BFDTunnel]
+        /// Each remote's admission flows, whose counts are its data (see `BFDTunnel.dataFlows`).
+        public var dataFlows: [[UInt8]: [FlowUFID]]
 
         /// A layout from its parts.
-        public init(datapath: Datapath, tunnelPort: UInt32, localIP: [UInt8], tunnels: [BFDTunnel]) {
+        public init(
+            datapath: Datapath, tunnelPort: UInt32, localIP: [UInt8], tunnels: [BFDTunnel], dataFlows: [[UInt8]: [FlowUFID]] = [:]
+        ) {
             self.datapath = datapath
             self.tunnelPort = tunnelPort
             self.localIP = localIP
             self.tunnels = tunnels
+            self.dataFlows = dataFlows
         }
     }
 
@@ -65,6 +70,10 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
     private var peers: [[UInt8]: BFDPeer] = [:]
     private var published: [[UInt8]: TunnelStatus] = [:]
     private var nextDiscriminator = UInt32.random(in: 1...0x00ff_ffff)
+    /// When the admission flows' counts are next read (forwarding_if_rx, decay_min_rx).
+    private var nextDataRead: BFDTime = 0
+    /// How often they are read: the kernel counts, we sample.
+    static let dataReadInterval: BFDTime = 500_000
     /// Packets refused since the last log line, and when that was.
     private var refusedUnreported = 0
     private var lastRefusalLog: UInt64 = 0
@@ -146,11 +155,14 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
             if stopping { return }
             if let newLayout { apply(newLayout) }
             for upcall in received { receive(upcall) }
+            readDataCounts()
             let sends = advance()
             // bfd_status changes with states (ours, the remote's, settling), not per packet.
             publishIfChanged()
             send(sends)
-            let deadline = peers.values.flatMap { [$0.session.nextDeadline, $0.settlesAt].compactMap { $0 } }.min()
+            var deadlines = peers.values.flatMap { [$0.session.nextDeadline, $0.settlesAt, $0.traffic.nextDecayCheck].compactMap { $0 } }
+            if peers.values.contains(where: \.wantsDataCounts) { deadlines.append(nextDataRead) }
+            let deadline = deadlines.min()
             let waitMicroseconds = deadline.map { $0 > Self.now ? min($0 - Self.now, 1_000_000) : 0 } ?? 1_000_000
             if waitMicroseconds > 0 { _ = wake.wait(timeout: .now() + .microseconds(Int(waitMicroseconds))) }
         }
@@ -198,10 +210,37 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
         } catch {
             return refused("from \(ipv4Text(source)): \(error)")
         }
-        switch peers[source]!.session.receive(frame.packet, now: Self.now) {
+        let now = Self.now
+        switch peers[source]!.session.receive(frame.packet, now: now) {
         case .discarded(let why): refused("from \(ipv4Text(source)): \(why)")
-        case .accepted(let change): if let change { note(change, source) }
+        case .accepted(let change):
+            peers[source]!.noteBFD(at: now)
+            if let change { note(change, source) }
         }
+    }
+
+    /// Samples the admission flows of the remotes whose settings read
+    /// data (one batch of flow gets), at most every `dataReadInterval`.
+    private func readDataCounts() {
+        let now = Self.now
+        guard let layout, now >= nextDataRead else { return }
+        let wanting = peers.filter(\.value.wantsDataCounts).keys
+        guard !wanting.isEmpty else { return }
+        nextDataRead = now + Self.dataReadInterval
+        var owners: [[UInt8]] = []
+        var gets: [FlowOperation] = []
+        for remote in wanting {
+            for ufid in layout.dataFlows[remote] ?? [] {
+                owners.append(remote)
+                gets.append(.get(.ufid(ufid), omit: .allButStats))
+            }
+        }
+        var totals = Dictionary(wanting.map { ($0, UInt64(0)) }, uniquingKeysWith: { first, _ in first })
+        for (remote, result) in zip(owners, connection.execute(gets, in: layout.datapath)) {
+            // A flow not there (yet, or any more) counts nothing.
+            if case .success(let flow?) = result { totals[remote, default: 0] += flow.stats.packets }
+        }
+        for (remote, total) in totals { peers[remote]?.noteData(total: total, at: now) }
     }
 
     /// Counts a refused packet; logs at most one line a second about them.
@@ -222,6 +261,7 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
         let now = Self.now
         var sends: [DatapathConnection.PacketExecution] = []
         for remote in peers.keys {
+            if let change = peers[remote]!.applyDecay(at: now) { note(change, remote) }
             let step = peers[remote]!.session.advance(to: now, jitter: Double.random(in: 0..<1))
             if let change = step.change { note(change, remote) }
             let actions = BFDTunnel.transmitActions(localIP: layout.localIP, remote: remote, tunnelPort: layout.tunnelPort)

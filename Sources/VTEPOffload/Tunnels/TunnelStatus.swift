@@ -23,11 +23,12 @@ public struct TunnelStatus: Equatable, Sendable {
     /// Whether BUM should avoid the locator: down, and past settling.
     public var isDown: Bool { !forwarding && !settling }
 
-    /// The status of `session`, with the problems of its settings.
-    init(_ session: BFDSession, problems: [String], settling: Bool = false) {
+    /// The status of `session`, with the problems of its settings;
+    /// `forwarding` overrides the session's own (`forwarding_if_rx`).
+    init(_ session: BFDSession, problems: [String], settling: Bool = false, forwarding: Bool? = nil) {
         self.settling = settling
         state = session.state
-        forwarding = session.forwarding
+        self.forwarding = forwarding ?? session.forwarding
         diagnostic = session.diagnostic
         remoteState = session.remoteState
         remoteDiagnostic = session.remoteDiagnostic

@@ -132,6 +132,65 @@ extension KernelVTEPSuites {
             #expect(try Self.bfd(t1, "state", rig) == "up")
         }
 
+        /// OVS's traffic-aware settings: with forwarding_if_rx a path whose
+        /// BFD stopped still forwards while data arrives from it; with
+        /// decay_min_rx a session without data asks for BFD less often, and
+        /// data brings the fast rate back — each change by a poll sequence
+        /// that ovs-vswitchd follows.
+        @Test func forwardingIfRxAndDecayMinRxFollowTheRemotesData() throws {
+            let rig = try EndToEndRig(prefix: "ex", vxlanPort: 4810, subnet: 39)
+            let sn1 = try OVSServiceNode(rig, index: 1, bfd: Self.fast)
+            defer { sn1.stop() }
+            try rig.applySeedScenario(unknownDst: [sn1.ip])
+            try rig.startDaemon()
+            let t1 = try Self.tunnel(to: sn1.ip, rig)
+            try rig.db.vtepctl(
+                ["set", "Tunnel", t1] + Self.fast.sorted { $0.key < $1.key }.map { "bfd_params:\($0.key)=\($0.value)" }
+                    + ["bfd_params:forwarding_if_rx=true"])
+            try rig.waitFor("BFD up", timeout: 60) { try Self.bfd(t1, "state", rig) == "up" }
+            /// VXLAN of VNI 33 from the service node, every 100 ms: data, not BFD.
+            func data(seconds: Int) throws -> ChildProcess {
+                try ChildProcess(
+                    "/bin/sh",
+                    [
+                        "-c",
+                        """
+                        exec ip netns exec \(sn1.namespace) python3 -c 'import socket,time
+                        s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
+                        for i in range(\(seconds * 10)):
+                            s.sendto(b"\\x08\\0\\0\\0\\0\\0\\x21\\0"+b"\\xff"*6+bytes([2,0,0,0,0,9])+b"\\x88\\xb5"+bytes(46),("\(rig.localIP)",\(rig.vxlanPort)));time.sleep(0.1)'
+                        """,
+                    ])
+            }
+
+            // forwarding_if_rx: ovs-vswitchd stops BFD while data goes on.
+            let sending = try data(seconds: 12)
+            Thread.sleep(forTimeInterval: 1)
+            try rig.sh("ovs-vsctl --db=unix:\(sn1.directory)/db.sock set interface vx bfd:enable=false")
+            try rig.waitFor("the session to go down", timeout: 20) { try Self.bfd(t1, "state", rig) == "down" }
+            #expect(try Self.bfd(t1, "forwarding", rig) == "true", "data still arrives: forwarding_if_rx keeps the path")
+            sending.terminate()
+            let stopped = Date()
+            try rig.waitFor("forwarding to end with the data", timeout: 10) { try Self.bfd(t1, "forwarding", rig) == "false" }
+            print(
+                "bfd forwarding_if_rx: the path stopped forwarding \(String(format: "%.1f", Date().timeIntervalSince(stopped))) s after the data (OVS: max(detection, 2 s))"
+            )
+
+            // decay_min_rx: no data for 2 s asks the remote for BFD every 2 s; data brings 100 ms back.
+            try rig.sh("ovs-vsctl --db=unix:\(sn1.directory)/db.sock set interface vx bfd:enable=true")
+            try rig.db.vtepctl("set", "Tunnel", t1, "bfd_params:forwarding_if_rx=false", "bfd_params:decay_min_rx=2000")
+            try rig.waitFor("BFD up again", timeout: 60) { try Self.bfd(t1, "state", rig) == "up" }
+            try rig.waitFor("ovs-vswitchd to see min_rx 2000 ms", timeout: 20) {
+                try sn1.bfdShow().contains("Remote Minimum RX Interval: 2000ms")
+            }
+            let more = try data(seconds: 8)
+            defer { more.terminate() }
+            try rig.waitFor("ovs-vswitchd to see min_rx 100 ms again", timeout: 10) {
+                try sn1.bfdShow().contains("Remote Minimum RX Interval: 100ms")
+            }
+            #expect(try Self.bfd(t1, "state", rig) == "up" && sn1.bfdStatus("state") == "up", "decay went by poll, no drop")
+        }
+
         /// The pass that installs 100,000 remote MACs keeps vtep-kdp busy
         /// for seconds in the VM; BFD's thread goes on, so neither side of a
         /// 300 ms detection time notices.
