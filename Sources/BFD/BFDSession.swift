@@ -106,9 +106,13 @@ public struct BFDSession: Sendable {
     }
 
     /// When `advance` next has something to do: a packet to send or a detection timeout.
+    /// A remote asking for no packets (Required Min RX 0) gets none but
+    /// Finals, so the transmit time does not count then: without this an
+    /// owner sleeping until the deadline would spin on a past one.
     public var nextDeadline: BFDTime {
-        guard let lastReceived, state == .initializing || state == .up, remoteDetectMultiplier > 0 else { return nextTransmit }
-        return min(nextTransmit, lastReceived + detectionTime + 1)
+        let transmit = remoteMinRx > 0 ? nextTransmit : BFDTime.max
+        guard let lastReceived, state == .initializing || state == .up, remoteDetectMultiplier > 0 else { return transmit }
+        return min(transmit, lastReceived + detectionTime + 1)
     }
 
     /// New intervals: while Up they are advertised with Poll and take

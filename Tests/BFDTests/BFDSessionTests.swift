@@ -43,6 +43,27 @@ import Testing
         #expect(d.state == .down)
     }
 
+    @Test func aRemoteAskingForNoPacketsLeavesNoPastDeadline() {
+        // Down and told AdminDown: nothing to detect, nothing to send, no deadline at all.
+        var idle = Self.session()
+        var resting = Self.remote(.adminDown, yours: 0)
+        resting.requiredMinRxMicroseconds = 0
+        _ = idle.receive(resting, now: 10)
+        #expect(idle.advance(to: 20, jitter: 0).packets.isEmpty && idle.nextDeadline == .max)
+        // Init: the detection timer, never the transmit time already past.
+        var session = Self.session()
+        var quiet = Self.remote(.down, yours: 0)
+        quiet.requiredMinRxMicroseconds = 0
+        _ = session.receive(quiet, now: 10)
+        #expect(session.advance(to: 20, jitter: 0).packets.isEmpty)
+        #expect(session.state == .initializing && session.nextDeadline == 10 + session.detectionTime + 1)
+        // Once Up, only the detection timer is left.
+        var up = Self.remote(.initializing)
+        up.requiredMinRxMicroseconds = 0
+        _ = session.receive(up, now: 30)
+        #expect(session.state == .up && session.nextDeadline == 30 + session.detectionTime + 1)
+    }
+
     @Test func upGoesDownWhenTheRemoteSaysDownOrAdminDown() {
         for said in [BFDState.down, .adminDown] {
             var s = Self.session()

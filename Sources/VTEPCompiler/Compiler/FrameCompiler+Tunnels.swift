@@ -5,23 +5,36 @@ import VTEPModel
 /// health, and the flows that hand the remotes' BFD packets to userspace.
 extension FrameCompiler {
     /// The locators a BUM frame is sent to. `source_node`: every listed
-    /// locator BFD does not call down. `service_node`: one (see
-    /// `ServiceNodeChoice`), remembered in `state.serviceNodes` under
-    /// `vni` when given (the switch's unknown-dst, whose choice is sticky).
+    /// locator BFD does not call down (all of them when it calls them all
+    /// down). `service_node`: one (see `ServiceNodeChoice`); for the
+    /// switch's unknown-dst (`vni` given) the choice is remembered in
+    /// `state.serviceNodes` and sticks, and a multicast group's locators
+    /// prefer the node unknown-dst went to, so all BUM of a switch takes
+    /// one path while it can.
     static func bumTargets(
         _ locators: [[UInt8]], sourceNode: Bool, switchName: String, health: LocatorHealth, remembering vni: UInt32?,
-        _ state: inout DesiredDatapathState
+        preferring preferred: [UInt8]? = nil, _ state: inout DesiredDatapathState
     ) -> [[UInt8]] {
-        if sourceNode { return locators.filter { !health.down.contains($0) } }
-        let choice = ServiceNodeChoice.choose(configured: locators, down: health.down, previous: vni.flatMap { health.serviceNodes[$0] })
+        let list = { locators.map(ipv4Text).joined(separator: ", ") }
+        if sourceNode {
+            let up = locators.filter { !health.down.contains($0) }
+            guard up.isEmpty, !locators.isEmpty else { return up }
+            if vni != nil {
+                state.switchFaults.insert("unspecified_fault")
+                state.problems.append(
+                    "\(switchName): no unknown-dst locator is up by BFD (\(list())); BUM goes to all of them as configured")
+            }
+            return locators
+        }
+        let previous = vni.flatMap { health.serviceNodes[$0] } ?? preferred
+        let choice = ServiceNodeChoice.choose(configured: locators, down: health.down, previous: previous)
         guard let node = choice.node else { return [] }
         if let vni {
             state.serviceNodes[vni] = node
             if choice.isFallback {
                 state.switchFaults.insert("unspecified_fault")
                 state.problems.append(
-                    "\(switchName): no service node is up by BFD (\(locators.map(ipv4Text).joined(separator: ", "))); BUM goes to \(ipv4Text(node)) as configured"
-                )
+                    "\(switchName): no service node is up by BFD (\(list())); BUM goes to \(ipv4Text(node)) as configured")
             }
         }
         return [node]

@@ -87,10 +87,13 @@ enum FrameCompiler {
             // BUM: the switch's unknown-dst locators, by replication mode and health.
             let sourceNode = db.logicalSwitches[switchID]?.replicationMode == "source_node"
             func replicate(to locators: [[UInt8]], vni remembered: UInt32? = nil) -> [FlowAction] {
-                bumTargets(locators, sourceNode: sourceNode, switchName: name, health: input.locatorHealth, remembering: remembered, &state)
-                    .flatMap {
-                        [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
-                    }
+                bumTargets(
+                    locators, sourceNode: sourceNode, switchName: name, health: input.locatorHealth, remembering: remembered,
+                    preferring: state.serviceNodes[vni], &state
+                )
+                .flatMap {
+                    [FlowBuilder.setTunnel(vni: vni, source: localIPBytes, destination: $0), FlowAction.output(port: input.tunnelPort)]
+                }
             }
             let tunnels = replicate(to: unknownDestinationLocators(db, switchID), vni: vni)
             // From one local binding: every other binding, then the tunnels (no hairpin).

@@ -51,6 +51,9 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
         var layout: Layout?
         var received: [Upcall] = []
         var stopping = false
+        var started = false
+        /// A wake-up is signalled and not yet taken: more work waits for it.
+        var wakePending = false
         var statuses: [[UInt8]: TunnelStatus] = [:]
     }
 
@@ -59,7 +62,6 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
     private let connection: DatapathConnection
     private let logger: Logger
     private let finished = DispatchSemaphore(value: 0)
-    private var started = false
 
     /// Every session's status, by remote, each time one changes state.
     public let changes: AsyncStream<[[UInt8]: TunnelStatus]>
@@ -90,8 +92,11 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
 
     /// Starts the thread.
     public func start() {
-        guard !started else { return }
-        started = true
+        let first = inbox.withLock { inbox -> Bool in
+            defer { inbox.started = true }
+            return !inbox.started && !inbox.stopping
+        }
+        guard first else { return }
         let thread = Thread { [self] in
             run()
             finished.signal()
@@ -103,30 +108,42 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
     /// Stops the thread (sessions just stop; the remotes time out, as
     /// with ovs-vswitchd stopped) and finishes `changes`.
     public func stop() {
-        let first = inbox.withLock { inbox -> Bool in
+        let (first, started) = inbox.withLock { inbox -> (Bool, Bool) in
             defer { inbox.stopping = true }
-            return !inbox.stopping
+            return (!inbox.stopping, inbox.started)
         }
-        guard first, started else { return }
-        wake.signal()
-        finished.wait()
+        guard first else { return }
+        if started {
+            wake.signal()
+            finished.wait()
+        }
         changesContinuation.finish()
+    }
+
+    /// Wakes the thread, once however many callers ask before it runs.
+    private func wakeThread(_ inbox: inout Inbox) -> Bool {
+        defer { inbox.wakePending = true }
+        return !inbox.wakePending
     }
 
     /// The sessions to run, after a pass: new remotes get a session,
     /// changed settings reach theirs, remotes gone lose theirs.
     public func configure(_ layout: Layout) {
-        inbox.withLock { $0.layout = layout }
-        wake.signal()
+        let signal = inbox.withLock { inbox in
+            inbox.layout = layout
+            return wakeThread(&inbox)
+        }
+        if signal { wake.signal() }
     }
 
     /// A BFD upcall (the compiler's cookie), from the listener's thread.
     public func deliver(_ upcall: Upcall) {
-        inbox.withLock { inbox in
+        let signal = inbox.withLock { inbox in
             // Bounded like every queue of ours: a flood of key-0 frames cannot grow it.
             if inbox.received.count < 1024 { inbox.received.append(upcall) }
+            return wakeThread(&inbox)
         }
-        wake.signal()
+        if signal { wake.signal() }
     }
 
     /// Whether `upcall` is one of ours (a `userspace()` action with BFD's cookie).
@@ -138,10 +155,13 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
     private static var now: BFDTime { MonotonicClock.nowNanoseconds() / 1000 }
 
     /// How long a new session may take to come up before BUM avoids its
-    /// locator: OVS sends once a second while down, so two exchanges and
-    /// a margin. Without it, the node whose session happened to come up
-    /// first would keep BUM (the choice is sticky), not the lowest.
-    public static let settlingTime: BFDTime = 3_000_000
+    /// locator: three packets' time at the slowest rate either side may
+    /// send before Up (a second, or our min_rx if longer), at least 3 s.
+    /// Without it, the node whose session happened to come up first would
+    /// keep BUM (the choice is sticky), not the lowest.
+    static func settlingTime(_ configuration: BFDSession.Configuration) -> BFDTime {
+        3 * BFDTime(max(configuration.minRxMicroseconds, configuration.minTxMicroseconds, 1_000_000))
+    }
 
     private func run() {
         while true {
@@ -149,6 +169,7 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
                 defer {
                     inbox.layout = nil
                     inbox.received.removeAll(keepingCapacity: true)
+                    inbox.wakePending = false
                 }
                 return (inbox.layout, inbox.received, inbox.stopping)
             }
@@ -162,9 +183,11 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
             send(sends)
             var deadlines = peers.values.flatMap { [$0.session.nextDeadline, $0.settlesAt, $0.traffic.nextDecayCheck].compactMap { $0 } }
             if peers.values.contains(where: \.wantsDataCounts) { deadlines.append(nextDataRead) }
-            let deadline = deadlines.min()
-            let waitMicroseconds = deadline.map { $0 > Self.now ? min($0 - Self.now, 1_000_000) : 0 } ?? 1_000_000
-            if waitMicroseconds > 0 { _ = wake.wait(timeout: .now() + .microseconds(Int(waitMicroseconds))) }
+            // At least 1 ms: a deadline already past must not make the thread spin.
+            let now = Self.now
+            let deadline = deadlines.min() ?? .max
+            let waitMicroseconds = deadline > now ? min(deadline - now, 1_000_000) : 0
+            _ = wake.wait(timeout: .now() + .microseconds(Int(max(waitMicroseconds, 1000))))
         }
     }
 
@@ -189,7 +212,7 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
             nextDiscriminator = nextDiscriminator == UInt32.max ? 1 : nextDiscriminator + 1
             let peer = BFDPeer(
                 tunnel, localIP: new.localIP, discriminator: nextDiscriminator, sourcePort: UInt16.random(in: 49152...65535), now: now,
-                settling: Self.settlingTime)
+                settling: Self.settlingTime(BFDParameters(tunnel.params).configuration))
             for problem in peer.parameters.problems { logger.warning("bfd: \(ipv4Text(remote)): \(problem); using OVS's default") }
             peers[remote] = peer
             logger.info(

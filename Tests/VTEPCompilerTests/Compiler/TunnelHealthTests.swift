@@ -18,8 +18,11 @@ import Testing
     }
 
     /// The locators the flood from p0 (port 1) sends to, in order.
+    /// (The flood itself, or a part of it when multicast groups cut it.)
     static func floodTargets(_ state: DesiredDatapathState) -> [[UInt8]] {
-        let flood = state.flows[FlowUFID(deriving: FlowIdentity.flood(vni: 33, port: 1))]
+        let flood =
+            state.flows[FlowUFID(deriving: FlowIdentity.flood(vni: 33, port: 1))]
+            ?? state.flows.values.first { $0.identity.hasPrefix("s2 vni=33 in_port=1 dst=") && $0.identity.contains("/") }
         return flood?.flow.actions.compactMap { action -> [UInt8]? in
             guard case .set(let attribute) = action, attribute.type == OVSKey.tunnel else { return nil }
             return attribute.children[type: OVSTunnelKey.ipv4Destination]?.bytes
@@ -116,6 +119,24 @@ import Testing
         seed.db.logicalSwitches.set(seed.ls0, ls)
         #expect(Self.floodTargets(seed.compile()) == [Self.sn2, Self.sn4, Self.sn5])
         #expect(Self.floodTargets(seed.compile(health: LocatorHealth(down: [Self.sn4]))) == [Self.sn2, Self.sn5])
+        // All down: BFD may be wrong, traffic is not; all of them, and the switch says so.
+        let allDown = seed.compile(health: LocatorHealth(down: [Self.sn2, Self.sn4, Self.sn5]))
+        #expect(Self.floodTargets(allDown) == [Self.sn2, Self.sn4, Self.sn5] && allDown.switchFaults.contains("unspecified_fault"))
+    }
+
+    @Test func aMulticastGroupTakesTheServiceNodeUnknownDstTook() {
+        var seed = Seed()
+        seed.addMcastRemote(["10.2.2.4", "10.2.2.5"])
+        let group = "01:00:5e:00:00:09"
+        seed.addMcastRemote(["10.2.2.2", "10.2.2.4", "10.2.2.5"], mac: group)
+        let state = seed.compile(health: LocatorHealth(down: [], serviceNodes: [33: Self.sn5]))
+        #expect(Self.floodTargets(state) == [Self.sn5], "sticky")
+        let flow = state.flows[FlowUFID(deriving: FlowIdentity.multicastGroup(vni: 33, port: 1, group: EthernetAddress(group)!))]
+        let targets = flow?.flow.actions.compactMap { action -> [UInt8]? in
+            guard case .set(let attribute) = action, attribute.type == OVSKey.tunnel else { return nil }
+            return attribute.children[type: OVSTunnelKey.ipv4Destination]?.bytes
+        }
+        #expect(targets == [Self.sn5], "the group's BUM takes the same node, not its own lowest")
     }
 
     @Test func theChoiceRuleOnItsOwn() {

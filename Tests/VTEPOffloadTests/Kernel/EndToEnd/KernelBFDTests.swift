@@ -82,7 +82,7 @@ extension KernelVTEPSuites {
 
             // sn1 cut off: BUM moves to sn2 within the detection time and a pass.
             c2 = try sn2.captureBroadcasts(vni: 33)
-            let sending = try Self.sender(rig, count: 500, gap: 0.01)
+            let sending = try Self.sender(rig, count: 3000, gap: 0.01)  // until terminated
             Thread.sleep(forTimeInterval: 0.5)
             let cut = Date().timeIntervalSince1970
             try sn1.setCut(true)
@@ -189,36 +189,6 @@ extension KernelVTEPSuites {
                 try sn1.bfdShow().contains("Remote Minimum RX Interval: 100ms")
             }
             #expect(try Self.bfd(t1, "state", rig) == "up" && sn1.bfdStatus("state") == "up", "decay went by poll, no drop")
-        }
-
-        /// The pass that installs 100,000 remote MACs keeps vtep-kdp busy
-        /// for seconds in the VM; BFD's thread goes on, so neither side of a
-        /// 300 ms detection time notices.
-        @Test func aBulkChangeOf100000RemoteMACsDropsNoSession() throws {
-            let rig = try EndToEndRig(prefix: "ew", vxlanPort: 4809, subnet: 38)
-            let sn1 = try OVSServiceNode(rig, index: 1, bfd: Self.fast)
-            defer { sn1.stop() }
-            try rig.applySeedScenario(unknownDst: [sn1.ip])
-            try rig.startDaemon()
-            let t1 = try Self.tunnel(to: sn1.ip, rig)
-            try rig.db.vtepctl(["set", "Tunnel", t1] + Self.fast.sorted { $0.key < $1.key }.map { "bfd_params:\($0.key)=\($0.value)" })
-            try rig.waitFor("BFD up", timeout: 60) { try Self.bfd(t1, "state", rig) == "up" && sn1.bfdStatus("state") == "up" }
-            Thread.sleep(forTimeInterval: 1)
-            let ovsFlaps = try sn1.bfdStatus("flap_count")
-            let flowsBefore = try rig.kernelFlowCount()
-            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-                "../../../../perf/vtep-vs-ofctl/add-remote-macs.py"
-            ).standardized.path
-            let started = Date()
-            try rig.sh("python3 \(script) \(rig.db.socketPath) ls0 100000 0 \(rig.underlayIP(3))")
-            try rig.waitFor("100,000 remote MACs in the kernel", timeout: 600) { try rig.kernelFlowCount() >= flowsBefore + 100_000 }
-            print(
-                "bfd under a bulk change: 100,000 remote MACs committed and installed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; detection time 300 ms"
-            )
-            Thread.sleep(forTimeInterval: 1)
-            #expect(try Self.bfd(t1, "state", rig) == "up" && Self.bfd(t1, "flap_count", rig) == "0")
-            #expect(try sn1.bfdStatus("state") == "up" && sn1.bfdStatus("flap_count") == ovsFlaps, "ovs-vswitchd saw the session drop")
-            #expect(!rig.log().contains { $0.contains("bfd: \(sn1.ip): up → ") })
         }
     }
 }
