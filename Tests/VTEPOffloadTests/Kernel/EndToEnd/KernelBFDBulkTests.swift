@@ -11,15 +11,8 @@ extension KernelVTEPSuites {
         /// for seconds in the VM; BFD's thread goes on, so neither side of a
         /// 300 ms detection time notices.
         @Test func aBulkChangeOf100000RemoteMACsDropsNoSession() throws {
-            let rig = try EndToEndRig(prefix: "ew", vxlanPort: 4809, subnet: 38)
-            let sn1 = try OVSServiceNode(rig, index: 1, bfd: KernelBFDTests.fast)
+            let (rig, sn1, t1) = try KernelBFDTests.oneServiceNode(prefix: "ew", vxlanPort: 4809, subnet: 38)
             defer { sn1.stop() }
-            try rig.applySeedScenario(unknownDst: [sn1.ip])
-            try rig.startDaemon()
-            let t1 = try KernelBFDTests.tunnel(to: sn1.ip, rig)
-            try rig.db.vtepctl(
-                ["set", "Tunnel", t1] + KernelBFDTests.fast.sorted { $0.key < $1.key }.map { "bfd_params:\($0.key)=\($0.value)" })
-            try rig.waitFor("BFD up", timeout: 60) { try KernelBFDTests.bfd(t1, "state", rig) == "up" && sn1.bfdStatus("state") == "up" }
             Thread.sleep(forTimeInterval: 1)
             let ovsFlaps = try sn1.bfdStatus("flap_count")
             let flowsBefore = try rig.kernelFlowCount()

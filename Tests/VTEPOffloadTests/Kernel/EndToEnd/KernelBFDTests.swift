@@ -22,6 +22,26 @@ extension KernelVTEPSuites {
             return uuid
         }
 
+        /// What a controller does: BFD asked for on a Tunnel row, at `fast` (and `extra` bfd_params).
+        static func askForBFD(on tunnel: String, _ rig: EndToEndRig, extra: [String] = []) throws {
+            try rig.db.vtepctl(
+                ["set", "Tunnel", tunnel] + fast.sorted { $0.key < $1.key }.map { "bfd_params:\($0.key)=\($0.value)" } + extra)
+        }
+
+        /// A rig whose one service node is ovs-vswitchd, BFD up with it; returns its Tunnel row too.
+        static func oneServiceNode(prefix: String, vxlanPort: UInt16, subnet: Int, extra: [String] = []) throws -> (
+            EndToEndRig, OVSServiceNode, String
+        ) {
+            let rig = try EndToEndRig(prefix: prefix, vxlanPort: vxlanPort, subnet: subnet)
+            let node = try OVSServiceNode(rig, index: 1, bfd: fast)
+            try rig.applySeedScenario(unknownDst: [node.ip])
+            try rig.startDaemon()
+            let row = try tunnel(to: node.ip, rig)
+            try askForBFD(on: row, rig, extra: extra)
+            try rig.waitFor("BFD up", timeout: 60) { try bfd(row, "state", rig) == "up" && node.bfdStatus("state") == "up" }
+            return (rig, node, row)
+        }
+
         static func bfd(_ tunnel: String, _ key: String, _ rig: EndToEndRig) throws -> String {
             try rig.db.vtepctl("--if-exists", "get", "Tunnel", tunnel, "bfd_status:\(key)").trimmingCharacters(
                 in: CharacterSet(charactersIn: "\"\n "))
@@ -54,10 +74,7 @@ extension KernelVTEPSuites {
             try rig.startDaemon()
             // The controller's part: BFD on the service nodes' Tunnel rows.
             let t1 = try Self.tunnel(to: sn1.ip, rig), t2 = try Self.tunnel(to: sn2.ip, rig)
-            for tunnel in [t1, t2] {
-                try rig.db.vtepctl(
-                    ["set", "Tunnel", tunnel] + Self.fast.sorted { $0.key < $1.key }.map { "bfd_params:\($0.key)=\($0.value)" })
-            }
+            for tunnel in [t1, t2] { try Self.askForBFD(on: tunnel, rig) }
             let started = Date()
             try rig.waitFor("BFD up on both Tunnel rows", timeout: 60) {
                 try Self.bfd(t1, "state", rig) == "up" && Self.bfd(t2, "state", rig) == "up"
@@ -138,16 +155,9 @@ extension KernelVTEPSuites {
         /// data brings the fast rate back — each change by a poll sequence
         /// that ovs-vswitchd follows.
         @Test func forwardingIfRxAndDecayMinRxFollowTheRemotesData() throws {
-            let rig = try EndToEndRig(prefix: "ex", vxlanPort: 4810, subnet: 39)
-            let sn1 = try OVSServiceNode(rig, index: 1, bfd: Self.fast)
+            let (rig, sn1, t1) = try Self.oneServiceNode(
+                prefix: "ex", vxlanPort: 4810, subnet: 39, extra: ["bfd_params:forwarding_if_rx=true"])
             defer { sn1.stop() }
-            try rig.applySeedScenario(unknownDst: [sn1.ip])
-            try rig.startDaemon()
-            let t1 = try Self.tunnel(to: sn1.ip, rig)
-            try rig.db.vtepctl(
-                ["set", "Tunnel", t1] + Self.fast.sorted { $0.key < $1.key }.map { "bfd_params:\($0.key)=\($0.value)" }
-                    + ["bfd_params:forwarding_if_rx=true"])
-            try rig.waitFor("BFD up", timeout: 60) { try Self.bfd(t1, "state", rig) == "up" }
             /// VXLAN of VNI 33 from the service node, every 100 ms: data, not BFD.
             func data(seconds: Int) throws -> ChildProcess {
                 try ChildProcess(
