@@ -1,3 +1,5 @@
+import OVSDatapathCore
+
 /// What BFD says of the remote locators, as the compiler reads it: which
 /// cannot forward, and which service node each switch's BUM went to last
 /// (so the choice is sticky). A locator without a BFD session is taken to
@@ -37,5 +39,30 @@ public enum ServiceNodeChoice {
         if let previous, healthy.contains(previous) { return Choice(node: previous, isFallback: false) }
         if let first = healthy.first { return Choice(node: first, isFallback: false) }
         return Choice(node: sorted.first, isFallback: !sorted.isEmpty)
+    }
+}
+
+extension ServiceNodeChoice {
+    /// The service node each VNI's BUM goes to in `flows` as the kernel
+    /// holds them (a restart's starting point, so the choice sticks across
+    /// it): the one tunnel destination of the switch's stage-2 flows to
+    /// group destinations. A VNI whose BUM goes to several (source_node)
+    /// or none is left out.
+    public static func recovered(from flows: some Sequence<Flow>) -> [UInt32: [UInt8]] {
+        var destinations: [UInt32: Set<[UInt8]>] = [:]
+        for flow in flows {
+            let fields = FlowKeyFields(key: flow.key)
+            guard let vni = RecirculationID(rawValue: fields.recirculationID).vni, fields.destination?.isMulticast == true else {
+                continue
+            }
+            for case .set(let attribute) in flow.actions where attribute.type == OVSKey.tunnel {
+                let tunnel = attribute.children
+                guard let id = tunnel[type: OVSTunnelKey.id]?.bytes, id.reduce(0, { $0 << 8 | UInt64($1) }) == UInt64(vni),
+                    let destination = tunnel[type: OVSTunnelKey.ipv4Destination]?.bytes
+                else { continue }
+                destinations[vni, default: []].insert(destination)
+            }
+        }
+        return destinations.compactMapValues { $0.count == 1 ? $0.first : nil }
     }
 }

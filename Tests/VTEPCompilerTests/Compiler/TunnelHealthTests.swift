@@ -139,6 +139,21 @@ import Testing
         #expect(targets == [Self.sn5], "the group's BUM takes the same node, not its own lowest")
     }
 
+    @Test func theChoiceIsReadBackFromTheKernelsFloods() {
+        var seed = Seed()
+        seed.addMcastRemote(["10.2.2.4", "10.2.2.5"])
+        let state = seed.compile(health: LocatorHealth(down: [Self.sn2]))
+        #expect(ServiceNodeChoice.recovered(from: state.flows.values.map(\.flow)) == [33: Self.sn4])
+        // A restart that reads it back keeps BUM there once .2 is up again.
+        let again = seed.compile(health: LocatorHealth(serviceNodes: ServiceNodeChoice.recovered(from: state.flows.values.map(\.flow))))
+        #expect(Self.floodTargets(again) == [Self.sn4])
+        // source_node: several destinations, nothing to keep.
+        var ls = seed.db.logicalSwitches[seed.ls0]!
+        ls.replicationMode = "source_node"
+        seed.db.logicalSwitches.set(seed.ls0, ls)
+        #expect(ServiceNodeChoice.recovered(from: seed.compile().flows.values.map(\.flow)).isEmpty)
+    }
+
     @Test func theChoiceRuleOnItsOwn() {
         let (a, b, c): ([UInt8], [UInt8], [UInt8]) = ([1, 0, 0, 1], [1, 0, 0, 2], [1, 0, 0, 3])
         typealias Choice = ServiceNodeChoice.Choice

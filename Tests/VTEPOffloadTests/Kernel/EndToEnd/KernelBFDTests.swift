@@ -126,6 +126,22 @@ extension KernelVTEPSuites {
             )
             #expect(try Self.bfd(t2, "flap_count", rig) == "0", "sn2's session never dropped")
 
+            // A restart keeps BUM on sn2: the choice is read back from the kernel's flood flow.
+            let upsBefore = rig.log().filter { $0.contains("bfd: \(sn2.ip): ") && $0.contains("→ up") }.count
+            rig.stopDaemon()
+            try rig.startDaemon()
+            (c1, c2) = (try sn1.captureBroadcasts(vni: 33), try sn2.captureBroadcasts(vni: 33))
+            try rig.sendBroadcasts(from: "vm1", source: "aa:00:00:00:00:01", count: 20)
+            _ = (c1.stop(), c2.stop())
+            #expect(
+                c1.epochTimes.isEmpty && c2.epochTimes.count >= 18,
+                "after a restart: sn1 \(c1.epochTimes.count), sn2 \(c2.epochTimes.count)")
+            try rig.waitFor("BFD up again after the restart", timeout: 60) {
+                let ups = rig.log().filter { $0.contains("bfd: \(sn2.ip): ") && $0.contains("→ up") }.count
+                return try ups > upsBefore && sn2.bfdStatus("state") == "up"
+            }
+            Thread.sleep(forTimeInterval: 1)
+
             // A new min_tx: taken with a poll sequence, no drop on either side.
             let ovsFlaps = try sn2.bfdStatus("flap_count")
             try rig.db.vtepctl("set", "Tunnel", t2, "bfd_params:min_tx=300")
