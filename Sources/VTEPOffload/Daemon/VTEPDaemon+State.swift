@@ -20,9 +20,12 @@ extension VTEPDaemon {
     public var agingTime: Duration { housekeeping.agingTime }
 
     /// Reads back what an earlier vtep-kdp learned from the kernel's flows
-    /// (see `LearnedState.recover`). Call before `run`.
+    /// (see `LearnedState.recover`), and where BUM went. Call before `run`.
     public func recoverLearnedState() throws(NetlinkError) {
-        try reconciler.recover(into: &learned)
+        let flows = try reconciler.recover(into: &learned)
+        // The service nodes the kernel's floods go to now (floods match an
+        // input port, so they are among these): BUM stays put across a restart.
+        passRunner.locatorHealth.serviceNodes = ServiceNodeChoice.recovered(from: flows)
         if learned.macCount > 0 || !learned.facts.isEmpty {
             logger.info(
                 "learning: kept \(learned.macCount) local MACs and \(learned.facts.count) other learned facts from the kernel's flows")

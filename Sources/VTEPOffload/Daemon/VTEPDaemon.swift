@@ -70,8 +70,6 @@ public actor VTEPDaemon {
             overlapsBulkChanges: overlapsBulkChanges, bulkInstallSockets: bulkInstallSockets)
         pass.allowsRemoteMACTakeover = allowsRemoteMACTakeover
         passRunner = PassRunner(pass: pass, logger: logger)
-        // The service nodes the kernel's floods go to now: BUM stays where it is across a restart.
-        passRunner.locatorHealth.serviceNodes = ServiceNodeChoice.recovered(from: reconciler.installed.values)
         upcalls = UpcallHandler(reconciler: reconciler, logger: logger)
         housekeeping = Housekeeping(agingTime: agingTime, logger: logger)
         writeBack = DatabaseWriteBack(

@@ -117,7 +117,8 @@ public final class Reconciler {
 
     /// Reads back into `learned` what an earlier vtep-kdp learned, from the
     /// kernel's flows (see `LearnedState.recover`).
-    public func recover(into learned: inout LearnedState) throws(NetlinkError) {
+    @discardableResult
+    public func recover(into learned: inout LearnedState) throws(NetlinkError) -> [Flow] {
         try learned.recover(from: connection, datapath: datapath)
     }
 
