@@ -156,7 +156,10 @@ import Testing
                 "walk \(walkSeed), step \(index): unreported \(actuallyChanged.subtracting(reported))")
             guard compiler.state.flows == whole.flows else { return }
         }
-        #expect(partsTaken > 50, "the walk should split many steps (took \(partsTaken) parts)")
+        // How many parts a walk takes varies from run to run (48–118 seen:
+        // when a row's context changes no part is taken, and that depends on
+        // the order of a hashed set); the point is only that many are.
+        #expect(partsTaken > 25, "the walk should split many steps (took \(partsTaken) parts)")
     }
 
     @Test func rowsAreNotCompiledInPartsWhenTheirContextChanged() {
