@@ -24,7 +24,7 @@ fi
 bundle=.build/${1:-release}/vtep-kdpPackageTests.xctest
 selection=Kernel
 if [[ "${2:-all}" == core ]]; then
-    selection='KernelSuites|KernelReconcilerTests|KernelSyncPassTests|KernelDaemonTests|KernelEndToEndTests|KernelTwoHostTests|KernelTunnelAdmissionTests|KernelUpcallOverflowTests|KernelPortInventoryTests|KernelBFDTests'
+    selection='KernelSuites|KernelReconcilerTests|KernelSyncPassTests|KernelDaemonTests|KernelEndToEndTests|KernelTwoHostTests|KernelTunnelAdmissionTests|KernelUpcallOverflowTests|KernelPortInventoryTests'
 fi
 echo "kernel-suite: ${2:-all} suites"
 "$bundle" --testing-library swift-testing --filter "$selection" --skip ExclusiveKernelSuites 2>&1 | tee "$VTEPKDP_RESULTS/kernel-tests.log"
