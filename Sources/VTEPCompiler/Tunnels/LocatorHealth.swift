@@ -56,10 +56,9 @@ extension ServiceNodeChoice {
                 continue
             }
             for case .set(let attribute) in flow.actions where attribute.type == OVSKey.tunnel {
-                let tunnel = attribute.children
-                guard let id = tunnel[type: OVSTunnelKey.id]?.bytes, id.reduce(0, { $0 << 8 | UInt64($1) }) == UInt64(vni),
-                    let destination = tunnel[type: OVSTunnelKey.ipv4Destination]?.bytes
-                else { continue }
+                // A set(tunnel) carries the key's tunnel attribute: read as a key's.
+                let tunnel = FlowKeyFields(key: [attribute])
+                guard tunnel.tunnelID == UInt64(vni), let destination = tunnel.tunnelDestination else { continue }
                 destinations[vni, default: []].insert(destination)
             }
         }

@@ -18,16 +18,24 @@ struct BFDPeer {
     private(set) var traffic = BFDTraffic()
 
     /// A session to `tunnel.remote`, starting Down at `now`.
-    init(_ tunnel: BFDTunnel, localIP: [UInt8], discriminator: UInt32, sourcePort: UInt16, now: BFDTime, settling: BFDTime) {
+    init(_ tunnel: BFDTunnel, localIP: [UInt8], discriminator: UInt32, sourcePort: UInt16, now: BFDTime) {
         self.tunnel = tunnel
-        settlesAt = now + settling
         parameters = BFDParameters(tunnel.params)
+        settlesAt = now + Self.settlingTime(parameters.configuration)
         session = BFDSession(localDiscriminator: discriminator, configuration: parameters.configuration, now: now)
-        traffic = BFDTraffic()
         frame = BFDFrame(
             sourceMAC: [0x02, 0x00] + localIP, destinationMAC: Self.destinationMAC(tunnel.configRemote),
             sourceIP: BFDFrame.defaultLocalIP, destinationIP: Self.destinationIP(tunnel.configRemote), sourcePort: sourcePort,
             packet: BFDControlPacket())
+    }
+
+    /// How long a new session may take to come up before BUM avoids its
+    /// locator: three packets' time at the slowest rate either side may
+    /// send before Up (a second, or our min_rx if longer), at least 3 s.
+    /// Without it, the node whose session happened to come up first would
+    /// keep BUM (the choice is sticky), not the lowest.
+    static func settlingTime(_ configuration: BFDSession.Configuration) -> BFDTime {
+        3 * BFDTime(max(configuration.minRxMicroseconds, configuration.minTxMicroseconds, 1_000_000))
     }
 
     /// Takes new settings from the row: intervals through the session's

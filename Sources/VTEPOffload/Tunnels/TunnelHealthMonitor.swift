@@ -154,15 +154,6 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
 
     private static var now: BFDTime { MonotonicClock.nowNanoseconds() / 1000 }
 
-    /// How long a new session may take to come up before BUM avoids its
-    /// locator: three packets' time at the slowest rate either side may
-    /// send before Up (a second, or our min_rx if longer), at least 3 s.
-    /// Without it, the node whose session happened to come up first would
-    /// keep BUM (the choice is sticky), not the lowest.
-    static func settlingTime(_ configuration: BFDSession.Configuration) -> BFDTime {
-        3 * BFDTime(max(configuration.minRxMicroseconds, configuration.minTxMicroseconds, 1_000_000))
-    }
-
     private func run() {
         while true {
             let (newLayout, received, stopping) = inbox.withLock { inbox in
@@ -211,8 +202,7 @@ public final class TunnelHealthMonitor: @unchecked Sendable {
             }
             nextDiscriminator = nextDiscriminator == UInt32.max ? 1 : nextDiscriminator + 1
             let peer = BFDPeer(
-                tunnel, localIP: new.localIP, discriminator: nextDiscriminator, sourcePort: UInt16.random(in: 49152...65535), now: now,
-                settling: Self.settlingTime(BFDParameters(tunnel.params).configuration))
+                tunnel, localIP: new.localIP, discriminator: nextDiscriminator, sourcePort: UInt16.random(in: 49152...65535), now: now)
             for problem in peer.parameters.problems { logger.warning("bfd: \(ipv4Text(remote)): \(problem); using OVS's default") }
             peers[remote] = peer
             logger.info(

@@ -17,7 +17,7 @@ public struct TunnelStatus: Equatable, Sendable {
     /// Settings in `bfd_params` that were not understood, if any.
     public var problems: [String] = []
     /// A new session not yet given time to come up: not forwarding, but
-    /// not to be called down either (see `TunnelHealthMonitor.settlingTime`).
+    /// not to be called down either (see `BFDPeer.settlingTime`).
     public var settling = false
 
     /// Whether BUM should avoid the locator: down, and past settling.

@@ -55,7 +55,7 @@ public struct PassWriteBack: Sendable {
             try await writer.setUcastMacsLocal(localBySwitch, tunnelIP: localIP)
             // A switch no longer bound here is no longer reached through us.
             try await writer.removeMcastMacsLocal("unknown-dst", except: Set(localBySwitch.keys), tunnelIP: localIP)
-            try await writeTunnels(findings, statuses: tunnelStatuses)
+            try await writeTunnels(findings, statuses: tunnelStatuses, switch: switchID, localIP: localIP)
         }
         var switchFaults = findings.switchFaults
         if findings.bindings.contains(where: { outcome.exhaustedVNIs.contains($0.vni) }) { switchFaults.insert("mac_table_exhaustion") }
@@ -79,6 +79,13 @@ public struct PassWriteBack: Sendable {
         guard let (switchID, physicalSwitch) = database.physicalSwitch(named: switchName), physicalSwitch.tunnelIPs.count == 1,
             let localIP = physicalSwitch.tunnelIPs.first
         else { return }
+        try await writeTunnels(findings, statuses: statuses, switch: switchID, localIP: localIP)
+    }
+
+    /// `writeTunnels` for a switch and tunnel IP already looked up.
+    private func writeTunnels(
+        _ findings: CompileFindings, statuses: [[UInt8]: TunnelStatus], switch switchID: OVSDBUUID, localIP: String
+    ) async throws {
         let remotes = Set(findings.tunnelSources.values.joined().map(ipv4Text))
         let columns = Dictionary(statuses.map { (ipv4Text($0.key), $0.value.columns) }, uniquingKeysWith: { first, _ in first })
         try await VTEPWriter(client: client).setTunnels(switch: switchID, localIP: localIP, remoteIPs: remotes, statuses: columns)
