@@ -122,6 +122,8 @@ let package = Package(
                 // EmbeddedChannel: the OVSDB frame decoder driven read by read, without a socket.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                // Certificates read back as TLS reads them (--bootstrap-ca-cert).
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             exclude: ["Fixtures"]),
         .testTarget(name: "BFDTests", dependencies: ["BFD"]),

@@ -10,7 +10,7 @@ extension OVSDBClient {
             // Messages are handled on the connection's loop, which is this
             // actor's executor: `assumeIsolated` is then a check, not a hop.
             channel = try await OVSDBTransport.connect(
-                to: remote, on: eventLoop, tls: tls, maxMessageBytes: options.maxMessageBytes, activity: session.activity,
+                to: remote, on: eventLoop, tls: tls, logger: logger, maxMessageBytes: options.maxMessageBytes, activity: session.activity,
                 // Strong: the pipeline, and these with it, go when the channel closes.
                 deliver: { frames in
                     self.assumeIsolated { client in for frame in frames { client.receive(frame, in: session) } }

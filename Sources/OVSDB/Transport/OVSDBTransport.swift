@@ -1,34 +1,16 @@
+import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
-
-/// TLS material for `ssl:` remotes, as OVS's `--private-key`,
-/// `--certificate` and `--ca-cert` name it (PEM files).
-public struct OVSDBTLSFiles: Sendable, Equatable {
-    /// Path of the PEM private key (`--private-key`).
-    public var privateKey: String
-    /// Path of the PEM certificate that goes with it (`--certificate`).
-    public var certificate: String
-    /// Path of the PEM CA certificate that the server's certificate must chain
-    /// to (`--ca-cert`).
-    public var caCertificate: String
-
-    /// TLS material from the three PEM files' paths.
-    public init(privateKey: String, certificate: String, caCertificate: String) {
-        self.privateKey = privateKey
-        self.certificate = certificate
-        self.caCertificate = caCertificate
-    }
-}
 
 enum OVSDBTransport {
     /// Opens a connection to `remote` on `eventLoop`; the whole messages of
     /// each read go to `deliver`, in order, the end of each read to `readComplete`,
     /// and an error that ends it to `fail`, all on that loop. `activity` is
     /// stamped on every read. Errors are `OVSDBError.connectFailed` with the
-    /// system's reason.
+    /// system's reason; `logger` hears of a CA certificate bootstrapped.
     static func connect(
-        to remote: OVSDBRemote, on eventLoop: any EventLoop, tls: OVSDBTLSFiles?, maxMessageBytes: Int,
+        to remote: OVSDBRemote, on eventLoop: any EventLoop, tls: OVSDBTLSFiles?, logger: Logger, maxMessageBytes: Int,
         activity: ReceiveActivity, timeout: TimeAmount = .seconds(5),
         deliver: @escaping @Sendable ([ByteBuffer]) -> Void,
         readComplete: @escaping @Sendable () -> Void,
@@ -36,26 +18,38 @@ enum OVSDBTransport {
     ) async throws(OVSDBError) -> any Channel {
         let bootstrap = ClientBootstrap(group: eventLoop).connectTimeout(timeout)
         var sslContext: NIOSSLContext?
+        var bootstrapPath: String?
         if case .ssl = remote {
             guard let tls else {
-                throw .connectFailed(remote: remote.description, reason: "ssl: needs --private-key, --certificate and --ca-cert")
+                throw .connectFailed(
+                    remote: remote.description, reason: "ssl: needs --private-key, --certificate and --ca-cert (or --bootstrap-ca-cert)")
             }
             do {
                 var configuration = TLSConfiguration.makeClientConfiguration()
                 configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) }
                 configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: tls.privateKey, format: .pem))
-                configuration.trustRoots = .file(tls.caCertificate)
                 // OVS checks the peer against the CA, not against a host name.
                 configuration.certificateVerification = .noHostnameVerification
+                if CACertificateBootstrap.isNeeded(tls) {
+                    bootstrapPath = tls.caCertificate
+                } else {
+                    configuration.trustRoots = .file(tls.caCertificate)
+                }
                 sslContext = try NIOSSLContext(configuration: configuration)
             } catch {
                 throw .connectFailed(remote: remote.description, reason: "TLS set-up: \(error)")
             }
         }
         let context = sslContext
+        let caToBootstrap = bootstrapPath
         let connecting = bootstrap.channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
-                if let context {
+                if let context, let caToBootstrap {
+                    let verification = CACertificateBootstrap.verification(
+                        savingTo: caToBootstrap, remote: remote.description, logger: logger)
+                    try channel.pipeline.syncOperations.addHandler(
+                        try NIOSSLClientHandler(context: context, serverHostname: nil, customVerificationCallback: verification))
+                } else if let context {
                     try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
                 }
                 try channel.pipeline.syncOperations.addHandler(ReceiveActivityHandler(activity))
