@@ -19,6 +19,8 @@ struct FlowKeyFields {
     var tunnelSource: [UInt8]?, tunnelDestination: [UInt8]?
     /// Whether the outer source is matched (a dumped flow's mask); always true for an upcall.
     var tunnelSourceMatched = true
+    /// An ARP request or reply's sender: its protocol (IPv4) and hardware addresses.
+    var arpSender: (ip: [UInt8], hardware: EthernetAddress)?
 
     init(key: [FlowKeyAttribute], mask: [FlowKeyAttribute]? = nil) {
         if let bytes = key[type: OVSKey.recircID]?.bytes, bytes.count == 4 { recirculationID = Self.u32(bytes) }
@@ -37,13 +39,19 @@ struct FlowKeyFields {
                 destinationMatched = maskBytes.count == 12 && maskBytes[6..<12].allSatisfy { $0 == 0xff }
             }
         }
+        var layer3 = key
         if let tci = key[type: OVSKey.vlan]?.bytes, tci.count == 2 {
             vlan = (UInt16(tci[0]) << 8 | UInt16(tci[1])) & 0x0fff
-            if let inner = key[type: OVSKey.encap]?.children[type: OVSKey.ethertype]?.bytes, inner.count == 2 {
+            layer3 = key[type: OVSKey.encap]?.children ?? []
+            if let inner = layer3[type: OVSKey.ethertype]?.bytes, inner.count == 2 {
                 etherType = UInt16(inner[0]) << 8 | UInt16(inner[1])
             }
         } else if let type = key[type: OVSKey.ethertype]?.bytes, type.count == 2 {
             etherType = UInt16(type[0]) << 8 | UInt16(type[1])
+        }
+        // struct ovs_key_arp: sip, tip, op (1 request, 2 reply), sha, tha.
+        if etherType == 0x0806, let arp = layer3[type: OVSKey.arp]?.bytes, arp.count >= 22, arp[8] == 0, arp[9] == 1 || arp[9] == 2 {
+            arpSender = (Array(arp[0..<4]), EthernetAddress(Array(arp[10..<16])))
         }
         if let tunnel = key[type: OVSKey.tunnel]?.children {
             if let id = tunnel[type: OVSTunnelKey.id]?.bytes, id.count == 8 { tunnelID = id.reduce(0) { $0 << 8 | UInt64($1) } }

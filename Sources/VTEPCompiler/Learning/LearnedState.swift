@@ -27,6 +27,9 @@ public struct LearnedState: Sendable {
         /// tables for the others. A full table refuses a new MAC rather than
         /// evicting an old one (the refused MAC's frames still go on).
         public var macsPerPort: Int
+        /// IPv4 addresses kept per learned MAC (`Ucast_Macs_Local.ipaddr`,
+        /// one row each); past it, the oldest gives way to the newest.
+        public var addressesPerMAC = 4
         /// Limits of `macsPerSwitch` learned MACs per logical switch (`--mac-limit`),
         /// `macsPerPort` per physical port (`--mac-limit-per-port`), `facts` other
         /// facts, `tunnelFacts` dropped tunnel senders and `etherTypesPerMAC` inner
@@ -57,6 +60,8 @@ public struct LearnedState: Sendable {
     public private(set) var facts = MissFacts()
     /// VNIs whose MAC table is full.
     public private(set) var exhausted: Set<UInt32> = []
+    /// The IPv4 addresses each learned MAC announced (ARP), oldest first.
+    private var addresses: [Place: [[UInt8]]] = [:]
 
     /// Nothing learned yet, bounded by `limits`.
     public init(limits: Limits = Limits()) { self.limits = limits }
@@ -156,11 +161,30 @@ public struct LearnedState: Sendable {
     public mutating func forget(_ mac: EthernetAddress, vni: UInt32) {
         let place = Place(vni: vni, mac: mac)
         guard let old = macs.removeValue(forKey: place) else { return }
+        addresses[place] = nil
         perSwitch[vni, default: 1] -= 1 + extraEtherTypes(of: old)
         perPort[old.port, default: 1] -= 1
         facts.taggedEtherTypes[old] = nil
         exhausted.remove(vni)
     }
+
+    /// Notes that the learned `mac` of switch `vni` announced `ip`; says
+    /// whether that is news. A MAC not learned (refused, or forgotten) gets none.
+    public mutating func noteAddress(_ ip: [UInt8], of mac: EthernetAddress, vni: UInt32) -> Bool {
+        let place = Place(vni: vni, mac: mac)
+        guard macs[place] != nil, addresses[place]?.contains(ip) != true else { return false }
+        addresses[place, default: []].append(ip)
+        if addresses[place]!.count > limits.addressesPerMAC { addresses[place]!.removeFirst() }
+        return true
+    }
+
+    /// Every learned MAC that announced addresses, with them (4 bytes each, oldest first).
+    public var announcedAddresses: [(vni: UInt32, mac: EthernetAddress, addresses: [[UInt8]])] {
+        addresses.map { ($0.key.vni, $0.key.mac, $0.value) }
+    }
+
+    /// The IPv4 addresses (4 bytes each) learned `mac` of switch `vni` announced, oldest first.
+    public func addresses(of mac: EthernetAddress, vni: UInt32) -> [[UInt8]] { addresses[Place(vni: vni, mac: mac)] ?? [] }
 
     /// The tagged EtherTypes of `local` past its first: what it costs the
     /// switch's budget besides the MAC itself.

@@ -137,3 +137,21 @@ public enum MissClassifier {
         return .learn(LocalMAC(mac: source, port: port, vlan: 0), vni: binding.vni, etherType: nil)
     }
 }
+
+extension MissClassifier {
+    /// The IPv4 address a missed frame says its source has: the sender of
+    /// an ARP request, reply or gratuitous ARP whose sender hardware
+    /// address is the frame's own source. Not an ARP probe's 0.0.0.0, nor
+    /// a multicast or broadcast address. What `Ucast_Macs_Local.ipaddr`
+    /// reports for a learned MAC.
+    public static func announcedIPv4(_ upcall: Upcall) -> [UInt8]? {
+        announcedIPv4(FlowKeyFields(key: upcall.key))
+    }
+
+    static func announcedIPv4(_ fields: FlowKeyFields) -> [UInt8]? {
+        guard let sender = fields.arpSender, sender.hardware == fields.source,
+            sender.ip != [0, 0, 0, 0], sender.ip[0] < 224
+        else { return nil }
+        return sender.ip
+    }
+}

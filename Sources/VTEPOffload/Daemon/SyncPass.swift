@@ -100,6 +100,9 @@ public struct SyncPass {
         /// The VNIs whose learned-MAC limit was reached: their switches get
         /// `mac_table_exhaustion`.
         public var exhaustedVNIs: Set<UInt32> = []
+        /// The IPv4 addresses learned MACs announced, dotted, by VNI and
+        /// MAC (set by the caller, like `localMACs`): `Ucast_Macs_Local.ipaddr`.
+        public var localAddresses: [UInt32: [EthernetAddress: [String]]] = [:]
 
         /// What the upcall handler reads misses against.
         public var missContext: MissContext {

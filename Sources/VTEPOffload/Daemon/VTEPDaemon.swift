@@ -262,9 +262,12 @@ public actor VTEPDaemon {
     /// forget facts the pass found dead.
     private func programKernel() async -> SyncPass.Outcome? {
         guard
-            let outcome = await passRunner.run(
+            var outcome = await passRunner.run(
                 localMACs: declaredMACs + learned.localMACs, missFacts: learned.facts, exhaustedVNIs: learned.exhausted)
         else { return nil }
+        for (vni, mac, addresses) in learned.announcedAddresses {
+            outcome.localAddresses[vni, default: [:]][mac] = addresses.map(ipv4Text)
+        }
         learned.keepOnly(outcome.findings.liveFacts)
         configureTunnelHealth(outcome)
         return outcome

@@ -102,6 +102,13 @@ final class UpcallHandler {
                     logger.warning("upcall: \(decision) refused: limit reached (\(learned.limits)); its frames go on through userspace")
                 }
             }
+            // The frame that teaches a MAC is often its ARP: its sender IP is the MAC's.
+            if case .learn(let local, let vni, _) = decision, let ip = MissClassifier.announcedIPv4(upcall),
+                learned.noteAddress(ip, of: local.mac, vni: vni)
+            {
+                batch.learnedChanged = true
+                if lines.take() { logger.info("upcall: \(local.mac) on \(local.port) announced \(ipv4Text(ip))") }
+            }
             // A refused decision is not learned, but its frame is not dropped
             // either: it goes on with the actions its stage-1 flow would have
             // (into its switch, where it is forwarded or flooded), without the

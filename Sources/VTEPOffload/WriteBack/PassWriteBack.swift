@@ -45,14 +45,18 @@ public struct PassWriteBack: Sendable {
                 try await writer.setMcastMacLocal("unknown-dst", logicalSwitch: switchID, tunnelIPs: [localIP])
                 localBySwitch[switchID] = []
             }
-            let switchOf = Dictionary(findings.bindings.map { (PortVLAN($0), $0.logicalSwitch) }, uniquingKeysWith: { first, _ in first })
+            let bindingOf = Dictionary(findings.bindings.map { (PortVLAN($0), $0) }, uniquingKeysWith: { first, _ in first })
+            var addresses: [OVSDBUUID: [String: [String]]] = [:]
             // A remote MAC seen on a local port stays the controller's: not listed here.
             for local in outcome.localMACs where !findings.remoteMACsSeenLocally.contains(local) {
-                if let switchID = switchOf[PortVLAN(port: local.port, vlan: local.vlan)] {
-                    localBySwitch[switchID]?.insert(local.mac.description)
+                if let binding = bindingOf[PortVLAN(port: local.port, vlan: local.vlan)] {
+                    localBySwitch[binding.logicalSwitch]?.insert(local.mac.description)
+                    if let announced = outcome.localAddresses[binding.vni]?[local.mac] {
+                        addresses[binding.logicalSwitch, default: [:]][local.mac.description] = announced
+                    }
                 }
             }
-            try await writer.setUcastMacsLocal(localBySwitch, tunnelIP: localIP)
+            try await writer.setUcastMacsLocal(localBySwitch, addresses: addresses, tunnelIP: localIP)
             // A switch no longer bound here is no longer reached through us.
             try await writer.removeMcastMacsLocal("unknown-dst", except: Set(localBySwitch.keys), tunnelIP: localIP)
             try await writeTunnels(findings, statuses: tunnelStatuses, switch: switchID, localIP: localIP)

@@ -91,16 +91,26 @@ public struct VTEPWriter: Sendable {
     /// Makes Ucast_Macs_Local hold exactly `macs` (MAC text by logical
     /// switch) among the rows whose locator is `tunnelIP` — the rows this
     /// VTEP owns — in one transaction: learned MACs are inserted, aged-out
-    /// or moved ones deleted, the rest left alone. Returns the rows changed.
+    /// or moved ones deleted, the rest left alone. A MAC with `addresses`
+    /// (dotted IPv4, by switch and MAC) gets one row per address, its rows
+    /// of other addresses deleted. Returns the rows changed.
     @discardableResult
-    public func setUcastMacsLocal(_ macs: [OVSDBUUID: Set<String>], tunnelIP: String) async throws(OVSDBError) -> Int {
+    public func setUcastMacsLocal(
+        _ macs: [OVSDBUUID: Set<String>], addresses: [OVSDBUUID: [String: [String]]] = [:], tunnelIP: String
+    ) async throws(OVSDBError) -> Int {
         let db = await client.replica
         let ours = db.locator(dstIP: tunnelIP)
-        var present: [OVSDBUUID: Set<String>] = [:]
+        // Per switch and MAC, the `ipaddr`s of the rows that stay.
+        var present: [OVSDBUUID: [String: Set<String>]] = [:]
         var operations: [JSONValue] = []
         for (uuid, row) in db.ucastMacsLocal.rows {
             if row.locator == ours, macs[row.logicalSwitch]?.contains(row.mac) == true {
-                present[row.logicalSwitch, default: []].insert(row.mac)
+                if let announced = addresses[row.logicalSwitch]?[row.mac], !announced.contains(row.ipaddr) {
+                    // An address the MAC no longer has, or the "" row of a MAC whose address is now known.
+                    operations.append(Op.delete("Ucast_Macs_Local", where: Op.whereUUID(uuid)))
+                } else {
+                    present[row.logicalSwitch, default: [:]][row.mac, default: []].insert(row.ipaddr)
+                }
             } else if row.locator == ours || macs[row.logicalSwitch]?.contains(row.mac) == true {
                 // Ours but no longer local, or local now but pointing elsewhere.
                 operations.append(Op.delete("Ucast_Macs_Local", where: Op.whereUUID(uuid)))
@@ -108,13 +118,21 @@ public struct VTEPWriter: Sendable {
         }
         var locator: OVSDBOperation.RowReference?
         for (logicalSwitch, wanted) in macs.sorted(by: { $0.key < $1.key }) {
-            for mac in wanted.subtracting(present[logicalSwitch] ?? []).sorted() {
-                let reference = locator ?? locatorReference(tunnelIP, in: db, operations: &operations)
-                locator = reference
-                operations.append(
-                    Op.insert(
-                        "Ucast_Macs_Local",
-                        [("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", reference.json)]))
+            for mac in wanted.sorted() {
+                let have = present[logicalSwitch]?[mac] ?? []
+                let announced = addresses[logicalSwitch]?[mac] ?? []
+                // One row per MAC/IP pair; a MAC whose address is unknown keeps
+                // whatever rows it has (a restart learns MACs, not their IPs).
+                let missing = announced.isEmpty ? (have.isEmpty ? [""] : []) : announced.filter { !have.contains($0) }
+                for ipaddr in missing {
+                    let reference = locator ?? locatorReference(tunnelIP, in: db, operations: &operations)
+                    locator = reference
+                    var columns: [(String, JSONValue)] = [
+                        ("MAC", .string(mac)), ("logical_switch", logicalSwitch.json), ("locator", reference.json),
+                    ]
+                    if !ipaddr.isEmpty { columns.append(("ipaddr", .string(ipaddr))) }
+                    operations.append(Op.insert("Ucast_Macs_Local", columns))
+                }
             }
         }
         guard !operations.isEmpty else { return 0 }

@@ -62,6 +62,28 @@ import Testing
         #expect(try rig.vtepctl("list-local-macs", "ls0").contains("02:00:00:00:01:03 -> vxlan_over_ipv4/10.2.2.1"))
         #expect(try !rig.vtepctl("list-local-macs", "ls0").contains("02:00:00:00:01:01"))
 
+        // Announced addresses: one row per MAC/IP pair; the "" row gives way,
+        // an address no longer announced goes; a MAC with none keeps its row.
+        func ipaddrs(_ mac: String) async -> [String] {
+            await client.replica.ucastMacsLocal.rows.values.filter { $0.mac == mac }.map(\.ipaddr).sorted()
+        }
+        let both: Set<String> = ["02:00:00:00:01:02", "02:00:00:00:01:03"]
+        #expect(
+            try await writer.setUcastMacsLocal(
+                [lsID: both], addresses: [lsID: ["02:00:00:00:01:02": ["10.0.0.2", "10.0.0.22"]]], tunnelIP: "10.2.2.1")
+                == 3)
+        #expect(await eventually { await ipaddrs("02:00:00:00:01:02") == ["10.0.0.2", "10.0.0.22"] })
+        #expect(await ipaddrs("02:00:00:00:01:03") == [""])
+        #expect(
+            try await writer.setUcastMacsLocal([lsID: both], addresses: [lsID: ["02:00:00:00:01:02": ["10.0.0.22"]]], tunnelIP: "10.2.2.1")
+                == 1)
+        #expect(await eventually { await ipaddrs("02:00:00:00:01:02") == ["10.0.0.22"] })
+        #expect(try await writer.setUcastMacsLocal([lsID: both], tunnelIP: "10.2.2.1") == 0, "unknown addresses keep the rows")
+        #expect(
+            try rig.vtepctl("--columns=ipaddr", "find", "Ucast_Macs_Local", "MAC=02\\:00\\:00\\:00\\:01\\:02").contains("\"10.0.0.22\""))
+        #expect(try await writer.setUcastMacsLocal([lsID: ["02:00:00:00:01:03"]], tunnelIP: "10.2.2.1") == 1, "aged out with its address")
+        #expect(await eventually { await ipaddrs("02:00:00:00:01:02").isEmpty })
+
         let p0 = try #require(await client.replica.physicalPorts.rows.first { $0.value.name == "p0" }?.key)
         try await writer.setPortFaults(["invalid_vlan_map"], port: p0)
         try await writer.setSwitchFaults(["unsupported_source_node_replication"], switch: switchID)

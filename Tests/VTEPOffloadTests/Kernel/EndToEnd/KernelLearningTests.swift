@@ -34,6 +34,12 @@ extension KernelVTEPSuites {
             }
             let delay = Date().timeIntervalSince(learnedAt)
             print("learning: VM1's MAC was in Ucast_Macs_Local \(Int(delay * 1000)) ms after arping returned (emulated VM)")
+            // The ARP that taught the MAC gave its IP too (issue 25, point 1).
+            func ipaddrs(_ mac: String) throws -> String {
+                try rig.db.vtepctl(
+                    "--bare", "--columns=ipaddr", "find", "Ucast_Macs_Local", "MAC=" + mac.replacingOccurrences(of: ":", with: "\\:"))
+            }
+            try rig.waitFor("VM1's IP in Ucast_Macs_Local.ipaddr", timeout: 10) { try ipaddrs("aa:00:00:00:00:01") == "192.168.100.1" }
             #expect(
                 vm3.stop().contains { $0.contains("Request who-has 192.168.100.55") && $0.contains("aa:00:00:00:00:01") },
                 "the first frame was delivered")
@@ -99,6 +105,7 @@ extension KernelVTEPSuites {
             #expect(took < .seconds(10))
             #expect(try !rig.dumpFlows().contains("in_port(1),eth(src=aa:00:00:00:00:01)"))
             #expect(try rig.exec("vm3", "ping -c 2 -i 0.2 -w 20 192.168.100.1").contains("2 received"))
+            #expect(try ipaddrs("aa:00:00:00:00:01") == "192.168.100.1", "the IP moved with the MAC, in one row")
 
             // Aging: VM1 comes back as aa:00:00:00:00:09 and sends once; VM2 (holding aa:00:00:00:00:01)
             // keeps pinging, until the end. After the 10 s aging time only the active MAC is left.
@@ -110,6 +117,7 @@ extension KernelVTEPSuites {
             try rig.waitFor("the new MAC to be learned", timeout: 10) {
                 try rig.db.vtepctl("list-local-macs", "ls0").contains("aa:00:00:00:00:09")
             }
+            try rig.waitFor("the new MAC's IP", timeout: 10) { try ipaddrs("aa:00:00:00:00:09") == "192.168.100.9" }
             let pinged = try rig.exec("vm2", "ping -c 30 -i 0.3 -w 30 192.168.100.55")
             #expect(pinged.contains("30 received"), "\(pinged)")
             let keepTalking = try ChildProcess("/bin/sh", ["-c", "exec ip netns exec \(rig.ns("vm2")) ping -i 0.3 192.168.100.55"])
@@ -118,6 +126,7 @@ extension KernelVTEPSuites {
                 try !rig.db.vtepctl("list-local-macs", "ls0").contains("aa:00:00:00:00:09")
             }
             #expect(try !rig.dumpFlows().contains("aa:00:00:00:00:09"))
+            #expect(try ipaddrs("aa:00:00:00:00:09").isEmpty, "its IP left with it")
             #expect(try rig.db.vtepctl("list-local-macs", "ls0").contains("aa:00:00:00:00:01"))
             #expect(try rig.dumpFlows().contains("in_port(2),eth(src=aa:00:00:00:00:01)"))
             #expect(rig.log().contains { $0.contains("aging: aa:00:00:00:00:09 on \(rig.port("p0"))") })
