@@ -27,6 +27,8 @@ public struct DesiredDatapathState: Sendable {
     public var bfdTunnels: [BFDTunnel] = []
     /// The service node each VNI's BUM goes to (service_node mode).
     public var serviceNodes: [UInt32: [UInt8]] = [:]
+    /// What the ARP responder answers, and how (switches with suppression on).
+    public var arpAnswering = ARPAnswering()
 
     /// An empty state: no flows, no bindings, no faults.
     public init() {}
@@ -67,6 +69,8 @@ public struct CompileFindings: Sendable {
     public var bfdTunnels: [BFDTunnel] = []
     /// The service node each VNI's BUM goes to (service_node mode).
     public var serviceNodes: [UInt32: [UInt8]] = [:]
+    /// What the ARP responder answers, and how (switches with suppression on).
+    public var arpAnswering = ARPAnswering()
 
     /// No findings: nothing compiled yet.
     public init() {}
@@ -86,6 +90,7 @@ extension DesiredDatapathState {
         findings.remoteMACsSeenLocally = remoteMACsSeenLocally
         findings.bfdTunnels = bfdTunnels
         findings.serviceNodes = serviceNodes
+        findings.arpAnswering = arpAnswering
         return findings
     }
 }

@@ -107,34 +107,26 @@ enum FrameCompiler {
             // From the tunnel: every local binding, never a tunnel (split horizon).
             let floodFromTunnel = members.flatMap { FlowBuilder.deliver(to: $0) }
 
-            // Multicast MACs with rows of their own go to their rows'
-            // locators; the flood is cut around them (see `MulticastCover`).
             let groups = multicastGroups(db, switchID, vni: vni, &state)
-            let cover = groups.isEmpty ? [] : MulticastCover.matches(excluding: Set(groups.keys))
-            for (port, actions) in floodFrom.sorted(by: { $0.key < $1.key }) {
-                guard !groups.isEmpty else {
-                    var match = FlowBuilder(recirculation: recirculation)
-                    match.inPort(port)
-                    match.multicastDestination()
-                    state.add(FlowIdentity.flood(vni: vni, port: port), match.flow(actions), to: floodsTo[port] ?? [])
-                    continue
-                }
-                for part in cover {
-                    var match = FlowBuilder(recirculation: recirculation)
-                    match.inPort(port)
-                    match.ethernet(destination: EthernetAddress(part.value), destinationMask: part.mask)
-                    state.add(FlowIdentity.floodPart(vni: vni, port: port, part), match.flow(actions), to: floodsTo[port] ?? [])
-                }
-                let others = floodsTo[port] ?? []
-                for (group, remotes) in groups.sorted(by: { $0.key < $1.key }) {
-                    var match = FlowBuilder(recirculation: recirculation)
-                    match.inPort(port)
-                    match.ethernet(destination: group)
-                    state.add(
-                        FlowIdentity.multicastGroup(vni: vni, port: port, group: group),
-                        match.flow(others.flatMap { FlowBuilder.deliver(to: $0) } + replicate(to: remotes)), to: others)
-                }
-            }
+            // ARP suppression needs a socket to send requests up to, and no row of its own for broadcast.
+            let suppresses =
+                input.upcallPortID != 0 && db.logicalSwitches[switchID].map(ARPSuppression.isOn) == true
+                && groups[ARPSuppression.broadcast] == nil
+            addPortFloods(
+                PortFloods(
+                    vni: vni, recirculation: recirculation, floodFrom: floodFrom, floodsTo: floodsTo,
+                    groups: groups.mapValues { replicate(to: $0) },
+                    suppression: suppresses
+                        ? .init(
+                            targets: arpTargets(db, switchID),
+                            bindingOf: Dictionary(members.map { ($0.portNumber, $0) }, uniquingKeysWith: { first, _ in first }),
+                            revealed: facts.unknownDestinations.compactMap { fact in
+                                guard fact.vni == vni, fact.etherType != nil, let port = fact.port.flatMap({ input.portNumbers[$0] })
+                                else { return nil }
+                                return (fact, port)
+                            })
+                        : nil),
+                upcallPortID: input.upcallPortID, &state)
             // Tunnel admission: VXLAN of this VNI from the locators the
             // database names for it, to our tunnel IP; the rest misses and is dropped.
             let sources = locators(of: switchID, db).union(remoteSourcesByVNI[vni] ?? [])

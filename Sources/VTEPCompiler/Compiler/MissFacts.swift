@@ -46,24 +46,32 @@ public struct MissFacts: Hashable, Sendable {
     }
 }
 
-/// A unicast MAC sent to inside a logical switch that nobody has claimed.
+/// A unicast MAC sent to inside a logical switch that nobody has claimed;
+/// or, with ARP suppression on, broadcast of an EtherType without a flood
+/// flow of its own yet (the kernel matches EtherTypes only exactly).
 public struct UnknownDestination: Hashable, Sendable, CustomStringConvertible {
     /// The VNI of the logical switch the destination was sent to.
     public var vni: UInt32
     /// The local port it was sent from; nil when it came from a tunnel.
     public var port: String?
-    /// The destination MAC nobody claims.
+    /// The destination MAC nobody claims (the broadcast address, for an EtherType).
     public var mac: EthernetAddress
+    /// The EtherType of a broadcast that needs a flood flow of its own; nil for unicast.
+    public var etherType: UInt16?
 
-    /// An unknown `mac` in the switch `vni`, sent from `port` (nil: a tunnel).
-    public init(vni: UInt32, port: String?, mac: EthernetAddress) {
+    /// An unknown `mac` in the switch `vni`, sent from `port` (nil: a tunnel),
+    /// or broadcast of `etherType`.
+    public init(vni: UInt32, port: String?, mac: EthernetAddress, etherType: UInt16? = nil) {
         self.vni = vni
         self.port = port
         self.mac = mac
+        self.etherType = etherType
     }
 
     /// `MAC in VNI N from PORT` (or `from a tunnel`), for the log.
-    public var description: String { "\(mac) in VNI \(vni) from \(port ?? "a tunnel")" }
+    public var description: String {
+        "\(mac)\(etherType.map { " type 0x\(String($0, radix: 16))" } ?? "") in VNI \(vni) from \(port ?? "a tunnel")"
+    }
 }
 
 /// Tagged frames with one inner EtherType on a port and VLAN that no

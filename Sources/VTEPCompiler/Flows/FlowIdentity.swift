@@ -61,4 +61,23 @@ public enum FlowIdentity {
     }
     /// Tunnel ingress drop of a VNI no logical switch carries: `recirc_id(0),tunnel(tun_id=vni),in_port(T),eth()`.
     public static func unknownVNI(_ vni: UInt32, tunnelPort: UInt32) -> String { "tun vni=\(vni) in_port=\(tunnelPort) any" }
+
+    /// Stage 2 broadcast of one EtherType from one port, with ARP
+    /// suppression on: `recirc_id(R(vni)),in_port(P),eth(dst=ff:…),eth_type(T)`.
+    public static func broadcast(vni: UInt32, port: UInt32, etherType: UInt16) -> String {
+        "s2 vni=\(vni) in_port=\(port) dst=ff:ff:ff:ff:ff:ff type=\(etherType)"
+    }
+    /// Stage 2 broadcast ARP of some opcodes from one port: `…,eth_type(0x0806),arp(op=V/M)`.
+    public static func arpOpcodes(vni: UInt32, port: UInt32, value: UInt64, mask: UInt64) -> String {
+        "s2 vni=\(vni) in_port=\(port) dst=ff:ff:ff:ff:ff:ff arp op=\(value)/\(mask)"
+    }
+    /// Stage 2 broadcast ARP requests for one known target, sent up to be
+    /// answered: `…,arp(tip=X,op=1)`.
+    public static func arpAnswer(vni: UInt32, port: UInt32, target: UInt64) -> String {
+        "s2 vni=\(vni) in_port=\(port) dst=ff:ff:ff:ff:ff:ff arp op=1 tip=\(target) answer"
+    }
+    /// Stage 2 broadcast ARP requests for other targets, flooded: `…,arp(tip=V/M,op=1)`.
+    public static func arpTargets(vni: UInt32, port: UInt32, value: UInt64, mask: UInt64) -> String {
+        "s2 vni=\(vni) in_port=\(port) dst=ff:ff:ff:ff:ff:ff arp op=1 tip=\(value)/\(mask)"
+    }
 }

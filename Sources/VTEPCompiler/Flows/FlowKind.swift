@@ -10,6 +10,8 @@ public enum FlowKind: String, CaseIterable, Sendable {
     case forward
     /// Stage 2: broadcast, multicast and unknown unicast from one port.
     case flood
+    /// Stage 2: ARP requests for one known address from one port, sent up to be answered.
+    case arpAnswer = "arp_answer"
     /// VXLAN of a VNI we carry, admitted (or refused) by its outer addresses.
     case tunnelAdmission = "tunnel_admission"
     /// VXLAN of a VNI no logical switch here carries, dropped.
@@ -33,7 +35,7 @@ public enum FlowKind: String, CaseIterable, Sendable {
             return text[start...].starts(with: prefix.utf8)
         }
         if starts("s1 ") { return lastWordStarts("src=") ? .ingress : .ingressDrop }
-        if starts("s2 ") { return contains(text, " in_port=") ? .flood : .forward }
+        if starts("s2 ") { return ends(" answer") ? .arpAnswer : contains(text, " in_port=") ? .flood : .forward }
         if starts("tun ") { return ends(" any") ? .tunnelDrop : .tunnelAdmission }
         if starts("t2 ") { return ends(" dst=group") ? .tunnelFlood : .tunnelDeliver }
         return .other

@@ -20,8 +20,15 @@ extension LearnedState {
             } else if fields.recirculationID != 0 {
                 // recirc_id(R),in_port(P),eth(dst=X): an unknown destination's flood.
                 guard let vni = RecirculationID(rawValue: fields.recirculationID).vni, let port = portNames[inPort],
-                    fields.destinationMatched, let mac = fields.destination, !mac.isMulticast
+                    fields.destinationMatched, let mac = fields.destination
                 else { continue }
+                if mac == ARPSuppression.broadcast, let type = fields.etherType, type != ARPSuppression.arpType,
+                    !ARPSuppression.floodedBroadcastTypes.contains(type)
+                {
+                    // …,eth(dst=ff:…),eth_type(T): a broadcast EtherType a miss revealed (ARP suppression).
+                    apply(.unknownDestination(UnknownDestination(vni: vni, port: port, mac: mac, etherType: type)))
+                }
+                guard !mac.isMulticast else { continue }
                 apply(.unknownDestination(UnknownDestination(vni: vni, port: port, mac: mac)))
             } else if inPort == tunnelPort {
                 // Drops only: admissions are compiled from the database.

@@ -49,11 +49,13 @@ public struct MissContext: Sendable {
     public var tunnelSources: [UInt32: Set<[UInt8]>]
     /// The remote locators whose BFD (VXLAN key 0) goes to userspace by a flow of its own.
     public var bfdRemotes: Set<[UInt8]>
+    /// The VNIs of the switches with ARP suppression on: broadcast floods there per EtherType.
+    public var suppressingVNIs: Set<UInt32>
 
     /// The layout of the last sync pass.
     public init(
         bindings: [Binding], tunnelPort: UInt32, portNames: [UInt32: String], tunnelIP: [UInt8]? = nil,
-        tunnelSources: [UInt32: Set<[UInt8]>] = [:], bfdRemotes: Set<[UInt8]> = []
+        tunnelSources: [UInt32: Set<[UInt8]>] = [:], bfdRemotes: Set<[UInt8]> = [], suppressingVNIs: Set<UInt32> = []
     ) {
         self.bindings = bindings
         self.tunnelPort = tunnelPort
@@ -61,6 +63,7 @@ public struct MissContext: Sendable {
         self.tunnelIP = tunnelIP
         self.tunnelSources = tunnelSources
         self.bfdRemotes = bfdRemotes
+        self.suppressingVNIs = suppressingVNIs
     }
 
     /// Whether VXLAN of `vni` from `source` to `destination` is admitted.
@@ -97,6 +100,13 @@ public enum MissClassifier {
             }
             // Stage 2 missed: a destination without a flow in this switch.
             guard let vni = id.vni else { return .ignore("recirculation id \(id) is not one of ours") }
+            if destination == ARPSuppression.broadcast, context.suppressingVNIs.contains(vni), let port = context.portNames[inPort] {
+                // Broadcast floods per EtherType there: this one gets its flow now.
+                guard let type = fields.etherType, FlowBuilder.innerHeader(of: type) != nil else {
+                    return .ignore("broadcast in VNI \(vni) of an EtherType no flow can match")
+                }
+                return .unknownDestination(UnknownDestination(vni: vni, port: port, mac: destination, etherType: type))
+            }
             guard !destination.isMulticast else { return .ignore("group destination \(destination) in VNI \(vni) has a flood flow") }
             guard let port = context.portNames[inPort] else { return .ignore("in_port \(inPort) is not a port of ours") }
             return .unknownDestination(UnknownDestination(vni: vni, port: port, mac: destination))

@@ -19,6 +19,9 @@ extension MissDecision {
             guard let name = unknown.port else {
                 return [FlowIdentity.tunnelDeliver(vni: unknown.vni, tunnelPort: tunnelPort, destination: unknown.mac)]
             }
+            if let type = unknown.etherType {
+                return portNumber(name).map { [FlowIdentity.broadcast(vni: unknown.vni, port: $0, etherType: type)] } ?? []
+            }
             return portNumber(name).map { [FlowIdentity.unknownFlood(vni: unknown.vni, port: $0, destination: unknown.mac)] } ?? []
         case .unboundTagged(let unbound):
             return portNumber(unbound.port).map { [FlowIdentity.unboundTagged(port: $0, vlan: unbound.vlan, etherType: unbound.etherType)] }

@@ -110,7 +110,7 @@ public struct SyncPass {
                 bindings: findings.bindings, tunnelPort: tunnelPort,
                 portNames: Dictionary(portNumbers.map { ($1, $0) }, uniquingKeysWith: { first, _ in first }),
                 tunnelIP: findings.tunnelIP, tunnelSources: findings.tunnelSources,
-                bfdRemotes: Set(findings.bfdTunnels.map(\.remote)))
+                bfdRemotes: Set(findings.bfdTunnels.map(\.remote)), suppressingVNIs: Set(findings.arpAnswering.answers.keys))
         }
     }
 

@@ -28,6 +28,8 @@ public actor VTEPDaemon {
     let housekeeping: Housekeeping
     /// BFD with the remote locators, when the daemon runs it.
     let tunnelHealth: TunnelHealthMonitor?
+    /// Answers the ARP requests of switches with suppression on, when the daemon runs it.
+    let arpResponder: ARPResponder?
     private let writeBack: DatabaseWriteBack
     private var synced = false
     private var passDue = false
@@ -52,15 +54,17 @@ public actor VTEPDaemon {
     ///     write (nil: left alone).
     ///   - tunnelHealth: runs BFD with the remote locators (started and
     ///     stopped by the caller); nil runs none.
+    ///   - arpResponder: answers ARP for switches with suppression on; nil answers none.
     public init(
         client: OVSDBClient<VTEPDatabase>, reconciler: Reconciler, switchName: String, localMACs: [LocalMAC] = [],
         vxlanPort: UInt16 = VXLANNaming.defaultPort, limits: LearnedState.Limits = .init(), agingTime: Duration = .seconds(300),
         overlapsBulkChanges: Bool = true, bulkInstallSockets: Int = 2, allowsRemoteMACTakeover: Bool = false,
         identity: (description: String?, managementIPs: Set<String>?) = (nil, nil), tunnelHealth: TunnelHealthMonitor? = nil,
-        logger: Logger = Logger(label: "vtep-kdp")
+        arpResponder: ARPResponder? = nil, logger: Logger = Logger(label: "vtep-kdp")
     ) {
         self.client = client
         self.tunnelHealth = tunnelHealth
+        self.arpResponder = arpResponder
         self.reconciler = reconciler
         self.declaredMACs = localMACs
         self.learned = LearnedState(limits: limits)
@@ -270,6 +274,7 @@ public actor VTEPDaemon {
         }
         learned.keepOnly(outcome.findings.liveFacts)
         configureTunnelHealth(outcome)
+        arpResponder?.configure(outcome.findings.arpAnswering, datapath: reconciler.datapath)
         return outcome
     }
 }

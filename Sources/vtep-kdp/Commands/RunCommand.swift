@@ -182,8 +182,19 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw StartupChecks.explain(error, doing: "a netlink socket for BFD")
         }
+        // ARP requests of switches with suppression on are answered on the listener's thread, at once.
+        let arpResponder: ARPResponder
+        do {
+            arpResponder = ARPResponder(connection: try DatapathConnection(), logger: logger)
+        } catch {
+            throw StartupChecks.explain(error, doing: "a netlink socket for ARP suppression")
+        }
         listener.actionHandler = { upcall in
-            if TunnelHealthMonitor.isBFD(upcall) { tunnelHealth.deliver(upcall) }
+            if TunnelHealthMonitor.isBFD(upcall) {
+                tunnelHealth.deliver(upcall)
+            } else if ARPSuppression.isRequest(upcall) {
+                arpResponder.deliver(upcall)
+            }
         }
         tunnelHealth.start()
         defer { tunnelHealth.stop() }
@@ -195,7 +206,7 @@ struct RunCommand: AsyncParsableCommand {
             bulkInstallSockets: bulkInstallSockets, allowsRemoteMACTakeover: allowRemoteMACTakeover,
             identity: (
                 description ?? "vtep-kdp: VXLAN VTEP on kernel datapath \(self.datapath)", managementIPs.isEmpty ? nil : Set(managementIPs)
-            ), tunnelHealth: tunnelHealth, logger: logger)
+            ), tunnelHealth: tunnelHealth, arpResponder: arpResponder, logger: logger)
         try await daemon.recoverLearnedState()
 
         let shutdown = ShutdownSwitch()
