@@ -43,7 +43,27 @@ extension FrameCompiler {
                 state.arpAnswering.floodActions[key] = actions
             }
         }
-        if let suppression = floods.suppression { state.arpAnswering.answers[vni] = suppression.targets }
+        if let suppression = floods.suppression {
+            state.arpAnswering.answers[vni] = suppression.targets
+            addAnswers(floods, suppression, upcallPortID: upcallPortID, &state)
+        }
+    }
+
+    /// Requests for a known target, from any port of the switch, up to be
+    /// answered: one flow per target, not per port (the upcall's key says
+    /// which port), disjoint from each port's cover of the other targets.
+    private static func addAnswers(
+        _ floods: PortFloods, _ suppression: PortFloods.Suppression, upcallPortID: UInt32, _ state: inout DesiredDatapathState
+    ) {
+        for target in suppression.known.sorted() {
+            var match = FlowBuilder(recirculation: floods.recirculation)
+            match.ethernet(destination: ARPSuppression.broadcast)
+            match.etherType(ARPSuppression.arpType)
+            match.arp(op: 1, opMask: 0xff, target: UInt32(target), targetMask: .max)
+            state.add(
+                FlowIdentity.arpAnswer(vni: floods.vni, target: target),
+                match.flow([.userspace(pid: upcallPortID, userdata: ARPSuppression.upcallCookie, egressTunnelPort: nil)]))
+        }
     }
 
     /// Broadcast from `port` with ARP suppression on: per EtherType (the
@@ -78,17 +98,8 @@ extension FrameCompiler {
             match.arp(op: UInt8(op.value), opMask: UInt8(op.mask))
             state.add(FlowIdentity.arpOpcodes(vni: vni, port: port, value: op.value, mask: op.mask), match.flow(flood), to: others)
         }
-        // Requests: for a known target, up to be answered; any other, flooded.
-        let targets = suppression.targets
-        let known = Set(targets.keys.map { $0.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
-        for target in known.sorted() {
-            var match = broadcast(ARPSuppression.arpType)
-            match.arp(op: 1, opMask: 0xff, target: UInt32(target), targetMask: .max)
-            state.add(
-                FlowIdentity.arpAnswer(vni: vni, port: port, target: target),
-                match.flow([.userspace(pid: upcallPortID, userdata: ARPSuppression.upcallCookie, egressTunnelPort: nil)]))
-        }
-        for part in ARPSuppression.cover(width: 32, excluding: known) {
+        // Requests for any target but the known ones (answered by `addAnswers`), flooded.
+        for part in ARPSuppression.cover(width: 32, excluding: suppression.known) {
             var match = broadcast(ARPSuppression.arpType)
             match.arp(op: 1, opMask: 0xff, target: UInt32(part.value), targetMask: UInt32(part.mask))
             state.add(

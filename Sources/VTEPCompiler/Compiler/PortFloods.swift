@@ -19,5 +19,7 @@ struct PortFloods {
         var bindingOf: [UInt32: Binding]
         /// Broadcast EtherTypes misses revealed, with the datapath port each came from.
         var revealed: [(fact: UnknownDestination, port: UInt32)] = []
+        /// The known targets as 32-bit numbers.
+        var known: Set<UInt64> { Set(targets.keys.map { $0.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }) }
     }
 }

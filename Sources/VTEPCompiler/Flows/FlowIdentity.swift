@@ -71,10 +71,10 @@ public enum FlowIdentity {
     public static func arpOpcodes(vni: UInt32, port: UInt32, value: UInt64, mask: UInt64) -> String {
         "s2 vni=\(vni) in_port=\(port) dst=ff:ff:ff:ff:ff:ff arp op=\(value)/\(mask)"
     }
-    /// Stage 2 broadcast ARP requests for one known target, sent up to be
-    /// answered: `…,arp(tip=X,op=1)`.
-    public static func arpAnswer(vni: UInt32, port: UInt32, target: UInt64) -> String {
-        "s2 vni=\(vni) in_port=\(port) dst=ff:ff:ff:ff:ff:ff arp op=1 tip=\(target) answer"
+    /// Stage 2 broadcast ARP requests for one known target from any port,
+    /// sent up to be answered: `recirc_id(R(vni)),eth(dst=ff:…),eth_type(0x0806),arp(tip=X,op=1)`.
+    public static func arpAnswer(vni: UInt32, target: UInt64) -> String {
+        "s2 vni=\(vni) dst=ff:ff:ff:ff:ff:ff arp op=1 tip=\(target) answer"
     }
     /// Stage 2 broadcast ARP requests for other targets, flooded: `…,arp(tip=V/M,op=1)`.
     public static func arpTargets(vni: UInt32, port: UInt32, value: UInt64, mask: UInt64) -> String {

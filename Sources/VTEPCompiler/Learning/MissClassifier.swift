@@ -102,8 +102,10 @@ public enum MissClassifier {
             guard let vni = id.vni else { return .ignore("recirculation id \(id) is not one of ours") }
             if destination == ARPSuppression.broadcast, context.suppressingVNIs.contains(vni), let port = context.portNames[inPort] {
                 // Broadcast floods per EtherType there: this one gets its flow now.
-                guard let type = fields.etherType, FlowBuilder.innerHeader(of: type) != nil else {
-                    return .ignore("broadcast in VNI \(vni) of an EtherType no flow can match")
+                guard fields.vlan == nil, let type = fields.etherType, FlowBuilder.innerHeader(of: type) != nil,
+                    type != ARPSuppression.arpType, !ARPSuppression.floodedBroadcastTypes.contains(type)
+                else {
+                    return .ignore("broadcast in VNI \(vni) that no flow of its own can match, or one made up front matches")
                 }
                 return .unknownDestination(UnknownDestination(vni: vni, port: port, mac: destination, etherType: type))
             }

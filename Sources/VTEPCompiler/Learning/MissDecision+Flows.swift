@@ -72,7 +72,11 @@ extension MissDecision {
         if case .unknownDestination(let unknown) = self {
             if let name = unknown.port {
                 identities.append(FlowIdentity.forward(vni: unknown.vni, destination: unknown.mac))
-                if let port = portNumbers[name] { identities.append(FlowIdentity.flood(vni: unknown.vni, port: port)) }
+                if let port = portNumbers[name] {
+                    identities.append(FlowIdentity.flood(vni: unknown.vni, port: port))
+                    // With ARP suppression the port's flood is cut into pieces; its IPv4 broadcast has the same actions.
+                    identities.append(FlowIdentity.broadcast(vni: unknown.vni, port: port, etherType: 0x0800))
+                }
             } else {
                 identities.append(FlowIdentity.tunnelFlood(vni: unknown.vni, tunnelPort: tunnelPort))
             }

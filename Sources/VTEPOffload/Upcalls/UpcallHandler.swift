@@ -103,7 +103,7 @@ final class UpcallHandler {
                 }
             }
             // The frame that teaches a MAC is often its ARP: its sender IP is the MAC's.
-            if case .learn(let local, let vni, _) = decision, let ip = MissClassifier.announcedIPv4(upcall),
+            if change != .refused, case .learn(let local, let vni, _) = decision, let ip = MissClassifier.announcedIPv4(upcall),
                 learned.noteAddress(ip, of: local.mac, vni: vni)
             {
                 batch.learnedChanged = true

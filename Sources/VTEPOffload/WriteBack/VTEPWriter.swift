@@ -105,8 +105,12 @@ public struct VTEPWriter: Sendable {
         var operations: [JSONValue] = []
         for (uuid, row) in db.ucastMacsLocal.rows {
             if row.locator == ours, macs[row.logicalSwitch]?.contains(row.mac) == true {
-                if let announced = addresses[row.logicalSwitch]?[row.mac], !announced.contains(row.ipaddr) {
-                    // An address the MAC no longer has, or the "" row of a MAC whose address is now known.
+                let announced = addresses[row.logicalSwitch]?[row.mac]
+                if announced.map({ !$0.contains(row.ipaddr) }) == true
+                    || present[row.logicalSwitch]?[row.mac]?.contains(row.ipaddr) == true
+                {
+                    // An address the MAC no longer has, the "" row of a MAC whose address is now
+                    // known, or a second row of the same pair.
                     operations.append(Op.delete("Ucast_Macs_Local", where: Op.whereUUID(uuid)))
                 } else {
                     present[row.logicalSwitch, default: [:]][row.mac, default: []].insert(row.ipaddr)
