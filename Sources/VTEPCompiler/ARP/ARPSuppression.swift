@@ -27,6 +27,12 @@ public enum ARPSuppression {
     static let floodedBroadcastTypes: [UInt16] = [0x0800, 0x86dd, 0x8035]
     static let arpType: UInt16 = 0x0806
 
+    /// Whether a broadcast of `etherType` gets its flood flow on a miss:
+    /// every type but those whose flows are made up front.
+    static func floodsOnMiss(_ etherType: UInt16) -> Bool {
+        etherType != arpType && !floodedBroadcastTypes.contains(etherType)
+    }
+
     /// Whether `logicalSwitch` asks for it.
     public static func isOn(_ logicalSwitch: VTEPLogicalSwitch) -> Bool {
         logicalSwitch.otherConfig[otherConfigKey] == "true"

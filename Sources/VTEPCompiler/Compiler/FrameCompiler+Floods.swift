@@ -12,6 +12,12 @@ extension FrameCompiler {
         var excluded = Set(floods.groups.keys)
         if floods.suppression != nil { excluded.insert(ARPSuppression.broadcast) }
         let cover = excluded.isEmpty ? [] : MulticastCover.matches(excluding: excluded)
+        // The ARP covers are the same for every port: made once.
+        let known = floods.suppression?.known ?? []
+        let arpCovers = floods.suppression.map { _ in
+            ARPCovers(
+                opcodes: ARPSuppression.cover(width: 8, excluding: [1]), targets: ARPSuppression.cover(width: 32, excluding: known))
+        }
         for (port, actions) in floods.floodFrom.sorted(by: { $0.key < $1.key }) {
             let others = floods.floodsTo[port] ?? []
             guard !excluded.isEmpty else {
@@ -35,9 +41,9 @@ extension FrameCompiler {
                     FlowIdentity.multicastGroup(vni: vni, port: port, group: group),
                     match.flow(others.flatMap { FlowBuilder.deliver(to: $0) } + tunnels), to: others)
             }
-            if let suppression = floods.suppression, let binding = suppression.bindingOf[port] {
+            if let suppression = floods.suppression, let arpCovers, let binding = suppression.bindingOf[port] {
                 addSuppressedBroadcast(
-                    floods, port: port, flood: actions, to: others, suppression, upcallPortID: upcallPortID, &state)
+                    floods, port: port, flood: actions, to: others, suppression, arpCovers, &state)
                 let key = ARPAnswering.Port(vni: vni, portNumber: port)
                 state.arpAnswering.replyActions[key] = FlowBuilder.deliver(to: binding)
                 state.arpAnswering.floodActions[key] = actions
@@ -45,7 +51,7 @@ extension FrameCompiler {
         }
         if let suppression = floods.suppression {
             state.arpAnswering.answers[vni] = suppression.targets
-            addAnswers(floods, suppression, upcallPortID: upcallPortID, &state)
+            addAnswers(floods, known: known, upcallPortID: upcallPortID, &state)
         }
     }
 
@@ -53,9 +59,9 @@ extension FrameCompiler {
     /// answered: one flow per target, not per port (the upcall's key says
     /// which port), disjoint from each port's cover of the other targets.
     private static func addAnswers(
-        _ floods: PortFloods, _ suppression: PortFloods.Suppression, upcallPortID: UInt32, _ state: inout DesiredDatapathState
+        _ floods: PortFloods, known: Set<UInt64>, upcallPortID: UInt32, _ state: inout DesiredDatapathState
     ) {
-        for target in suppression.known.sorted() {
+        for target in known.sorted() {
             var match = FlowBuilder(recirculation: floods.recirculation)
             match.ethernet(destination: ARPSuppression.broadcast)
             match.etherType(ARPSuppression.arpType)
@@ -71,7 +77,7 @@ extension FrameCompiler {
     /// target so that only requests for `targets` come up.
     private static func addSuppressedBroadcast(
         _ floods: PortFloods, port: UInt32, flood: [FlowAction], to others: [Binding], _ suppression: PortFloods.Suppression,
-        upcallPortID: UInt32, _ state: inout DesiredDatapathState
+        _ covers: ARPCovers, _ state: inout DesiredDatapathState
     ) {
         func broadcast(_ etherType: UInt16) -> FlowBuilder {
             var match = FlowBuilder(recirculation: floods.recirculation)
@@ -86,25 +92,29 @@ extension FrameCompiler {
         }
         // Other EtherTypes: a flow each, once a miss revealed it (`MissClassifier`).
         for (fact, from) in suppression.revealed where from == port {
-            guard let type = fact.etherType, type != ARPSuppression.arpType, !ARPSuppression.floodedBroadcastTypes.contains(type) else {
-                continue
-            }
+            guard let type = fact.etherType, ARPSuppression.floodsOnMiss(type) else { continue }
             state.liveFacts.unknownDestinations.insert(fact)
             state.add(FlowIdentity.broadcast(vni: vni, port: port, etherType: type), broadcast(type).flow(flood), to: others)
         }
         // Opcodes other than request (1), flooded: the kernel keeps the opcode in 8 bits.
-        for op in ARPSuppression.cover(width: 8, excluding: [1]) {
+        for op in covers.opcodes {
             var match = broadcast(ARPSuppression.arpType)
             match.arp(op: UInt8(op.value), opMask: UInt8(op.mask))
             state.add(FlowIdentity.arpOpcodes(vni: vni, port: port, value: op.value, mask: op.mask), match.flow(flood), to: others)
         }
         // Requests for any target but the known ones (answered by `addAnswers`), flooded.
-        for part in ARPSuppression.cover(width: 32, excluding: suppression.known) {
+        for part in covers.targets {
             var match = broadcast(ARPSuppression.arpType)
             match.arp(op: 1, opMask: 0xff, target: UInt32(part.value), targetMask: UInt32(part.mask))
             state.add(
                 FlowIdentity.arpTargets(vni: vni, port: port, value: part.value, mask: part.mask), match.flow(flood), to: others)
         }
+    }
+
+    /// The ARP opcodes other than request, and the targets other than the known ones, as masked matches.
+    struct ARPCovers {
+        var opcodes: [(value: UInt64, mask: UInt64)]
+        var targets: [(value: UInt64, mask: UInt64)]
     }
 
     /// The switch's IPv4 addresses the database knows, with their MACs:

@@ -22,9 +22,7 @@ extension LearnedState {
                 guard let vni = RecirculationID(rawValue: fields.recirculationID).vni, let port = portNames[inPort],
                     fields.destinationMatched, let mac = fields.destination
                 else { continue }
-                if mac == ARPSuppression.broadcast, let type = fields.etherType, type != ARPSuppression.arpType,
-                    !ARPSuppression.floodedBroadcastTypes.contains(type)
-                {
+                if mac == ARPSuppression.broadcast, let type = fields.etherType, ARPSuppression.floodsOnMiss(type) {
                     // …,eth(dst=ff:…),eth_type(T): a broadcast EtherType a miss revealed (ARP suppression).
                     apply(.unknownDestination(UnknownDestination(vni: vni, port: port, mac: mac, etherType: type)))
                 }

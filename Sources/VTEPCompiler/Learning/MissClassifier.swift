@@ -103,7 +103,7 @@ public enum MissClassifier {
             if destination == ARPSuppression.broadcast, context.suppressingVNIs.contains(vni), let port = context.portNames[inPort] {
                 // Broadcast floods per EtherType there: this one gets its flow now.
                 guard fields.vlan == nil, let type = fields.etherType, FlowBuilder.innerHeader(of: type) != nil,
-                    type != ARPSuppression.arpType, !ARPSuppression.floodedBroadcastTypes.contains(type)
+                    ARPSuppression.floodsOnMiss(type)
                 else {
                     return .ignore("broadcast in VNI \(vni) that no flow of its own can match, or one made up front matches")
                 }
